@@ -1,0 +1,3 @@
+from sitroom.cli import main
+
+raise SystemExit(main())

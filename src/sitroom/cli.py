@@ -1,0 +1,124 @@
+"""The `sitroom` command line: run, eval, serve, bench.
+
+Side effects (files, the store, the network socket) live here and in `sitroom.store`; the stages
+themselves are pure functions over records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+log = logging.getLogger("sitroom")
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from sitroom.pipeline import RunOptions, run
+
+    options = RunOptions(
+        out_dir=Path(args.out),
+        quiet=args.quiet,
+        engine=args.engine,
+        scheduler=args.scheduler,
+    )
+    result = run([Path(p) for p in args.paths], options)
+    for problem in result.problems:
+        print(f"sitroom: skipped {problem.message()}", file=sys.stderr)
+    if not args.quiet:
+        print(result.summary(), file=sys.stderr)
+    return 0 if result.n_processed > 0 else 1
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from sitroom.eval import TASKS, run_task
+
+    if args.task not in TASKS:
+        print(f"sitroom eval: unknown task {args.task!r} (choose from {', '.join(TASKS)})",
+              file=sys.stderr)
+        return 2
+    path = Path(args.path)
+    if not path.exists():
+        print(f"sitroom eval: {path}: no such file or folder", file=sys.stderr)
+        return 2
+    try:
+        metrics = run_task(args.task, path, quiet=args.quiet)
+    except NotImplementedError as exc:
+        print(f"sitroom eval: {exc}", file=sys.stderr)
+        return 3
+    print(json.dumps(metrics, sort_keys=True))
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from sitroom.web import serve
+    except ImportError:
+        serve = None
+    if serve is None:
+        print("sitroom serve: not implemented yet (issue 8)", file=sys.stderr)
+        return 3
+    return serve(Path(args.dir), host=args.host, port=args.port, allow_public=args.allow_public)
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    try:
+        from sitroom.bench import bench
+    except ImportError:
+        print("sitroom bench: not implemented yet (issue 9)", file=sys.stderr)
+        return 3
+    return bench(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sitroom",
+        description="Turn noisy conflict news into stories, events, quotes, contradictions and control.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run_p = sub.add_parser("run", help="process articles into DIR (default: the bundled demo corpus)")
+    run_p.add_argument("paths", nargs="*", help=".txt, .html, .jsonl files or folders")
+    run_p.add_argument("--out", default="out", help="output folder (default: out)")
+    run_p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    run_p.add_argument("--engine", choices=["local", "dask"], default="local")
+    run_p.add_argument("--scheduler", default=None, help="Dask scheduler address (with --engine dask)")
+    run_p.set_defaults(func=_cmd_run)
+
+    eval_p = sub.add_parser("eval", help="score a component on a standard data set")
+    eval_p.add_argument("task", help="geo | cluster | paraphrase | events | quotes | time")
+    eval_p.add_argument("path", help="data set file or folder")
+    eval_p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    eval_p.set_defaults(func=_cmd_eval)
+
+    serve_p = sub.add_parser("serve", help="serve a run's store: a page and a JSON API")
+    serve_p.add_argument("dir", help="output folder of `sitroom run`")
+    serve_p.add_argument("--host", default="127.0.0.1")
+    serve_p.add_argument("--port", type=int, default=8000)
+    serve_p.add_argument("--allow-public", action="store_true",
+                         help="allow binding an address other than loopback")
+    serve_p.set_defaults(func=_cmd_serve)
+
+    bench_p = sub.add_parser("bench", help="measure speed per stage")
+    bench_p.add_argument("path", nargs="?", default=None, help="corpus (default: the bench file)")
+    bench_p.add_argument("--limit", type=int, default=None, help="use at most N articles")
+    bench_p.set_defaults(func=_cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,10 @@
+"""`sitroom eval cluster`: see ../shared/DESIGN.md for the data format and metrics (issue 3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def evaluate(path: Path, **options: Any) -> dict[str, Any]:
+    raise NotImplementedError("eval cluster is not implemented yet (issue 3)")

