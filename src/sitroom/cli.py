@@ -29,7 +29,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"sitroom: skipped {problem.message()}", file=sys.stderr)
     if not args.quiet:
         print(result.summary(), file=sys.stderr)
-    return 0 if result.n_processed > 0 else 1
+    return 0 if result.n_processed + result.n_unchanged > 0 else 1
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )

@@ -53,6 +53,7 @@ class CleanArticle:
     wire: str | None = None  # ";"-joined wire agencies credited, e.g. "AFP" or "AFP;RFE/RL"
     published: str | None = None  # metadata date, if any
     boilerplate_lines: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)  # photo captions: out of the text, kept for dates
     content_hash: str = ""
 
     @property

@@ -1,0 +1,215 @@
+"""Clean stage: drop scraper and site boilerplate, repeated titles and captions; repair mojibake;
+detect the outlet and wire credits. All patterns come from data/clean/rules.toml.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import ftfy
+
+from sitroom.records import CleanArticle, RawArticle
+
+
+@dataclass(frozen=True)
+class WireCredit:
+    name: str
+    pattern: re.Pattern[str]
+    strength: int
+    scope: str  # "text" | "title"
+
+
+@dataclass(frozen=True)
+class CleanRules:
+    boilerplate: tuple[re.Pattern[str], ...]
+    captions: tuple[re.Pattern[str], ...]
+    credit_lines: tuple[re.Pattern[str], ...]
+    outlet_blurb: re.Pattern[str]
+    title_suffix: re.Pattern[str]
+    wire_credits: tuple[WireCredit, ...]
+    outlet_names: tuple[str, ...]
+    outlet_parent: re.Pattern[str]
+
+
+def _full(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{pattern})", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> CleanRules:
+    raw = tomllib.loads(resources.files("sitroom.data.clean").joinpath("rules.toml").read_text("utf-8"))
+    bp = raw["boilerplate"]
+    credits = []
+    for agency in raw["wires"]["agency"]:
+        alias_re = "|".join(re.escape(a) for a in sorted(agency["aliases"], key=len, reverse=True))
+        for rule in raw["wires"]["credit"]:
+            pattern = rule["pattern"].replace("{w}", f"(?:{alias_re})")
+            # Agency abbreviations are case-sensitive ("AP" is not "ap"); the rest of a rule is not.
+            credits.append(WireCredit(agency["name"], re.compile(pattern, re.MULTILINE),
+                                      int(rule["strength"]), rule.get("scope", "text")))
+    return CleanRules(
+        boilerplate=tuple(_full(p) for p in bp["lines"]),
+        captions=tuple(_full(p) for p in bp["captions"]),
+        credit_lines=tuple(_full(p) for p in bp["credit_lines"]),
+        outlet_blurb=_full(bp["outlet_blurb"]),
+        title_suffix=re.compile(bp["title_suffix"]),
+        wire_credits=tuple(credits),
+        outlet_names=tuple(raw["outlets"]["names"]),
+        outlet_parent=re.compile(raw["outlets"]["parent_pattern"]),
+    )
+
+
+def _matches(patterns: tuple[re.Pattern[str], ...], line: str) -> bool:
+    return any(p.fullmatch(line) for p in patterns)
+
+
+def _norm(line: str) -> str:
+    return re.sub(r"\W+", " ", line).strip().lower()
+
+
+def strip_title_suffix(title: str, rules: CleanRules) -> str:
+    """'Headline | Site' -> 'Headline' (only when a real headline remains)."""
+    stripped = rules.title_suffix.sub("", title).strip()
+    return stripped if len(stripped.split()) >= 3 else title
+
+
+HEADLINE_MAX_WORDS = 25
+
+
+def is_lede(line: str) -> bool:
+    """A first line that is a sentence of the story rather than a headline."""
+    words = line.split()
+    return len(words) > HEADLINE_MAX_WORDS or (len(words) > 12 and line.rstrip().endswith("."))
+
+
+def strip_trailing_wire(title: str, rules: CleanRules) -> str:
+    """'Taliban take crossing Reuters' -> 'Taliban take crossing' (scrapers glue the credit on)."""
+    for credit in rules.wire_credits:
+        if credit.scope == "title":
+            match = credit.pattern.search(title)
+            if match and match.start() > 0 and len(title[: match.start()].split()) >= 3:
+                return title[: match.start()].rstrip(" -|–—:")
+    return title
+
+
+def detect_wires(title: str, text: str, rules: CleanRules) -> list[str]:
+    """Credited wire agencies, strongest credit first."""
+    best: dict[str, tuple[int, int]] = {}
+    for credit in rules.wire_credits:
+        haystack = title if credit.scope == "title" else text
+        match = credit.pattern.search(haystack)
+        if match:
+            score = (credit.strength, -match.start())
+            if credit.name not in best or score > best[credit.name]:
+                best[credit.name] = score
+    return [name for name, _ in sorted(best.items(), key=lambda kv: kv[1], reverse=True)]
+
+
+def detect_outlet(text: str, blurb_outlets: list[str], rules: CleanRules) -> str | None:
+    """An outlet the text states about itself: a self-blurb first, then a credit line."""
+    for name in blurb_outlets:
+        parent = rules.outlet_parent.match(name)
+        return parent.group("parent") if parent else name.strip()
+    return None
+
+
+@dataclass
+class CleanedText:
+    title: str
+    text: str
+    boilerplate: list[str]
+    captions: list[str]
+    credits: list[str]
+    blurb_outlets: list[str]
+
+
+def clean_text(raw_text: str, title_hint: str | None, rules: CleanRules | None = None) -> CleanedText:
+    """Split into lines, drop furniture, keep paragraphs. Pure function."""
+    rules = rules or load_rules()
+    text = ftfy.fix_text(raw_text, normalization="NFC").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [ln.strip() for ln in text.split("\n")]
+    title = (title_hint or "").strip()
+    if not title:
+        # A .txt page starts with its headline; section labels before it are boilerplate. A first
+        # line that reads like a lede (long, ends a sentence) is body text: its first words title it.
+        for ln in lines:
+            if ln and not _matches(rules.boilerplate, ln):
+                title = ln
+                break
+    lede_as_title = is_lede(title)
+    title_clean = strip_title_suffix(title, rules) if title else ""
+    if lede_as_title:
+        title_clean = " ".join(title.split()[:HEADLINE_MAX_WORDS]) + "…"
+    title_clean = strip_trailing_wire(title_clean, rules)
+    title_keys = set() if lede_as_title else {_norm(title), _norm(title_clean)} - {""}
+
+    kept: list[str] = []
+    boilerplate: list[str] = []
+    captions: list[str] = []
+    credits: list[str] = []
+    blurb_outlets: list[str] = []
+    for ln in lines:
+        if not ln:
+            if kept and kept[-1] != "":
+                kept.append("")
+            continue
+        bare = ln.lstrip("•·*-– ").strip()
+        if _norm(bare) in title_keys:
+            boilerplate.append(ln)  # the headline and its repeats live in `title`, not the body
+        elif _matches(rules.boilerplate, bare):
+            boilerplate.append(ln)
+        elif _matches(rules.credit_lines, bare):
+            credits.append(ln)
+            boilerplate.append(ln)
+        elif _matches(rules.captions, bare):
+            captions.append(ln)
+            boilerplate.append(ln)
+        else:
+            blurb = rules.outlet_blurb.fullmatch(bare)
+            if blurb and len(bare.split()) < 60:
+                outlet = blurb.group("outlet").strip()
+                blurb_outlets.append(outlet)
+                boilerplate.append(ln)
+                # The outlet's name standing alone just above its blurb is part of the same furniture.
+                while kept and (kept[-1] == "" or _norm(kept[-1]) == _norm(outlet)):
+                    dropped = kept.pop()
+                    if dropped:
+                        boilerplate.append(dropped)
+                continue
+            kept.append(ln)
+    while kept and kept[-1] == "":
+        kept.pop()
+    body = "\n".join(kept).strip()
+    return CleanedText(title_clean, body, boilerplate, captions, credits, blurb_outlets)
+
+
+def clean_article(raw: RawArticle, rules: CleanRules | None = None) -> CleanArticle:
+    rules = rules or load_rules()
+    cleaned = clean_text(raw.text, raw.title, rules)
+    credit_text = "\n".join([cleaned.text, *cleaned.credits, *cleaned.captions])
+    wires = detect_wires(cleaned.title if not raw.title else raw.title, credit_text, rules)
+    outlet = raw.outlet or detect_outlet(cleaned.text, cleaned.blurb_outlets, rules)
+    if outlet:
+        wires = [w for w in wires if w.lower() != outlet.lower()]
+    content_hash = hashlib.sha256(
+        "\x1f".join([cleaned.title, cleaned.text, raw.published or ""]).encode("utf-8")
+    ).hexdigest()
+    return CleanArticle(
+        article_id=raw.article_id,
+        title=cleaned.title,
+        text=cleaned.text,
+        source_path=raw.source_path,
+        fmt=raw.fmt,
+        url=raw.url,
+        outlet=outlet,
+        wire=";".join(wires) or None,
+        published=raw.published,
+        boilerplate_lines=cleaned.boilerplate,
+        captions=cleaned.captions,
+        content_hash=content_hash,
+    )

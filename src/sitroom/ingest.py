@@ -1,0 +1,306 @@
+"""Ingest stage: read .txt, .html and .jsonl files (or folders of them) into RawArticle records.
+
+Nothing here raises on bad input: every file or line that cannot be used becomes an InputProblem
+naming the file (and line) and what is wrong, and the good inputs go on. Limits keep memory and
+time bounded whatever arrives (see LIMITS in the README).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitroom.records import InputProblem, RawArticle
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+
+# Limits (documented in the README). A news article is rarely above 100 KB of text; these leave
+# wide room while keeping one hostile file from taking the machine.
+MAX_TEXT_BYTES = 5 * 1024 * 1024  # one .txt or .html file
+MAX_JSONL_LINE_BYTES = 5 * 1024 * 1024  # one JSONL record
+MAX_ARTICLE_CHARS = 1_000_000  # text kept from one article after extraction
+MAX_HTML_DEPTH = 400  # nesting deeper than this is refused before parsing (lxml recursion)
+
+_ID_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass
+class IngestResult:
+    articles: list[RawArticle]
+    problems: list[InputProblem]
+
+
+def safe_article_id(raw: str) -> str:
+    """Article ids become file names under DIR/clean/: keep them to a safe alphabet."""
+    cleaned = _ID_SAFE.sub("_", raw.strip()).strip("._")
+    return cleaned[:120]
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
+    """Expand folders (recursively, sorted) and report paths that cannot be read."""
+    for path in paths:
+        if not path.exists():
+            yield InputProblem(str(path), "no such file or folder")
+        elif path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.name.startswith("."):
+                    continue
+                if child.suffix.lower() in TEXT_SUFFIXES:
+                    yield child
+                else:
+                    log.info("skipping %s: not .txt, .html or .jsonl", child)
+        elif path.suffix.lower() in TEXT_SUFFIXES:
+            yield path
+        else:
+            yield InputProblem(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
+                                          "expected .txt, .html or .jsonl")
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters in the first 8 KB mean this is not text."""
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return bool(head) and control / len(head) > 0.05
+
+
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """Decode as UTF-8; else as Windows-1252/Latin-1 with a note (never fails)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        where = exc.start
+    try:
+        return data.decode("cp1252"), f"not valid UTF-8 (byte {where}); decoded as Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), f"not valid UTF-8 (byte {where}); decoded as Latin-1"
+
+
+def _read_bytes(path: Path, limit: int) -> bytes | InputProblem:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return InputProblem(str(path), f"file too large ({size / 1e6:.1f} MB; the limit is "
+                                           f"{limit / 1e6:.1f} MB per article file); skipped")
+        return path.read_bytes()
+    except OSError as exc:
+        return InputProblem(str(path), f"cannot read: {exc.strerror or exc}")
+
+
+def read_text_file(path: Path) -> Iterator[RawArticle | InputProblem]:
+    data = _read_bytes(path, MAX_TEXT_BYTES)
+    if isinstance(data, InputProblem):
+        yield data
+        return
+    if not data.strip():
+        yield InputProblem(str(path), "empty file; skipped")
+        return
+    if looks_binary(data):
+        yield InputProblem(str(path), "binary content, not text; skipped")
+        return
+    text, note = decode_text(data)
+    if note:
+        yield InputProblem(str(path), note + " (processed)")
+    yield RawArticle(article_id=safe_article_id(path.stem), text=text[:MAX_ARTICLE_CHARS],
+                     source_path=str(path), fmt="txt")
+
+
+def html_depth_exceeds(html: str, limit: int = MAX_HTML_DEPTH) -> bool:
+    """Cheap pre-parse check for absurd nesting (a hostile page can blow lxml's recursion)."""
+    depth = 0
+    for match in re.finditer(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>", html):
+        closing, name, selfclosing = match.groups()
+        if name.lower() in ("br", "img", "meta", "link", "input", "hr", "wbr", "source", "area"):
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+        elif not selfclosing:
+            depth += 1
+            if depth > limit:
+                return True
+    return False
+
+
+def extract_html(html: str, path: str) -> RawArticle | InputProblem:
+    """Main text and metadata (title, date, site) of a page, with trafilatura."""
+    import trafilatura
+
+    if html_depth_exceeds(html):
+        return InputProblem(path, f"HTML nested deeper than {MAX_HTML_DEPTH} levels; skipped")
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                          include_tables=False, favor_recall=True)
+    except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
+        return InputProblem(path, f"HTML could not be parsed ({type(exc).__name__}); skipped")
+    if doc is None:
+        return InputProblem(path, "no article text found in HTML; skipped")
+    get = doc.get if isinstance(doc, dict) else lambda k: getattr(doc, k, None)
+    text = (get("text") or "").strip()
+    if not text:
+        return InputProblem(path, "no article text found in HTML; skipped")
+    date = get("date")
+    return RawArticle(
+        article_id=safe_article_id(Path(path).stem),
+        text=text[:MAX_ARTICLE_CHARS],
+        source_path=path,
+        fmt="html",
+        title=(get("title") or None),
+        url=(get("url") or None),
+        outlet=(get("sitename") or None),
+        published=normalise_iso_date(date) if date else None,
+    )
+
+
+def read_html_file(path: Path) -> Iterator[RawArticle | InputProblem]:
+    data = _read_bytes(path, MAX_TEXT_BYTES)
+    if isinstance(data, InputProblem):
+        yield data
+        return
+    if not data.strip():
+        yield InputProblem(str(path), "empty file; skipped")
+        return
+    if looks_binary(data):
+        yield InputProblem(str(path), "binary content, not HTML; skipped")
+        return
+    html, note = decode_text(data)
+    if note:
+        yield InputProblem(str(path), note + " (processed)")
+    yield extract_html(html, str(path))
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def normalise_iso_date(value: object) -> str | None:
+    """Metadata dates: keep the ISO day when the value starts with one, else parse it."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    match = _ISO_DATE.match(text)
+    if match:
+        return match.group(0)
+    if not text:
+        return None
+    try:
+        import dateparser
+
+        parsed = dateparser.parse(text, settings={"PREFER_DATES_FROM": "past",
+                                                  "REQUIRE_PARTS": ["day", "month", "year"]})
+    except Exception:  # dateparser raises assorted errors on junk
+        return None
+    return parsed.date().isoformat() if parsed else None
+
+
+def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
+    """One record per line: id and text required; title, url, outlet, published optional."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield InputProblem(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    n_good = 0
+    with handle:
+        for lineno, raw in enumerate(_bounded_lines(handle, MAX_JSONL_LINE_BYTES), start=1):
+            if raw is None:
+                yield InputProblem(str(path), f"line longer than {MAX_JSONL_LINE_BYTES // 2**20} MB; "
+                                              "skipped", line=lineno)
+                continue
+            if not raw.strip():
+                continue
+            line, note = decode_text(raw)
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield InputProblem(str(path), f"broken JSON ({exc.msg} at column {exc.colno}); "
+                                              "line skipped", line=lineno)
+                continue
+            if not isinstance(record, dict):
+                yield InputProblem(str(path), "not a JSON object; line skipped", line=lineno)
+                continue
+            rid, text = record.get("id"), record.get("text")
+            if rid is None or (isinstance(rid, str) and not rid.strip()):
+                yield InputProblem(str(path), "no `id`; line skipped", line=lineno)
+                continue
+            if not isinstance(text, str) or not text.strip():
+                yield InputProblem(str(path), "no `text` (or not a string); line skipped",
+                                   line=lineno, article_id=str(rid))
+                continue
+            if note:
+                yield InputProblem(str(path), note + " (processed)", line=lineno)
+
+            def opt(key: str) -> str | None:
+                value = record.get(key)
+                return str(value).strip() or None if value is not None else None
+
+            n_good += 1
+            yield RawArticle(
+                article_id=safe_article_id(str(rid)),
+                text=text[:MAX_ARTICLE_CHARS],
+                source_path=f"{path}:{lineno}",
+                fmt="jsonl",
+                title=opt("title"),
+                url=opt("url"),
+                outlet=opt("outlet"),
+                published=normalise_iso_date(record.get("published")),
+            )
+    if n_good == 0:
+        yield InputProblem(str(path), "no usable records")
+
+
+def _bounded_lines(handle, limit: int) -> Iterator[bytes | None]:
+    """Lines of a binary file; a line over `limit` bytes yields None and is skipped whole."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # drain the rest of the oversized line without keeping it
+                rest = handle.readline(limit)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield line
+
+
+READERS = {"txt": read_text_file, "html": read_html_file, "jsonl": read_jsonl_file}
+
+
+def iter_inputs(paths: Iterable[Path]) -> Iterator[RawArticle | InputProblem]:
+    """Every article and every problem, in input order; duplicate ids reported, first kept."""
+    seen: dict[str, str] = {}
+    for item in discover(paths):
+        if isinstance(item, InputProblem):
+            yield item
+            continue
+        reader = READERS[TEXT_SUFFIXES[item.suffix.lower()]]
+        for result in reader(item):
+            if isinstance(result, RawArticle):
+                if not result.article_id:
+                    yield InputProblem(result.source_path, "empty article id; skipped")
+                    continue
+                if result.article_id in seen:
+                    yield InputProblem(result.source_path,
+                                       f"duplicate article id {result.article_id!r} (first seen in "
+                                       f"{seen[result.article_id]}); this one skipped",
+                                       article_id=result.article_id)
+                    continue
+                seen[result.article_id] = result.source_path
+            yield result
+
+
+def ingest(paths: Iterable[Path]) -> IngestResult:
+    articles: list[RawArticle] = []
+    problems: list[InputProblem] = []
+    for item in iter_inputs(paths):
+        (articles if isinstance(item, RawArticle) else problems).append(item)
+    return IngestResult(articles, problems)

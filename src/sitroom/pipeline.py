@@ -1,0 +1,214 @@
+"""The local engine: runs the stages in order over the store.
+
+    ingest -> clean -> store -> parse (spaCy, batched) -> publication dates -> stories
+           -> story dates -> mentions (geo, time, events, quotes) -> fuse -> store -> exports
+
+Each step reads what the store holds and writes whole batches, so an interrupted run is finished by
+running it again, and a run over an existing DIR only analyses what is new or changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sitroom import events as events_stage
+from sitroom import fuse, geo, quotes, stories
+from sitroom import time as time_stage
+from sitroom.clean import clean_article
+from sitroom.ingest import iter_inputs
+from sitroom.progress import progress
+from sitroom.records import ArticleMentions, CleanArticle, InputProblem, PublicationDate, Story
+from sitroom.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+BATCH = 64  # articles per store transaction and per spaCy batch
+# Bump when mention extraction changes meaningfully: stored mentions are then recomputed.
+MENTIONS_VERSION = "1"
+
+
+@dataclass
+class RunOptions:
+    out_dir: Path
+    quiet: bool = False
+    engine: str = "local"
+    scheduler: str | None = None
+    export: bool = True
+
+
+@dataclass
+class RunResult:
+    out_dir: Path
+    n_processed: int = 0  # articles read and stored (new or changed) in this run
+    n_unchanged: int = 0
+    n_articles: int = 0  # in the store after the run
+    n_stories: int = 0
+    n_events: int = 0
+    problems: list[InputProblem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"sitroom: {self.n_processed} new or changed article(s), {self.n_unchanged} "
+                f"unchanged, {len(self.problems)} problem(s); store holds {self.n_articles} "
+                f"article(s) in {self.n_stories} stories, {self.n_events} events -> {self.out_dir}")
+
+
+def demo_corpus() -> Path:
+    return Path(str(resources.files("sitroom.data").joinpath("demo")))
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def ingest_into_store(paths: list[Path], store: Store, run_id: int, quiet: bool
+                      ) -> tuple[int, int, list[InputProblem]]:
+    known = store.article_hashes()
+    problems: list[InputProblem] = []
+    batch: list[CleanArticle] = []
+    n_new = n_unchanged = 0
+    for item in progress(iter_inputs(paths), "ingest", quiet):
+        if isinstance(item, InputProblem):
+            log.info("%s", item.message())
+            problems.append(item)
+            continue
+        article = clean_article(item)
+        if not article.text.strip():
+            problems.append(InputProblem(item.source_path, "no text left after removing "
+                                         "boilerplate; skipped", article_id=item.article_id))
+            continue
+        if known.get(article.article_id) == article.content_hash:
+            n_unchanged += 1
+            continue
+        batch.append(article)
+        n_new += 1
+        if len(batch) >= BATCH:
+            store.upsert_articles(batch, run_id)
+            batch = []
+    if batch:
+        store.upsert_articles(batch, run_id)
+    store.add_problems(run_id, problems)
+    return n_new, n_unchanged, problems
+
+
+def parse_new(store: Store, articles: list[CleanArticle], quiet: bool) -> None:
+    from sitroom.nlp import parse_many
+
+    done = store.parsed_ids()
+    todo = [a for a in articles if a.article_id not in done]
+    if not todo:
+        return
+    bar = progress(iter(range(len(todo))), "parse", quiet, total=len(todo))
+    for chunk in _chunks(todo, BATCH):
+        rows = []
+        for article, doc in zip(chunk, parse_many([a.text for a in chunk], batch_size=BATCH)):
+            rows.append((article.article_id, article.content_hash,
+                         doc.to_bytes(exclude=["tensor", "user_data"])))
+            next(bar, None)
+        store.save_docs(rows)
+
+
+def load_doc(data: bytes) -> Any:
+    from spacy.tokens import Doc
+
+    from sitroom.nlp import load_nlp
+
+    return Doc(load_nlp().vocab).from_bytes(data)
+
+
+def _context_hash(article: CleanArticle, published: PublicationDate, theatre: dict[str, float]) -> str:
+    key = "|".join([MENTIONS_VERSION, article.content_hash, published.date or "", published.source,
+                    ",".join(f"{k}:{v:.0f}" for k, v in sorted(theatre.items()))])
+    return hashlib.sha1(key.encode()).hexdigest()
+
+
+def extract_mentions(store: Store, articles: list[CleanArticle], stories_: list[Story],
+                     dates: dict[str, PublicationDate], quiet: bool) -> None:
+    """Geo, time, events and quotes per article; the story's places act as a prior for each."""
+    by_id = {a.article_id: a for a in articles}
+    stored = store.mention_contexts()
+    docs_needed = [aid for s in stories_ for aid in s.article_ids]
+    bar = progress(iter(range(len(docs_needed))), "mentions", quiet, total=len(docs_needed))
+    pending: list[tuple[str, str, ArticleMentions]] = []
+    for story in stories_:
+        docs = dict(store.iter_docs(story.article_ids))
+        parsed = {aid: load_doc(data) for aid, data in docs.items()}
+        theatre: dict[str, float] = {}
+        for aid, doc in parsed.items():  # first pass: where does this story take place?
+            for country, weight in geo.theatre_of(geo.geoparse(doc)).items():
+                theatre[country] = theatre.get(country, 0.0) + weight
+        for aid, doc in parsed.items():
+            next(bar, None)
+            article = by_id[aid]
+            published = dates.get(aid, PublicationDate(None, "none"))
+            context = _context_hash(article, published, theatre)
+            if stored.get(aid) == context:
+                continue
+            toponyms = geo.geoparse(doc, theatre)
+            timexes = time_stage.find_timexes(article.text, published.date)
+            found = ArticleMentions(
+                article_id=aid,
+                published=published,
+                timexes=timexes,
+                toponyms=toponyms,
+                events=events_stage.extract_event_mentions(doc, aid, published, timexes, toponyms),
+                quotes=quotes.extract_quotes(doc, aid),
+            )
+            pending.append((aid, context, found))
+            if len(pending) >= BATCH:
+                store.save_mentions(pending)
+                pending = []
+    if pending:
+        store.save_mentions(pending)
+
+
+def fuse_and_store(store: Store, stories_: list[Story]) -> int:
+    mentions = store.mentions()
+    all_quotes = quotes.canonicalise_speakers([q for m in mentions for q in m.quotes])
+    previous = store.events()
+    fused = fuse.fuse_events(mentions, stories_, previous)
+    contradictions = fuse.find_contradictions(mentions, stories_)
+    control = fuse.control_timeline(fused)
+    store.save_results(fused, all_quotes, contradictions, control)
+    return len(fused)
+
+
+def run(paths: list[Path], options: RunOptions) -> RunResult:
+    paths = paths or [demo_corpus()]
+    out = options.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    store = open_store(out)
+    result = RunResult(out_dir=out)
+    run_id = store.begin_run([str(p) for p in paths])
+    status = "failed"
+    try:
+        result.n_processed, result.n_unchanged, result.problems = ingest_into_store(
+            paths, store, run_id, options.quiet)
+        articles = store.articles()
+        result.n_articles = len(articles)
+        if not articles:
+            status = "empty"
+            return result
+        parse_new(store, articles, options.quiet)
+        dates = {a.article_id: time_stage.publication_date(a) for a in articles}
+        stories_ = stories.build_stories(articles, dates)
+        dates = time_stage.fill_story_dates(dates, stories_)
+        store.save_stories(stories_, dates)
+        result.n_stories = len(stories_)
+        extract_mentions(store, articles, stories_, dates, options.quiet)
+        result.n_events = fuse_and_store(store, stories_)
+        if options.export:
+            from sitroom.export import export_all
+
+            export_all(store, out)
+        status = "done"
+        return result
+    finally:
+        store.finish_run(run_id, status, result.n_processed, len(result.problems))
+        store.close()

@@ -1,0 +1,262 @@
+"""The store: one SQLite file (WAL) holding articles, parses, mentions, stories and fused results.
+
+The only stage with side effects. Every write happens inside one transaction per batch, so a run
+killed at any moment leaves whole batches or nothing; a re-run picks up from what is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sitroom import serial
+from sitroom.records import (
+    ArticleMentions,
+    CleanArticle,
+    Contradiction,
+    ControlRecord,
+    Event,
+    InputProblem,
+    PublicationDate,
+    Quote,
+    Story,
+)
+from sitroom.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+STORE_NAME = "sitroom.sqlite"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+class Store:
+    def __init__(self, path: Path, readonly: bool = False):
+        self.path = Path(path)
+        if readonly:
+            uri = f"file:{self.path}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30,
+                                      isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.migrate()
+
+    # -- schema ---------------------------------------------------------------------------------
+    def migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: store schema {version} is newer than this sitroom "
+                             f"({SCHEMA_VERSION}); upgrade sitroom")
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for statement in _split_sql(MIGRATIONS[number]):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- runs and problems ----------------------------------------------------------------------
+    def begin_run(self, inputs: list[str]) -> int:
+        with self.transaction():
+            cur = self.db.execute("INSERT INTO runs (started, inputs) VALUES (?, ?)",
+                                  (_now(), json.dumps(inputs)))
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, n_new: int, n_problems: int) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE runs SET finished=?, status=?, n_new=?, n_problems=? "
+                            "WHERE run_id=?", (_now(), status, n_new, n_problems, run_id))
+
+    def add_problems(self, run_id: int, problems: Iterable[InputProblem]) -> None:
+        rows = [(run_id, p.path, p.line, p.article_id, p.problem) for p in problems]
+        if rows:
+            with self.transaction():
+                self.db.executemany("INSERT INTO problems (run_id, path, line, article_id, problem) "
+                                    "VALUES (?, ?, ?, ?, ?)", rows)
+
+    # -- articles -------------------------------------------------------------------------------
+    def article_hashes(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT article_id, content_hash FROM articles")}
+
+    def upsert_articles(self, articles: list[CleanArticle], run_id: int) -> None:
+        rows = [
+            (a.article_id, a.source_path, a.fmt, a.title, a.url, a.outlet, a.wire, a.published,
+             a.words, json.dumps(a.boilerplate_lines, ensure_ascii=False),
+             json.dumps(a.captions, ensure_ascii=False), a.content_hash, a.text, run_id)
+            for a in articles
+        ]
+        with self.transaction():
+            # A changed article loses its parse and mentions: they are recomputed from the new text.
+            self.db.executemany("DELETE FROM docs WHERE article_id=?", [(a.article_id,) for a in articles])
+            self.db.executemany("DELETE FROM mentions WHERE article_id=?",
+                                [(a.article_id,) for a in articles])
+            self.db.executemany(
+                """INSERT INTO articles (article_id, source_path, fmt, title, url, outlet, wire,
+                       published_meta, words, boilerplate, captions, content_hash, text, run_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(article_id) DO UPDATE SET source_path=excluded.source_path,
+                       fmt=excluded.fmt, title=excluded.title, url=excluded.url,
+                       outlet=excluded.outlet, wire=excluded.wire,
+                       published_meta=excluded.published_meta, words=excluded.words,
+                       boilerplate=excluded.boilerplate, captions=excluded.captions,
+                       content_hash=excluded.content_hash, text=excluded.text, run_id=excluded.run_id""",
+                rows,
+            )
+
+    def articles(self) -> list[CleanArticle]:
+        out = []
+        for r in self.db.execute("SELECT * FROM articles ORDER BY article_id"):
+            out.append(CleanArticle(
+                article_id=r["article_id"], title=r["title"], text=r["text"],
+                source_path=r["source_path"], fmt=r["fmt"], url=r["url"], outlet=r["outlet"],
+                wire=r["wire"], published=r["published_meta"],
+                boilerplate_lines=json.loads(r["boilerplate"]), captions=json.loads(r["captions"]),
+                content_hash=r["content_hash"]))
+        return out
+
+    def count_articles(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    # -- parses ---------------------------------------------------------------------------------
+    def parsed_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute(
+            "SELECT d.article_id FROM docs d JOIN articles a USING (article_id) "
+            "WHERE d.content_hash = a.content_hash")}
+
+    def save_docs(self, rows: list[tuple[str, str, bytes]]) -> None:
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO docs (article_id, content_hash, doc) "
+                                "VALUES (?, ?, ?)", rows)
+
+    def iter_docs(self, article_ids: Iterable[str] | None = None) -> Iterator[tuple[str, bytes]]:
+        if article_ids is None:
+            yield from ((r[0], r[1]) for r in
+                        self.db.execute("SELECT article_id, doc FROM docs ORDER BY article_id"))
+            return
+        for aid in article_ids:
+            row = self.db.execute("SELECT doc FROM docs WHERE article_id=?", (aid,)).fetchone()
+            if row is not None:
+                yield aid, row[0]
+
+    # -- dates and stories ----------------------------------------------------------------------
+    def save_stories(self, stories: list[Story], dates: dict[str, PublicationDate]) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM stories")
+            self.db.executemany(
+                "INSERT INTO stories (story_id, title, origin_article_id, article_ids, lineage) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(s.story_id, s.title, s.origin_article_id, json.dumps(s.article_ids),
+                  json.dumps([serial.dataclasses.asdict(x) for x in s.lineage], ensure_ascii=False))
+                 for s in stories])
+            self.db.execute("UPDATE articles SET story_id=NULL")
+            self.db.executemany("UPDATE articles SET story_id=? WHERE article_id=?",
+                                [(s.story_id, aid) for s in stories for aid in s.article_ids])
+            self.db.executemany(
+                "UPDATE articles SET published=?, published_source=? WHERE article_id=?",
+                [(d.date, d.source, aid) for aid, d in dates.items()])
+
+    def stories(self) -> list[Story]:
+        from sitroom.records import LineageLink
+
+        out = []
+        for r in self.db.execute("SELECT * FROM stories ORDER BY story_id"):
+            out.append(Story(r["story_id"], r["title"], json.loads(r["article_ids"]),
+                             r["origin_article_id"],
+                             [serial.from_data(LineageLink, x) for x in json.loads(r["lineage"])]))
+        return out
+
+    # -- mentions -------------------------------------------------------------------------------
+    def mention_contexts(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT article_id, context_hash FROM mentions")}
+
+    def save_mentions(self, rows: list[tuple[str, str, ArticleMentions]]) -> None:
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO mentions (article_id, context_hash, data) VALUES (?, ?, ?)",
+                [(aid, ctx, serial.dumps(m)) for aid, ctx, m in rows])
+
+    def mentions(self) -> list[ArticleMentions]:
+        return [serial.loads(ArticleMentions, r[0]) for r in
+                self.db.execute("SELECT data FROM mentions ORDER BY article_id")]
+
+    # -- fused results --------------------------------------------------------------------------
+    def events(self) -> list[Event]:
+        out = []
+        for r in self.db.execute("SELECT * FROM events ORDER BY event_date, event_id"):
+            d = dict(r)
+            for key in ("article_ids", "sources", "evidence", "mention_keys"):
+                d[key] = json.loads(d[key])
+            out.append(Event(**d))
+        return out
+
+    def save_results(self, events: list[Event], quotes: list[Quote],
+                     contradictions: list[Contradiction], control: list[ControlRecord]) -> None:
+        """Replace every fused table in one transaction: readers see the old set or the new."""
+        with self.transaction():
+            for table in ("events", "quotes", "contradictions", "control"):
+                self.db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
+            self.db.executemany(
+                """INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                                              ?, ?, ?, ?, ?, ?, ?)""",
+                [(e.event_id, e.event_date, e.time_precision, e.event_type, e.sub_event_type,
+                  e.actor1, e.actor2, e.country, e.admin1, e.admin2, e.location, e.latitude,
+                  e.longitude, e.geo_precision, e.fatalities, e.fatalities_max, e.claim_status,
+                  e.n_reports, e.n_independent_sources, json.dumps(e.article_ids),
+                  json.dumps(e.sources, ensure_ascii=False), e.notes,
+                  json.dumps(e.evidence, ensure_ascii=False), json.dumps(e.mention_keys))
+                 for e in events])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(q.quote_id, q.article_id, q.speaker, q.speaker_canonical, q.speaker_role, q.kind,
+                  q.stance, q.text) for q in quotes])
+            self.db.executemany(
+                "INSERT INTO contradictions (subject, field, value_a, sources_a, value_b, sources_b,"
+                " kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(c.subject, c.field, c.value_a, json.dumps(c.sources_a, ensure_ascii=False),
+                  c.value_b, json.dumps(c.sources_b, ensure_ascii=False), c.kind)
+                 for c in contradictions])
+            self.db.executemany(
+                "INSERT INTO control (place, admin1, admin2, date, holder, status, event_ids) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(c.place, c.admin1, c.admin2, c.date, c.holder, c.status, json.dumps(c.event_ids))
+                 for c in control])
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute(sql, params)]
+
+
+def _split_sql(script: str) -> list[str]:
+    """Migration scripts hold plain DDL separated by ';' (no triggers), so a split is enough;
+    executescript() would commit on its own and break the one-transaction-per-migration rule."""
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def open_store(out_dir: Path, readonly: bool = False) -> Store:
+    return Store(Path(out_dir) / STORE_NAME, readonly=readonly)

@@ -1,0 +1,103 @@
+"""Schema of the SQLite store, as an ordered list of migrations.
+
+PRAGMA user_version holds how many migrations have been applied; opening a store applies the rest
+in one transaction each. Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the whole first schema
+    """
+    CREATE TABLE runs (
+        run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started TEXT NOT NULL,
+        finished TEXT,
+        status TEXT NOT NULL DEFAULT 'running',
+        inputs TEXT NOT NULL DEFAULT '[]',
+        n_new INTEGER NOT NULL DEFAULT 0,
+        n_problems INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE problems (
+        problem_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER REFERENCES runs(run_id),
+        path TEXT NOT NULL,
+        line INTEGER,
+        article_id TEXT,
+        problem TEXT NOT NULL
+    );
+    CREATE TABLE articles (
+        article_id TEXT PRIMARY KEY,
+        source_path TEXT NOT NULL,
+        fmt TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        url TEXT,
+        outlet TEXT,
+        wire TEXT,
+        published_meta TEXT,
+        published TEXT,
+        published_source TEXT NOT NULL DEFAULT 'none',
+        story_id TEXT,
+        words INTEGER NOT NULL DEFAULT 0,
+        boilerplate TEXT NOT NULL DEFAULT '[]',
+        captions TEXT NOT NULL DEFAULT '[]',
+        content_hash TEXT NOT NULL,
+        text TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs(run_id)
+    );
+    CREATE TABLE docs (
+        article_id TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
+        content_hash TEXT NOT NULL,
+        doc BLOB NOT NULL
+    );
+    CREATE TABLE mentions (
+        article_id TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
+        context_hash TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE stories (
+        story_id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        origin_article_id TEXT NOT NULL,
+        article_ids TEXT NOT NULL,
+        lineage TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        event_id TEXT PRIMARY KEY,
+        event_date TEXT,
+        time_precision INTEGER,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        actor1 TEXT, actor2 TEXT,
+        country TEXT, admin1 TEXT, admin2 TEXT, location TEXT,
+        latitude REAL, longitude REAL, geo_precision INTEGER,
+        fatalities INTEGER, fatalities_max INTEGER,
+        claim_status TEXT,
+        n_reports INTEGER, n_independent_sources INTEGER,
+        article_ids TEXT NOT NULL DEFAULT '[]',
+        sources TEXT NOT NULL DEFAULT '[]',
+        notes TEXT,
+        evidence TEXT NOT NULL DEFAULT '[]',
+        mention_keys TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX events_date ON events(event_date);
+    CREATE TABLE quotes (
+        quote_id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL,
+        speaker TEXT, speaker_canonical TEXT, speaker_role TEXT,
+        kind TEXT, stance TEXT, text TEXT NOT NULL
+    );
+    CREATE TABLE contradictions (
+        contradiction_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        subject TEXT, field TEXT,
+        value_a TEXT, sources_a TEXT, value_b TEXT, sources_b TEXT, kind TEXT
+    );
+    CREATE TABLE control (
+        control_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        place TEXT, admin1 TEXT, admin2 TEXT, date TEXT, holder TEXT, status TEXT,
+        event_ids TEXT NOT NULL DEFAULT '[]'
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

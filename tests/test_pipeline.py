@@ -1,0 +1,102 @@
+"""End to end: `sitroom run` writes every contract file from the store, on the demo and the seeds."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+from sitroom.cli import main
+from sitroom.export import (
+    ARTICLE_COLUMNS,
+    CONTRADICTION_COLUMNS,
+    CONTROL_COLUMNS,
+    EVENT_COLUMNS,
+    QUOTE_COLUMNS,
+)
+
+CONTRACT = {
+    "articles.csv": ARTICLE_COLUMNS,
+    "events.csv": EVENT_COLUMNS,
+    "quotes.csv": QUOTE_COLUMNS,
+    "contradictions.csv": CONTRADICTION_COLUMNS,
+    "control.csv": CONTROL_COLUMNS,
+}
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def assert_contract(out: Path) -> None:
+    assert (out / "sitroom.sqlite").exists()
+    assert (out / "report.html").read_text().startswith("<!doctype html>")
+    for name, columns in CONTRACT.items():
+        with (out / name).open(newline="", encoding="utf-8") as fh:
+            assert next(csv.reader(fh)) == columns, name
+    stories = json.loads((out / "stories.json").read_text())
+    for story in stories:
+        assert {"story_id", "title", "article_ids", "origin_article_id", "lineage"} <= set(story)
+        for link in story["lineage"]:
+            assert link["relation"] in {"origin", "duplicate", "rewrite", "spun", "independent"}
+    articles = read_csv(out / "articles.csv")
+    for row in articles:
+        assert (out / "clean" / f"{row['article_id']}.txt").exists()
+        assert row["published_source"] in {"metadata", "text", "story", "none"}
+    story_ids = {s["story_id"] for s in stories}
+    assert {row["story_id"] for row in articles} <= story_ids
+
+
+def test_demo_run_writes_contract(demo_run: Path) -> None:
+    assert_contract(demo_run)
+    articles = {r["article_id"]: r for r in read_csv(demo_run / "articles.csv")}
+    assert len(articles) == 5
+    assert articles["001_afp_torghundi"]["wire"] == "AFP"
+    assert articles["001_afp_torghundi"]["published"] == "2021-07-10"
+    assert articles["004_ghori_retaken"]["outlet"] == "Kabul Evening Post"
+    assert int(articles["002_torghundi_copy"]["boilerplate_lines"]) >= 3
+
+
+def test_seeds_run_writes_contract_and_wires(seeds_run: Path) -> None:
+    assert_contract(seeds_run)
+    articles = {r["article_id"][:3]: r for r in read_csv(seeds_run / "articles.csv")}
+    assert [articles[k]["wire"].split(";")[0] for k in ("000", "001", "002", "003")] == \
+        ["AFP", "AFP", "Reuters", "AFP"]
+    assert articles["003"]["outlet"] == "RFE/RL"
+    clean = (seeds_run / "clean" / "002_02422dc5ed88dc91.txt").read_text()
+    assert "[ad_1]" not in clean and "Source link" not in clean
+    assert "Tariq Arian" in clean
+
+
+def test_rerun_is_idempotent_and_store_is_sound(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Clashes in the valley\n\nArmy and militants clashed on Monday, police said.")
+    out = tmp_path / "out"
+    assert main(["run", str(src), "--out", str(out), "-q"]) == 0
+    first = (out / "articles.csv").read_text()
+    assert main(["run", str(src), "--out", str(out), "-q"]) == 0
+    assert (out / "articles.csv").read_text() == first
+    db = sqlite3.connect(out / "sitroom.sqlite")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    statuses = [r[0] for r in db.execute("SELECT status FROM runs ORDER BY run_id")]
+    assert statuses == ["done", "done"]
+
+
+def test_exit_code_and_messages_for_bad_input(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("")
+    (bad / "blob.txt").write_bytes(b"\x00\x01\x02" * 100)
+    assert main(["run", str(bad), "--out", str(tmp_path / "o1"), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "empty.txt: empty file" in err and "blob.txt: binary content" in err
+    (bad / "good.txt").write_text("Checkpoint attacked\n\nGunmen attacked a checkpoint on Friday.")
+    assert main(["run", str(bad), "--out", str(tmp_path / "o2"), "-q"]) == 0
+
+
+def test_unimplemented_subcommands_exit_nonzero(tmp_path: Path) -> None:
+    assert main(["eval", "nosuchtask", str(tmp_path)]) != 0
