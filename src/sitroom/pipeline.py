@@ -168,12 +168,14 @@ def extract_mentions(store: Store, articles: list[CleanArticle], stories_: list[
         store.save_mentions(pending)
 
 
-def fuse_and_store(store: Store, stories_: list[Story]) -> int:
+def fuse_and_store(store: Store, stories_: list[Story], articles: list[CleanArticle]) -> int:
     mentions = store.mentions()
+    # Canonical speakers are filled in place, so the fusion below sees them too.
     all_quotes = quotes.canonicalise_speakers([q for m in mentions for q in m.quotes])
+    by_id = {a.article_id: a for a in articles}
     previous = store.events()
-    fused = fuse.fuse_events(mentions, stories_, previous)
-    contradictions = fuse.find_contradictions(mentions, stories_)
+    fused = fuse.fuse_events(mentions, stories_, previous, by_id)
+    contradictions = fuse.find_contradictions(mentions, stories_, by_id, fused)
     control = fuse.control_timeline(fused)
     store.save_results(fused, all_quotes, contradictions, control)
     return len(fused)
@@ -202,7 +204,7 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
         store.save_stories(stories_, dates)
         result.n_stories = len(stories_)
         extract_mentions(store, articles, stories_, dates, options.quiet)
-        result.n_events = fuse_and_store(store, stories_)
+        result.n_events = fuse_and_store(store, stories_, articles)
         if options.export:
             from sitroom.export import export_all
 

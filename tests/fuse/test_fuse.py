@@ -1,0 +1,134 @@
+"""Fusion, contradictions and control over hand-built mentions (no model needed)."""
+
+from __future__ import annotations
+
+from sitroom.fuse import control_timeline, find_contradictions, fuse_events
+from sitroom.records import (
+    Actor,
+    ArticleMentions,
+    CleanArticle,
+    EventMention,
+    LineageLink,
+    Place,
+    PublicationDate,
+    Quote,
+    Story,
+    Toponym,
+)
+
+TALIBAN = Actor("Taliban", "rebel group")
+ARMY = Actor("Military Forces of Afghanistan", "state forces")
+DAM = Place("Dam Post", "Afghanistan", "Kunduz", "Imam Sahib", 37.1, 68.9, "crossing", 1, "X1")
+TOWN = Place("Qala Town", "Afghanistan", "Badghis", "Qala", 34.9, 63.1, "city", 1, "X2")
+
+
+def capture(aid: str, start: int = 0, date: str = "2021-06-22", killed: int | None = None,
+            modality: str = "reported", place: Place = DAM, sub: str = "Non-state actor overtakes territory",
+            actor1: Actor = TALIBAN, actor2: Actor = ARMY) -> EventMention:
+    return EventMention(aid, f"{aid} sentence", start, "seized", "Battles", sub, actor1, actor2,
+                        place=place, location_text=place.name, date=date, time_precision=1,
+                        fatalities=killed, fatalities_max=killed, modality=modality)
+
+
+def story(*links: tuple[str, str | None, str]) -> Story:
+    return Story("S1", "t", [a for a, _, _ in links], links[0][0],
+                 [LineageLink(a, d, r, 0.9) for a, d, r in links])
+
+
+def am(aid: str, events: list[EventMention], quotes: list[Quote] | None = None,
+       toponyms: list[Toponym] | None = None) -> ArticleMentions:
+    return ArticleMentions(aid, PublicationDate("2021-06-22", "text"), toponyms=toponyms or [],
+                           events=events, quotes=quotes or [])
+
+
+def test_copies_fuse_into_one_event_counting_origins() -> None:
+    stories = [story(("a", None, "origin"), ("b", "a", "spun"), ("c", None, "independent"))]
+    mentions = [am("a", [capture("a", killed=5)]), am("b", [capture("b", killed=7)]),
+                am("c", [capture("c", date="2021-06-23", killed=3)])]
+    (event,) = fuse_events(mentions, stories, [])
+    assert event.n_reports == 3
+    assert event.n_independent_sources == 2
+    assert (event.fatalities, event.fatalities_max) == (3, 7)
+    assert (event.admin1, event.admin2, event.location) == ("Kunduz", "Imam Sahib", "Dam Post")
+    assert event.event_date == "2021-06-22" and event.claim_status == "reported"
+    assert len(event.evidence) == 3
+
+
+def test_different_places_days_or_actors_stay_apart() -> None:
+    mentions = [am("a", [capture("a"), capture("a", start=50, place=TOWN)]),
+                am("b", [capture("b", date="2021-06-28")]),
+                am("c", [capture("c", actor1=Actor("Islamic State"))])]
+    events = fuse_events(mentions, [], [])
+    assert len(events) == 4
+
+
+def test_event_ids_survive_new_articles() -> None:
+    stories = [story(("a", None, "origin"))]
+    first = fuse_events([am("a", [capture("a"), capture("a", 80, place=TOWN)])], stories, [])
+    stories2 = [story(("a", None, "origin"), ("z", "a", "duplicate"))]
+    second = fuse_events([am("a", [capture("a"), capture("a", 80, place=TOWN)]),
+                          am("z", [capture("z")])], stories2, first)
+    assert {e.event_id for e in first} == {e.event_id for e in second}
+    grown = next(e for e in second if e.n_reports == 2)
+    assert grown.event_id in {e.event_id for e in first}
+
+
+def test_denial_disputes_the_report_before_it() -> None:
+    denial = Quote("q1", "a", "Tariq Arian", "the crossing is still under government control",
+                   kind="indirect", stance="deny", speaker_canonical="Tariq Arian", start=120, end=170)
+    mentions = [am("a", [capture("a", start=10)], [denial])]
+    (event,) = fuse_events(mentions, [], [])
+    assert event.claim_status == "disputed"
+    (contra,) = find_contradictions(mentions, [], {}, [event])
+    assert contra.kind == "claim_denial" and contra.sources_b == ["Tariq Arian"]
+    (record,) = control_timeline([event])
+    assert record.status == "contested" and record.holder == "Taliban"
+
+
+def test_control_follows_takeover_and_recapture() -> None:
+    taken = capture("a", place=TOWN, date="2021-07-07")
+    retaken = capture("a", start=90, place=TOWN, date="2021-07-08", actor1=ARMY, actor2=TALIBAN,
+                      sub="Government regains territory")
+    events = fuse_events([am("a", [taken, retaken])], [], [])
+    timeline = control_timeline(events)
+    assert [(r.date, r.holder) for r in timeline] == [
+        ("2021-07-07", "Taliban"), ("2021-07-08", "Military Forces of Afghanistan")]
+    assert all(r.event_ids for r in timeline)
+
+
+def _article(aid: str, text: str) -> CleanArticle:
+    return CleanArticle(aid, "t", text, f"{aid}.txt", "txt", wire="AFP")
+
+
+def test_number_contradictions_across_sources_and_inside_a_story() -> None:
+    texts = {
+        "a": "The envoy said the Taliban have taken more than 50 of the country's 370 districts. "
+             "The withdrawal of the remaining 2,500 US troops goes on.",
+        "b": "The Taliban stated that they control more than 200 districts in 34 provinces.",
+        "c": "About 2 5 Hundreds U S. troops were present in the country.",
+    }
+    articles = {k: _article(k, v) for k, v in texts.items()}
+    stories = [story(("a", None, "origin"), ("c", "a", "spun")), Story("S2", "t", ["b"], "b")]
+    found = find_contradictions([am(k, []) for k in texts], stories, articles, [])
+    kinds = {(c.kind, c.subject) for c in found}
+    assert ("number", "us troops") in kinds
+    districts = [c for c in found if c.subject.startswith("districts held")]
+    assert districts and {districts[0].value_a, districts[0].value_b} == {
+        "more than 50 of the country's 370", "more than 200"}
+
+
+def test_place_said_to_face_two_countries_is_a_fact_contradiction() -> None:
+    tajik = Place("Tajikistan", "Tajikistan", feature="country")
+    uzbek = Place("Uzbekistan", "Uzbekistan", feature="country")
+    town = Place("Imam Sahib", "Afghanistan", "Kunduz", "Imam Sahib", feature="city")
+    text_a = "Fighters overran Imam Sahib, which borders Tajikistan, on Monday."
+    text_b = "They took Imam Sahib, a town across from Uzbekistan, last month."
+
+    def tops(text: str, *places: Place) -> list[Toponym]:
+        return [Toponym(p.name, text.index(p.name), text.index(p.name) + len(p.name), p) for p in places]
+
+    mentions = [am("a", [], toponyms=tops(text_a, town, tajik)),
+                am("b", [], toponyms=tops(text_b, town, uzbek))]
+    found = find_contradictions(mentions, [], {"a": _article("a", text_a), "b": _article("b", text_b)}, [])
+    (fact,) = [c for c in found if c.kind == "fact"]
+    assert fact.subject == "Imam Sahib" and {fact.value_a, fact.value_b} == {"Tajikistan", "Uzbekistan"}
