@@ -192,6 +192,16 @@ class Store:
                              [serial.from_data(LineageLink, x) for x in json.loads(r["lineage"])]))
         return out
 
+    def save_analysed(self, docs: list[tuple[str, str, bytes]],
+                      mentions: list[tuple[str, str, ArticleMentions]]) -> None:
+        """A batch's parses and mentions together: one transaction, so both or neither."""
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO docs (article_id, content_hash, doc) "
+                                "VALUES (?, ?, ?)", docs)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO mentions (article_id, context_hash, data) VALUES (?, ?, ?)",
+                [(aid, ctx, serial.dumps(m)) for aid, ctx, m in mentions])
+
     # -- mentions -------------------------------------------------------------------------------
     def mention_contexts(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT article_id, context_hash FROM mentions")}
