@@ -43,9 +43,18 @@ class DaskEngine:
     name = "dask"
 
     def __init__(self, scheduler: str | None = None, client: Any = None, in_flight: int = 8):
-        from distributed import Client
+        import os
+
+        from distributed import Client, LocalCluster
 
         self._own_client = client is None
+        self._cluster = None
+        if client is None and scheduler is None:
+            # No scheduler named: a cluster of this machine's cores, one single-threaded worker
+            # each (spaCy and torch are not thread-friendly inside one process).
+            self._cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
+                                         dashboard_address=None)
+            client = Client(self._cluster, set_as_default=False)
         self.client = client or Client(scheduler, set_as_default=False)
         self.in_flight = in_flight
 
@@ -63,6 +72,8 @@ class DaskEngine:
     def close(self) -> None:
         if self._own_client:
             self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
 
 
 def make_engine(name: str, scheduler: str | None = None) -> Engine:

@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from sitroom import events as events_stage
-from sitroom import fuse, geo, quotes, stories
+from sitroom import embed, fuse, geo, quotes, stories
 from sitroom import time as time_stage
 from sitroom.clean import clean_article
 from sitroom.engines import Engine, make_engine
 from sitroom.ingest import iter_inputs
 from sitroom.progress import progress
 from sitroom.records import ArticleMentions, CleanArticle, InputProblem, PublicationDate, Story
-from sitroom.store import Store, open_store
+from sitroom.store import EmbeddingCache, Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +250,13 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
             return result
         analyse_new(store, articles, engine, options.quiet)
         dates = {a.article_id: time_stage.publication_date(a) for a in articles}
-        stories_ = stories.build_stories(articles, dates)
+        cache = EmbeddingCache(store)
+        embed.use_cache(cache)
+        try:
+            stories_ = stories.build_stories(articles, dates)
+        finally:
+            embed.use_cache(None)
+            cache.flush()
         dates = time_stage.fill_story_dates(dates, stories_)
         store.save_stories(stories_, dates)
         result.n_stories = len(stories_)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -260,6 +260,45 @@ class Store:
 
     def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute(sql, params)]
+
+
+class EmbeddingCache(MutableMapping[str, bytes]):
+    """The store's `embeddings` table as a mapping; writes are buffered and flushed in one
+    transaction (a lost buffer only costs recomputation)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.pending: dict[str, bytes] = {}
+
+    def __getitem__(self, key: str) -> bytes:
+        if key in self.pending:
+            return self.pending[key]
+        row = self.store.db.execute("SELECT vector FROM embeddings WHERE key=?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return bytes(row[0])
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        self.pending[key] = value
+        if len(self.pending) >= 512:
+            self.flush()
+
+    def __delitem__(self, key: str) -> None:
+        self.pending.pop(key, None)
+        self.store.db.execute("DELETE FROM embeddings WHERE key=?", (key,))
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (r[0] for r in self.store.db.execute("SELECT key FROM embeddings"))
+
+    def __len__(self) -> int:
+        return int(self.store.db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0])
+
+    def flush(self) -> None:
+        if self.pending:
+            with self.store.transaction():
+                self.store.db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
+                                          list(self.pending.items()))
+            self.pending.clear()
 
 
 def _split_sql(script: str) -> list[str]:

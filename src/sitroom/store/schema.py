@@ -98,6 +98,13 @@ MIGRATIONS: list[str] = [
         event_ids TEXT NOT NULL DEFAULT '[]'
     );
     """,
+    # 2: cached sentence embeddings, so incremental runs embed only new texts
+    """
+    CREATE TABLE embeddings (
+        key TEXT PRIMARY KEY,
+        vector BLOB NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
