@@ -75,9 +75,8 @@ def load_records(path: Path, limit: int | None) -> list[dict]:
     return records
 
 
-def run_end_to_end(corpus: Path, workdir: Path, engine: str) -> dict[str, float]:
+def run_end_to_end(corpus: Path, out: Path, engine: str) -> dict[str, float]:
     """`sitroom run` in a child process: wall time and the child's peak memory."""
-    out = workdir / "e2e_out"
     cmd = [sys.executable, "-m", "sitroom", "run", str(corpus), "--out", str(out), "-q",
            "--engine", engine]
     start = time.perf_counter()
@@ -85,6 +84,12 @@ def run_end_to_end(corpus: Path, workdir: Path, engine: str) -> dict[str, float]
     wall = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"seconds": wall, "peak_mb": peak_kb / 1024}
+
+
+def write_feed(path: Path, records: list[dict]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps({k: v for k, v in r.items() if v is not None}) + "\n")
 
 
 def bench(args: argparse.Namespace) -> int:
@@ -152,11 +157,16 @@ def bench(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         feed = Path(tmp) / "corpus.jsonl"
-        with feed.open("w", encoding="utf-8") as fh:
-            for r in records:
-                fh.write(json.dumps({k: v for k, v in r.items() if v is not None}) + "\n")
-        e2e = run_end_to_end(feed, Path(tmp), args.engine)
-    stage("end_to_end", e2e["seconds"])
+        write_feed(feed, records)
+        out = Path(tmp) / "out"
+        e2e = run_end_to_end(feed, out, args.engine)
+        stage("end_to_end", e2e["seconds"])
+        # Incremental: 10 new articles (perturbed copies, new ids) into the store just built.
+        extra = [dict(r, id=f"{r['id']}~new") for r in perturbed_copies(records, n + 10)[n:]]
+        write_feed(Path(tmp) / "new.jsonl", extra)
+        inc = run_end_to_end(Path(tmp) / "new.jsonl", out, args.engine)
+        stage("incremental_10_new", inc["seconds"], len(extra))
+        report["incremental_vs_full"] = round(inc["seconds"] / e2e["seconds"], 3)
     report["end_to_end_peak_mb"] = round(e2e["peak_mb"], 1)
     base = report["baseline_spacy_pipe_s"]
     report["end_to_end_vs_spacy"] = round(e2e["seconds"] / base, 2) if base else None
