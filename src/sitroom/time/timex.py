@@ -209,27 +209,20 @@ def resolve_weekday(anchor: date, weekday: int, relation: str, future: bool) -> 
 
 
 def resolve_year_of_month(anchor: date, month: int, day: int | None, relation: str, future: bool) -> int:
-    """The year of a month (and day) named without one: the nearest, leaning to the past in news."""
+    """The year of a month (and day) named without one. News convention: the anchor's year, unless
+    the date would lie well in the future of a past-tense report (then last year) or well in the past
+    of a future-tense sentence (then next year); 'well' is more than four months."""
     if relation in ("last", "past", "previous"):
         return anchor.year if (month, day or 1) < (anchor.month, anchor.day if day else 1) else anchor.year - 1
     if relation in ("next", "coming", "following"):
         return anchor.year if (month, day or 1) > (anchor.month, anchor.day if day else 1) else anchor.year + 1
     if relation == "this":
         return anchor.year
-    best_year, best_cost = anchor.year, float("inf")
-    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
-        try:
-            d = date(year, month, min(day or 15, 28) if day is None else day)
-        except ValueError:
-            continue
-        gap = (d - anchor).days
-        if day is None and year == anchor.year and month == anchor.month:
-            gap = 0
-        # a future date is twice as far as a past one unless the sentence speaks of the future
-        cost = (gap * (1 if future else 2)) if gap > 0 else (-gap * (2 if future else 1))
-        if cost < best_cost:
-            best_year, best_cost = year, cost
-    return best_year
+    if not future and month - anchor.month > 4:
+        return anchor.year - 1
+    if future and anchor.month - month > 4:
+        return anchor.year + 1
+    return anchor.year
 
 
 def shift_value(anchor: date, code: str, delta: int) -> str:
@@ -406,15 +399,13 @@ def h_season(m: re.Match, ctx: Context) -> Candidate | None:
 def h_weekday(m: re.Match, ctx: Context) -> Candidate | None:
     wd = _weekday_num(m.group("wd"))
     rel = _relation(m.group("rel"))
-    pod_word = m.group("pod")
-    pod = lexicon()["parts_of_day"][pod_word.lower()] if pod_word else ""
     if ctx.anchor is None:
         value = f"XXXX-WXX-{wd + 1}"
     else:
         future = has_future_cue(ctx.sentence_around(m.start(), m.end()))
         value = resolve_weekday(ctx.anchor, wd, rel, future).isoformat()
-    if pod:
-        return _cand(m, "TIME", f"{value}T{pod}")
+    # 'Friday night' is dated to the day: TimeML annotators mostly wrote the plain date, and ACLED
+    # needs no more than the day
     return _cand(m, "DATE", value)
 
 
@@ -451,21 +442,37 @@ def h_overnight(m: re.Match, ctx: Context) -> Candidate | None:
 
 def h_relative_unit(m: re.Match, ctx: Context) -> Candidate | None:
     """last week, this month, next year, earlier this year, the past decade, the weekend, the quarter."""
-    code = unit_code(m.group("unit"))
+    unit_word = m.group("unit").lower()
     rel_word = (m.group("rel") or "").lower()
+    if unit_word == "period":
+        if rel_word != "latest":
+            return None
+        unit_word = "quarter"
+    code = unit_code(unit_word)
     mod = _mod_code(m.group("mod"))
     pre = (m.group("pre") or "").lower()
+    if m.group("yend"):
+        if code != "Y":
+            return None
+        mod = "END"
     if pre in ("earlier", "later") and not rel_word:
         return None
     rel = _relation(rel_word)
     if code == "DE" and rel_word in ("past", "last"):
         return _cand(m, "DURATION", "P10Y")
-    if rel_word == "past" and code in ("W", "M", "Y", "D"):
+    if rel_word == "past" and code in ("W", "M", "D"):
         return _cand(m, "DURATION", duration_value(1, code))
+    if rel_word == "past" and code == "Y" and ctx.anchor is not None:
+        return _cand(m, "DATE", shift_value(ctx.anchor, "Y", -1))
     if code in ("TS", "TM", "TH", "D"):
         return None
     if ctx.anchor is None:
         return _cand(m, "DATE", "PRESENT_REF" if rel == "this" else ("PAST_REF" if rel == "last" else "FUTURE_REF"), mod)
+    if (m.group("fisc") or m.group("yend")) and code == "Y" and rel_word in ("", "current", "this", "the"):
+        return _cand(m, "DATE", shift_value(ctx.anchor, "Y", 0), mod)
+    if rel_word == "latest" and code == "Q":
+        # the latest quarter reported on is the last complete one
+        return _cand(m, "DATE", shift_value(ctx.anchor, "Q", -1), mod)
     if not rel_word:
         # 'the week', 'the month', 'the quarter', 'the weekend' read against the anchor
         if code == "Y":
@@ -476,8 +483,6 @@ def h_relative_unit(m: re.Match, ctx: Context) -> Candidate | None:
             delta = -1 if ctx.anchor.weekday() <= 2 else 0
             return _cand(m, "DATE", shift_value(ctx.anchor, "WE", delta), mod)
         return _cand(m, "DATE", shift_value(ctx.anchor, code, 0), mod)
-    if rel_word == "latest" and code == "Q":
-        return _cand(m, "DATE", "", mod, needs="quarter_ref")
     delta = {"last": -1, "this": 0, "next": 1}.get(rel, None)
     if delta is None:
         return None
@@ -517,7 +522,15 @@ def h_year_ago_adj(m: re.Match, ctx: Context) -> Candidate | None:
     return _cand(m, "DATE", "", needs="year_ago")
 
 
+def _is_age(m: re.Match, ctx: Context) -> bool:
+    tail = ctx.text[m.start("unit") - 1: m.end() + 8].lower()
+    return any(s.strip() and s.strip("- ") in tail.replace("-", " ").replace("  ", " ")
+               for s in lexicon()["age_suffixes"]) and ("old" in tail)
+
+
 def h_duration(m: re.Match, ctx: Context) -> Candidate | None:
+    if _is_age(m, ctx):
+        return None  # '6-year-old' and '44 years old' are ages, not time expressions
     code = unit_code(m.group("unit"))
     num_text = m.group("num")
     amount = parse_number(num_text) if num_text else None
@@ -533,6 +546,11 @@ def h_duration(m: re.Match, ctx: Context) -> Candidate | None:
 
 def h_bare_plural(m: re.Match, ctx: Context) -> Candidate | None:
     code = unit_code(m.group("unit"))
+    lead = m.group("lead").lower()
+    if lead in ("recent", "coming", "past"):
+        if code == "Y":
+            return _cand(m, "DATE", "PAST_REF" if lead != "coming" else "FUTURE_REF")
+        return _cand(m, "DURATION", duration_value(None, code))
     return _cand(m, "DURATION", duration_value(None, code), group="unit")
 
 
@@ -643,9 +661,9 @@ def rules() -> tuple[Rule, ...]:
         ("half", r"(?:the\s+)?(?P<ord>first|second)[\s-]+half(?:\s+of\s+(?P<year>\d{4}|(?:this|last|next)\s+year|the\s+year))?\b", h_half, 3),
         ("year_ago_adj", r"(?:the\s+)?\byear[\s-](?:ago|earlier)(?:\s+(?:quarter|period))?\b", h_year_ago_adj, 2),
         ("ago", rf"(?:(?:{f.approx})\s+)?(?P<num>{f.number}|{f.vague})[\s-]+(?P<unit>{f.unit})\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence)\b", h_ago, 2),
-        ("relative_unit", rf"(?:(?P<pre>earlier|later)\s+)?(?:the\s+)?(?:(?P<mod>{f.mod})[\s-]*)?(?:(?P<rel>{rel_words})\s+)?\b(?P<unit>week|month|year|quarter|weekend|decade|century|fortnight|day)\b(?!s|-)", h_relative_unit, 4),
+        ("relative_unit", rf"(?:(?P<pre>earlier|later)\s+)?(?:the\s+)?(?:(?P<mod>{f.mod})[\s-]*)?(?:(?P<rel>{rel_words})\s+)?(?:(?P<fisc>fiscal|full|calendar)\s+)?\b(?P<unit>week|month|year|quarter|weekend|decade|century|fortnight|day|period)\b(?!s\b|-)(?:(?P<yend>['’]s\s+end|[\s-]end)\b)?", h_relative_unit, 4),
         ("duration", rf"(?P<lead>(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|final|recent|following|initial)\s+))?(?:(?:{f.approx})\s+)?(?P<num>{f.number}|{f.vague})[\s-]+(?:more\s+|full\s+|straight\s+|consecutive\s+)?(?P<unit>{f.unit})\b(?:[\s-]+(?:long|old))?", h_duration, 4),
-        ("bare_plural", r"\b(?:for|in|over|within|after|take|takes|took|taking|last|lasted|recent|coming|the)\s+(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes)\b", h_bare_plural, 6),
+        ("bare_plural", r"\b(?P<lead>for|in|over|within|after|take|takes|took|taking|last|lasted|recent|coming|past|the)\s+(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes)\b", h_bare_plural, 6),
         ("every", rf"\b(?:every|each|per)\s+(?:(?P<num>{f.number})\s+)?(?:(?P<unit>{f.unit})\b|(?P<wd>{f.weekday}))", h_every, 3),
         ("set_word", rf"\b(?P<sw>{_alt(list(lex['set_words']))})\b", h_set_word, 4),
         ("clock", r"\b(?P<h>\d{1,2})(?::(?P<mi>\d{2}))?\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)", h_clock, 2),
@@ -713,6 +731,36 @@ def _select(cands: list[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
+def _merge_clock_and_day(chosen: list[Candidate], ctx: Context) -> list[Candidate]:
+    """'9 a.m. EST Tuesday', '6:30 p.m. local time on Saturday', 'noon Thursday', 'Friday at 10 p.m.':
+    one TIME expression on the day named next to the clock time."""
+    zones = "|".join(re.escape(z) for z in lexicon()["timezones"])
+    after_clock = re.compile(rf"^\s*(?:\(?(?:{zones})\)?\s*)?,?\s*(?:on\s+)?$")
+    before_clock = re.compile(r"^\s*,?\s*(?:at\s+|,\s*)?(?:about\s+|around\s+)?$")
+    out: list[Candidate] = []
+    i = 0
+    while i < len(chosen):
+        c = chosen[i]
+        if c.needs == "time_day":
+            nxt = chosen[i + 1] if i + 1 < len(chosen) else None
+            prev = out[-1] if out else None
+            if nxt is not None and parse_day(nxt.value) and after_clock.match(ctx.text[c.end:nxt.start]):
+                day = parse_day(nxt.value)
+                out.append(Candidate(c.start, nxt.end, "TIME", day.isoformat() + c.value[c.value.index("T"):]))
+                i += 2
+                continue
+            if prev is not None and parse_day(prev.value) and prev.kind == "DATE" \
+                    and before_clock.match(ctx.text[prev.end:c.start]):
+                day = parse_day(prev.value)
+                out[-1] = Candidate(prev.start, c.end, "TIME", day.isoformat() + c.value[c.value.index("T"):])
+                i += 1
+                continue
+            c = replace(c, needs="")
+        out.append(c)
+        i += 1
+    return out
+
+
 def _second_pass(chosen: list[Candidate], ctx: Context) -> list[Candidate]:
     out: list[Candidate] = []
     last_quarter: tuple[int, int] | None = None
@@ -738,16 +786,6 @@ def _second_pass(chosen: list[Candidate], ctx: Context) -> list[Candidate]:
                     c = replace(c, value=f"{y:04d}-Q{q}")
                 else:
                     c = replace(c, value=f"{ctx.anchor.year - 1:04d}")
-        elif c.needs == "time_day":
-            # '6:30 p.m. local time on Saturday': a clock time takes the day named next to it
-            for j in (i + 1, i - 1):
-                if 0 <= j < len(chosen):
-                    other = chosen[j]
-                    gap = ctx.text[min(c.end, other.end): max(c.start, other.start)]
-                    day = parse_day(other.value)
-                    if day is not None and len(gap) <= 30 and "." not in gap.replace("a.m.", "").replace("p.m.", ""):
-                        c = replace(c, value=day.isoformat() + c.value[c.value.index("T"):])
-                        break
         out.append(c)
     return out
 
@@ -768,7 +806,7 @@ def acled_precision(kind: str, value: str) -> int | None:
 def tag(text: str, anchor: date | None) -> list[TimeExpr]:
     ctx = Context(text, anchor)
     chosen = _select([_trim(c, text) for c in _candidates(ctx)])
-    resolved = _second_pass(chosen, ctx)
+    resolved = _second_pass(_merge_clock_and_day(chosen, ctx), ctx)
     out = []
     for c in resolved:
         if not c.value:
