@@ -55,6 +55,11 @@ class Context:
     text: str
     anchor: date | None
 
+    def before(self, start: int, width: int = 100) -> str:
+        """The words before an expression within its sentence (where its tense cues are)."""
+        left = max(self.text.rfind(". ", 0, start), self.text.rfind("\n", 0, start), start - width) + 1
+        return self.text[left:start]
+
     def sentence_around(self, start: int, end: int) -> str:
         left = max(self.text.rfind(". ", 0, start), self.text.rfind("\n", 0, start)) + 1
         right_candidates = [i for i in (self.text.find(". ", end), self.text.find("\n", end)) if i >= 0]
@@ -107,7 +112,7 @@ def fragments() -> Fragments:
     ones = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
     compound = f"(?:{_alt(tens)})[\\s-](?:{_alt(ones)})"
     number = (
-        r"(?:\d{1,3}(?:,\d{3})*(?:\.\d+)?(?:\s+1/2)?"
+        r"(?:(?<![\d.,])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?:\s+1/2)?"
         f"|{compound}|(?:{_alt(number_words)})(?:\\s+and\\s+a\\s+half)?)"
     )
     units = sorted(lex["units"], key=len, reverse=True)
@@ -187,7 +192,7 @@ def duration_value(amount: float | None, code: str) -> str:
 
 def has_future_cue(sentence: str) -> bool:
     cues = lexicon()["future_cues"]
-    low = sentence.lower()
+    low = sentence.lower().replace("’", "'")
     return any(re.search(r"(?<![a-z])" + re.escape(c) + r"(?![a-z])", low) for c in cues)
 
 
@@ -341,7 +346,7 @@ def h_month_day(m: re.Match, ctx: Context) -> Candidate | None:
         return None
     if ctx.anchor is None:
         return _cand(m, "DATE", f"XXXX-{month:02d}-{day:02d}")
-    future = has_future_cue(ctx.sentence_around(m.start(), m.end()))
+    future = has_future_cue(ctx.before(m.start()))
     year = resolve_year_of_month(ctx.anchor, month, day, "", future)
     try:
         return _cand(m, "DATE", date(year, month, day).isoformat())
@@ -364,7 +369,7 @@ def h_month(m: re.Match, ctx: Context) -> Candidate | None:
     start = m.start("mod") if m.group("mod") else (m.start("rel") if m.group("rel") else m.start("mon"))
     if ctx.anchor is None:
         return Candidate(start, m.end(), "DATE", f"XXXX-{month:02d}", mod)
-    future = has_future_cue(ctx.sentence_around(m.start(), m.end()))
+    future = has_future_cue(ctx.before(m.start()))
     year = resolve_year_of_month(ctx.anchor, month, None, rel, future)
     return Candidate(start, m.end(), "DATE", f"{year:04d}-{month:02d}", mod)
 
@@ -402,7 +407,7 @@ def h_weekday(m: re.Match, ctx: Context) -> Candidate | None:
     if ctx.anchor is None:
         value = f"XXXX-WXX-{wd + 1}"
     else:
-        future = has_future_cue(ctx.sentence_around(m.start(), m.end()))
+        future = has_future_cue(ctx.before(m.start()))
         value = resolve_weekday(ctx.anchor, wd, rel, future).isoformat()
     # 'Friday night' is dated to the day: TimeML annotators mostly wrote the plain date, and ACLED
     # needs no more than the day
@@ -468,6 +473,8 @@ def h_relative_unit(m: re.Match, ctx: Context) -> Candidate | None:
         return None
     if ctx.anchor is None:
         return _cand(m, "DATE", "PRESENT_REF" if rel == "this" else ("PAST_REF" if rel == "last" else "FUTURE_REF"), mod)
+    if (m.group("fisc") or "").lower() == "fiscal" and code == "Y" and not rel_word and not m.group("yend"):
+        return _cand(m, "DURATION", "P1Y")  # 'the fiscal year' is its length unless 'this/current'
     if (m.group("fisc") or m.group("yend")) and code == "Y" and rel_word in ("", "current", "this", "the"):
         return _cand(m, "DATE", shift_value(ctx.anchor, "Y", 0), mod)
     if rel_word == "latest" and code == "Q":
@@ -559,6 +566,9 @@ def h_quarter(m: re.Match, ctx: Context) -> Candidate | None:
     if ordinal is None or ordinal < 1 or ordinal > 4:
         return None
     year_text = m.group("year")
+    qyear = (m.group("qyear") or "").lower()
+    if qyear[:4].isdigit():
+        year_text = qyear
     if year_text and year_text.isdigit():
         return _cand(m, "DATE", f"{year_text}-Q{ordinal}")
     if ctx.anchor is None:
@@ -569,7 +579,24 @@ def h_quarter(m: re.Match, ctx: Context) -> Candidate | None:
         year += -1 if "last" in low else (1 if "next" in low else 0)
     elif ordinal > current:
         year -= 1
+    if qyear.startswith("year") or qyear.startswith("last"):
+        year -= 1
+    elif qyear.startswith("next"):
+        year += 1
     return _cand(m, "DATE", f"{year:04d}-Q{ordinal}")
+
+
+def h_year_period(m: re.Match, ctx: Context) -> Candidate | None:
+    """'the 1988 quarter', "last year's period": the reported quarter, in that year."""
+    year_text = m.group("year").lower()
+    if ctx.anchor is None:
+        return None
+    base_year, base_q = add_quarters(*quarter_of(ctx.anchor), -1)
+    if year_text[:4].isdigit():
+        year = int(year_text[:4])
+    else:
+        year = base_year + (-1 if year_text.startswith("last") else 1 if year_text.startswith("next") else 0)
+    return _cand(m, "DATE", f"{year:04d}-Q{base_q}")
 
 
 def h_half(m: re.Match, ctx: Context) -> Candidate | None:
@@ -657,7 +684,8 @@ def rules() -> tuple[Rule, ...]:
         ("day_word", r"\b(?P<dw>today|yesterday|tomorrow|tonight)\b(?:\s+(?P<pod>morning|afternoon|evening|night)\b)?", h_day_word, 3),
         ("this_pod", r"\b(?P<rel>this|last|yesterday|tomorrow)\s+(?P<pod>morning|afternoon|evening|night)\b", h_this_pod, 2),
         ("overnight", r"\bovernight\b", h_overnight, 5),
-        ("quarter", rf"(?:the\s+)?(?:(?:latest|last|previous|current|this|same|fiscal|calendar)\s+)?(?P<ord>{ordinal_q})(?:[\s-]+fiscal)?[\s-]+quarter(?:\s+of\s+(?P<year>\d{{4}}|(?:this|last|next)\s+year|the\s+year|fiscal\s+\d{{4}}))?", h_quarter, 2),
+        ("quarter", rf"(?:the\s+)?(?:(?P<qyear>(?:1[6-9]|20)\d{{2}}|year[\s-]ago|year[\s-]earlier|(?:last|next|this)\s+year['’]s)\s+)?(?:(?:latest|last|previous|current|this|same|fiscal|calendar)\s+)?(?P<ord>{ordinal_q})(?:[\s-]+fiscal)?[\s-]+quarter(?:\s+of\s+(?P<year>\d{{4}}|(?:this|last|next)\s+year|the\s+year|fiscal\s+\d{{4}}))?", h_quarter, 2),
+        ("year_period", r"(?:the\s+)?(?P<year>(?:1[6-9]|20)\d{2}|(?:last|next|this)\s+year['’]s)\s+(?:quarter|period)\b", h_year_period, 2),
         ("half", r"(?:the\s+)?(?P<ord>first|second)[\s-]+half(?:\s+of\s+(?P<year>\d{4}|(?:this|last|next)\s+year|the\s+year))?\b", h_half, 3),
         ("year_ago_adj", r"(?:the\s+)?\byear[\s-](?:ago|earlier)(?:\s+(?:quarter|period))?\b", h_year_ago_adj, 2),
         ("ago", rf"(?:(?:{f.approx})\s+)?(?P<num>{f.number}|{f.vague})[\s-]+(?P<unit>{f.unit})\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence)\b", h_ago, 2),
