@@ -391,8 +391,9 @@ def h_season(m: re.Match, ctx: Context) -> Candidate | None:
     rel = _relation(m.group("rel"))
     mod = _mod_code(m.group("mod"))
     start = m.start("lead")
-    if not (m.group("lead") or m.group("prepw") or m.group("year")):
-        return None  # 'fall' and 'spring' are verbs and nouns far more often than seasons
+    lead = (m.group("lead") or "").strip().lower()
+    if not (m.group("prepw") or m.group("year") or (lead and lead != "the")):
+        return None  # 'the fall of the city': 'fall' and 'spring' are more often not seasons
     if m.group("year"):
         return Candidate(start, m.end(), "DATE", f"{m.group('year')}-{code}", mod)
     if ctx.anchor is None:
@@ -480,6 +481,8 @@ def h_relative_unit(m: re.Match, ctx: Context) -> Candidate | None:
     if rel_word == "latest" and code == "Q":
         # the latest quarter reported on is the last complete one
         return _cand(m, "DATE", shift_value(ctx.anchor, "Q", -1), mod)
+    if not rel_word and not m.group("the") and not mod:
+        return None  # 'any given week' names no particular week
     if not rel_word:
         # 'the week', 'the month', 'the quarter', 'the weekend' read against the anchor
         if code == "Y":
@@ -689,7 +692,7 @@ def rules() -> tuple[Rule, ...]:
         ("half", r"(?:the\s+)?(?P<ord>first|second)[\s-]+half(?:\s+of\s+(?P<year>\d{4}|(?:this|last|next)\s+year|the\s+year))?\b", h_half, 3),
         ("year_ago_adj", r"(?:the\s+)?\byear[\s-](?:ago|earlier)(?:\s+(?:quarter|period))?\b", h_year_ago_adj, 2),
         ("ago", rf"(?:(?:{f.approx})\s+)?(?P<num>{f.number}|{f.vague})[\s-]+(?P<unit>{f.unit})\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence)\b", h_ago, 2),
-        ("relative_unit", rf"(?:(?P<pre>earlier|later)\s+)?(?:the\s+)?(?:(?P<mod>{f.mod})[\s-]*)?(?:(?P<rel>{rel_words})\s+)?(?:(?P<fisc>fiscal|full|calendar)\s+)?\b(?P<unit>week|month|year|quarter|weekend|decade|century|fortnight|day|period)\b(?!s\b|-)(?:(?P<yend>['’]s\s+end|[\s-]end)\b)?", h_relative_unit, 4),
+        ("relative_unit", rf"(?:(?P<pre>earlier|later)\s+)?(?P<the>the\s+)?(?:(?P<mod>{f.mod})[\s-]*)?(?:(?P<rel>{rel_words})\s+)?(?:(?P<fisc>fiscal|full|calendar)\s+)?\b(?P<unit>week|month|year|quarter|weekend|decade|century|fortnight|day|period)\b(?!s\b|-)(?:(?P<yend>['’]s\s+end|[\s-]end)\b)?", h_relative_unit, 4),
         ("duration", rf"(?P<lead>(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|final|recent|following|initial)\s+))?(?:(?:{f.approx})\s+)?(?P<num>{f.number}|{f.vague})[\s-]+(?:more\s+|full\s+|straight\s+|consecutive\s+)?(?P<unit>{f.unit})\b(?:[\s-]+(?:long|old))?", h_duration, 4),
         ("bare_plural", r"\b(?P<lead>for|in|over|within|after|take|takes|took|taking|last|lasted|recent|coming|past|the)\s+(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes)\b", h_bare_plural, 6),
         ("every", rf"\b(?:every|each|per)\s+(?:(?P<num>{f.number})\s+)?(?:(?P<unit>{f.unit})\b|(?P<wd>{f.weekday}))", h_every, 3),
