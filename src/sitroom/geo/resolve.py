@@ -25,11 +25,12 @@ FEATURE_BONUS = {COUNTRY: 6.0, ADMIN1: 2.0, ADMIN2: -0.5, CITY: 0.0, "continent"
 # An admin unit named after its main city ("Kabul", "Moscow") usually means the city when the
 # city holds at least this share of the unit's people.
 CITY_SHARE = 0.25
+CAPITAL_BONUS = 1.0
 CURATED_BONUS = 5.5
 PRIMARY_NAME_BONUS = 1.0
 HINT_BONUS = 6.0
 THEATRE_COUNTRY, THEATRE_ADMIN1 = 3.0, 2.0
-CONTEXT_COUNTRY, CONTEXT_ADMIN1 = 2.5, 2.0
+CONTEXT_COUNTRY, CONTEXT_SHARE, CONTEXT_ADMIN1 = 1.5, 3.0, 2.0
 CONTAINMENT_BONUS = 8.0
 
 _SUFFIX_HINT = re.compile(
@@ -101,12 +102,23 @@ def fuzzy_candidates(gz: Gazetteer, name: str, in_play: frozenset[str]) -> list[
 FUZZY_CUTOFF = 88
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _notable_names(gz: Gazetteer, in_play: frozenset[str]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
+    by_country = _notable_by_country(gz)
+    for cc in in_play:
+        for key, ids in by_country.get(cc, {}).items():
+            out.setdefault(key, []).extend(ids)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _notable_by_country(gz: Gazetteer) -> dict[str, dict[str, list[int]]]:
+    """Main names of admin units, curated sites and towns of 20,000+, per country."""
+    out: dict[str, dict[str, list[int]]] = {}
     for pid, key in gz.primary:
-        if gz.country[pid] in in_play and (gz.feature[pid] not in (CITY,) or gz.population[pid] >= 20000):
-            out.setdefault(key, []).append(pid)
+        if gz.feature[pid] != CITY or gz.population[pid] >= 20000:
+            out.setdefault(gz.country[pid], {}).setdefault(key, []).append(pid)
     return out
 
 
@@ -131,7 +143,11 @@ def score(gz: Gazetteer, pid: int, key: str, ctx: Context) -> float:
         if gz.admin1[pid]:
             s += THEATRE_ADMIN1 * min(1.0, 2 * ctx.theatre.get(f"{gz.admin1[pid]}, {cname}", 0.0) / total)
     if ctx.countries and feature != COUNTRY:
-        s += CONTEXT_COUNTRY * min(1.0, ctx.countries.get(cc, 0.0))
+        # any mention of the country counts; the article's main country counts more
+        n = ctx.countries.get(cc, 0.0)
+        if n > 0:
+            total = sum(v for v in ctx.countries.values() if v > 0)
+            s += CONTEXT_COUNTRY + CONTEXT_SHARE * n / total
     if ctx.admin1s and feature not in (COUNTRY, ADMIN1):
         s += CONTEXT_ADMIN1 * min(1.0, ctx.admin1s.get((cc, gz.admin1[pid]), 0.0))
     if ctx.container:
@@ -155,10 +171,14 @@ def best_candidate(gz: Gazetteer, name: str, ctx: Context) -> tuple[int | None, 
     for i in ids:
         s = score(gz, i, key, ctx)
         if gz.feature[i] in (ADMIN1, ADMIN2) and ctx.hint not in (ADMIN1, ADMIN2):
+            # "Kabul", "Moscow": the unit named after its main city, or a capital's namesake
+            # ("Washington"), means the city.
             if any(gz.feature[j] == CITY and gz.country[j] == gz.country[i]
-                   and gz.admin1[j] == gz.admin1[i]
-                   and gz.population[j] >= CITY_SHARE * gz.population[i] for j in ids):
+                   and (gz.admin1[j] == gz.admin1[i] and gz.population[j] >= CITY_SHARE * gz.population[i]
+                        or j in gz.capitals) for j in ids):
                 s -= FEATURE_BONUS[gz.feature[i]] + 1.5
+        if i in gz.capitals:
+            s += CAPITAL_BONUS
         scored.append((s, i))
     scored.sort(reverse=True)
     return scored[0][1], scored[0][0]
