@@ -873,7 +873,11 @@ def _second_pass(chosen: list[Candidate], ctx: Context) -> list[Candidate]:
     last_quarter: tuple[int, int] | None = None
     for i, c in enumerate(chosen):
         if c.kind == "DATE" and re.fullmatch(r"\d{4}-Q[1-4]", c.value):
-            last_quarter = (int(c.value[:4]), int(c.value[-1]))
+            # 'the quarter' is the one being reported: the latest named so far, not one compared with
+            quarter = (int(c.value[:4]), int(c.value[-1]))
+            if last_quarter is None or quarter > last_quarter:
+                if ctx.anchor is None or quarter <= quarter_of(ctx.anchor):
+                    last_quarter = quarter
         if c.needs == "quarter_ref":
             if ctx.anchor is None:
                 c = replace(c, value="XXXX-QX")
