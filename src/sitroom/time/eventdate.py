@@ -28,7 +28,7 @@ from functools import lru_cache
 from importlib import resources
 
 from sitroom.records import PublicationDate, TimeExpr
-from sitroom.time.calendar import DayRange, parse_day, value_range
+from sitroom.time.periods import DayRange, parse_day, value_range
 
 DURATION_DAYS = re.compile(r"^P(\d+|X)(D|W|M)$")
 UNIT_DAYS = {"D": 1, "W": 7, "M": 30}

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sitroom.records import CleanArticle, PublicationDate, Story
-from sitroom.time.calendar import last_day_of_month, parse_day
+from sitroom.time.periods import last_day_of_month, parse_day
 from sitroom.time.timex import Context, find_timexes, has_future_cue, lexicon
 
 WEEKDAY_VALUE = re.compile(r"^XXXX-WXX-([1-7])$")

@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib import resources
 
 from sitroom.records import TimeExpr
-from sitroom.time.calendar import (
+from sitroom.time.periods import (
     last_day_of_month,
     add_months,
     add_quarters,
@@ -60,12 +60,6 @@ class Context:
         """The words before an expression within its sentence (where its tense cues are)."""
         left = max(self.text.rfind(". ", 0, start), self.text.rfind("\n", 0, start), start - width) + 1
         return self.text[left:start]
-
-    def sentence_around(self, start: int, end: int) -> str:
-        left = max(self.text.rfind(". ", 0, start), self.text.rfind("\n", 0, start)) + 1
-        right_candidates = [i for i in (self.text.find(". ", end), self.text.find("\n", end)) if i >= 0]
-        right = min(right_candidates) if right_candidates else len(self.text)
-        return self.text[left:right]
 
 
 # --------------------------------------------------------------------------------------------
@@ -510,8 +504,6 @@ def h_relative_unit(m: re.Match, ctx: Context) -> Candidate | None:
     if code == "WE" and rel == "last":
         # 'last weekend': the weekend before the anchor's week unless the anchor is itself after it
         delta = -1 if ctx.anchor.weekday() < 5 else 0
-    if pre == "earlier" or pre == "later":
-        mod = mod or ""
     return _cand(m, "DATE", shift_value(ctx.anchor, code, delta), mod)
 
 
@@ -521,18 +513,14 @@ def h_ago(m: re.Match, ctx: Context) -> Candidate | None:
     code = unit_code(m.group("unit"))
     direction = m.group("dir").lower()
     sign = 1 if direction in ("later", "from now", "hence") else -1
-    if amount is None:
-        amount_is_vague = True
-    else:
-        amount_is_vague = False
     if direction in ("later", "after", "before") or (direction == "earlier" and code != "Y"):
         # 'two days after X' is a duration anchored to an event, not to the document date
         end = m.start("dir")
         while end > m.start() and ctx.text[end - 1].isspace():
             end -= 1
-        value = duration_value(None if amount_is_vague else amount, code)
+        value = duration_value(amount, code)
         return Candidate(m.start(), end, "DURATION", value)
-    if ctx.anchor is None or amount_is_vague:
+    if ctx.anchor is None or amount is None:
         return _cand(m, "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF")
     if code == "Y" and amount == 1:
         return _cand(m, "DATE", "", needs="year_ago")
