@@ -57,3 +57,14 @@ def test_weekday_and_last_month_take_the_year_from_the_collection() -> None:
     # alone, a weekday in July recurs every year: left undated rather than guessed
     alone = fill_story_dates({"x": dates["x"]}, [Story("s1", "", ["x"], "x")])
     assert alone["x"].date is None
+
+
+def test_a_full_date_of_history_does_not_date_the_report() -> None:
+    text = ("Far down the page of a long report about the province and its many districts, " * 6
+            + "The old commander was killed on September 9, 2001, by two men. His son led the party in 2011.")
+    assert publication_date(article("a", text)).date is None
+
+
+def test_lowercase_scraped_text() -> None:
+    pd = publication_date(article("a", "this story is from march 10, 2002\n\nlucknow: on saturday the police said."))
+    assert (pd.date, pd.source) == ("2002-03-10", "text")

@@ -76,3 +76,11 @@ def test_offsets_point_at_the_text() -> None:
     text = "Kabul, July 8, 2021 - Officials said on Thursday."
     for t in find_timexes(text, "2021-07-08"):
         assert text[t.start:t.end] == t.text
+
+
+def test_lowercase_names_except_common_words() -> None:
+    found = values("on saturday the march 15 rally was banned; the march went on in june.")
+    assert ("saturday", "DATE", "2021-07-03") in found
+    assert ("march 15", "DATE", "2021-03-15") in found
+    assert ("june", "DATE", "2021-06") in found
+    assert not any(text == "march" for text, _, _ in found)

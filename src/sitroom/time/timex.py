@@ -71,16 +71,20 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
-def _cap_alt(words: list[str], need_period: set[str]) -> str:
-    """Capitalised names (news text is cased: 'may' and 'march' as verbs stay out); abbreviations
-    need a period or a following digit so that names like 'Jan' or 'Sun' are not taken."""
+def _cap_alt(words: list[str], need_period: set[str], ambiguous: set[str]) -> str:
+    """Month or weekday names. Abbreviations must be capitalised and need a period or a following
+    digit (so that names like 'Jan' or 'Sun' are not taken); full names may be lowercase (scraped text
+    often is), except those that are also common words ('may', 'march'), which lowercase count only
+    before a number."""
     parts = []
     for w in sorted(words, key=len, reverse=True):
-        forms = f"(?:{w.capitalize()}|{w.upper()})"
+        cased = f"(?:{w.capitalize()}|{w.upper()})"
         if w in need_period:
-            parts.append(forms + r"(?:\.|(?=\s+\d))")
+            parts.append(cased + r"(?:\.|(?=\s+\d))")
+        elif w in ambiguous:
+            parts.append(f"(?:{cased}\\b|{w}(?=\\s+\\d))")
         else:
-            parts.append(forms + r"\b")
+            parts.append(f"(?:{cased}|{w})\\b")
     return "|".join(parts)
 
 
@@ -113,8 +117,8 @@ def fragments() -> Fragments:
     units = sorted(lex["units"], key=len, reverse=True)
     unit = "(?:" + "|".join(units) + ")(?:s|es)?"
     return Fragments(
-        month=_cap_alt(list(lex["months"]), need_period),
-        weekday=_cap_alt(list(lex["weekdays"]), need_period),
+        month=_cap_alt(list(lex["months"]), need_period, set(lex["ambiguous_lowercase"])),
+        weekday=_cap_alt(list(lex["weekdays"]), need_period, set(lex["ambiguous_lowercase"])),
         number=number,
         vague=_alt(lex["vague_numbers"]),
         ordinal=_alt(list(lex["ordinals"])),
