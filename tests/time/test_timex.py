@@ -84,3 +84,13 @@ def test_lowercase_names_except_common_words() -> None:
     assert ("march 15", "DATE", "2021-03-15") in found
     assert ("june", "DATE", "2021-06") in found
     assert not any(text == "march" for text, _, _ in found)
+
+
+def test_clock_times() -> None:
+    assert ("at 14:30", "TIME", "2021-07-04T14:30") in values("The blast came at 14:30 near the gate.") or \
+        ("14:30", "TIME", "2021-07-04T14:30") in values("The blast came at 14:30 near the gate.")
+    assert ("noon Thursday", "TIME", "2021-07-01T12:00") in values("They met at noon Thursday.")
+
+
+def test_impossible_dates_are_skipped() -> None:
+    assert values("It happened on February 31 and on 13/45/2020.") == []

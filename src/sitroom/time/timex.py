@@ -14,6 +14,7 @@ resolved leftmost-longest; a second pass fills values that depend on neighbourin
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -31,7 +32,8 @@ from sitroom.time.periods import (
     quarter_of,
 )
 
-ISO_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+log = logging.getLogger(__name__)
+
 
 
 @lru_cache(maxsize=1)
@@ -694,7 +696,7 @@ def h_every(m: re.Match, ctx: Context) -> Candidate | None:
 def h_clock(m: re.Match, ctx: Context) -> Candidate | None:
     hour = int(m.group("h"))
     minute = int(m.group("mi") or 0)
-    ampm = (m.group("ampm") or "").lower().replace(".", "").replace(" ", "")
+    ampm = (m.groupdict().get("ampm") or "").lower().replace(".", "").replace(" ", "")
     if hour > 23 or minute > 59 or (ampm and hour > 12):
         return None
     if ampm == "pm" and hour < 12:
@@ -737,7 +739,7 @@ def rules() -> tuple[Rule, ...]:
         ("month_year", rf"(?:(?P<mod>{f.mod})[\s-]*)?(?P<mon>{f.month}),?\s+(?:of\s+)?(?P<year>(?:1[6-9]|20)\d{{2}})\b", h_month_year, 2),
         ("month_spelled_year", rf"(?P<mon>{f.month})\s+(?P<sy>(?:nineteen|twenty)[\s-]+\w+(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine)\b)?)", h_month_spelled_year, 2),
         ("month", rf"{prep}(?:(?P<mod>{f.mod})[\s-]*|(?P<rel>last|next|this|that|past|coming)\s+)?(?P<mon>{f.month})(?!\s*\d)", h_month, 3),
-        ("year", rf"(?<![\d$.,£€-]){prep}(?:(?P<mod>{f.mod})[\s-]*)?(?:(?P<fiscal>fiscal(?:\s+year)?|calendar(?:\s+year)?|the\s+year|model\s+year)\s+)?(?P<year>(?:1[6-9]|20)\d{{2}})\b(?!\s*(?:%|percent|[-–,.]?\d|/|:))", h_year, 4),
+        ("year", rf"(?<![\d$.,£€/-]){prep}(?:(?P<mod>{f.mod})[\s-]*)?(?:(?P<fiscal>fiscal(?:\s+year)?|calendar(?:\s+year)?|the\s+year|model\s+year)\s+)?(?P<year>(?:1[6-9]|20)\d{{2}})\b(?!\s*(?:%|percent|[-–,.]?\d|/|:))", h_year, 4),
         ("decade", rf"(?:the\s+)?(?:(?P<mod>{f.mod})[\s-]*)?(?P<dec>(?:1[6-9]|20)\d)0'?s\b", h_decade, 3),
         ("season", rf"(?:\b(?P<prepw>in|during|since|until|by|of)\s+)?(?P<lead>(?:(?P<rel>last|next|this|past|coming)\s+|(?P<mod>{f.mod})[\s-]*|the\s+)?)(?P<season>{f.season})\b(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?", h_season, 3),
         ("weekday", rf"(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<wd>{f.weekday})(?:\s+(?P<pod>{f.pod}))?", h_weekday, 3),
@@ -802,7 +804,12 @@ def _candidates(ctx: Context) -> Iterator[Candidate]:
         for m in rule.pattern.finditer(ctx.text):
             if m.end() == m.start():
                 continue
-            cand = rule.handler(m, ctx)
+            try:
+                cand = rule.handler(m, ctx)
+            except (ValueError, KeyError, IndexError, OverflowError) as exc:
+                # one odd match (an impossible date, a number out of range) must not lose the text
+                log.warning("time rule %s skipped %r: %s", rule.name, m.group(0), exc)
+                continue
             if cand is None:
                 continue
             cand.priority = rule.priority
