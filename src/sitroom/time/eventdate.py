@@ -28,11 +28,12 @@ from functools import lru_cache
 from importlib import resources
 
 from sitroom.records import PublicationDate, TimeExpr
-from sitroom.time.calendar import DayRange, parse_day, value_range
+from sitroom.time.periods import DayRange, parse_day, value_range
 
 DURATION_DAYS = re.compile(r"^P(\d+|X)(D|W|M)$")
 UNIT_DAYS = {"D": 1, "W": 7, "M": 30}
 SPAN_WORDS = re.compile(r"\b(past|last|recent|previous)\b", re.I)
+CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:and|but|while|whereas|then)\s", re.I)
 AFTER_WORDS = re.compile(r"^\s*(after|before)\b", re.I)
 
 
@@ -103,7 +104,8 @@ def date_of_timex(t: TimeExpr, published: PublicationDate) -> tuple[str | None, 
 
 
 def _in_sentence(start: int, end: int, timexes: list[TimeExpr]) -> list[TimeExpr]:
-    return [t for t in timexes if t.start >= start and t.end <= end]
+    # overlap rather than containment: a sentence splitter may cut '6:30 p.m. | local time on Saturday'
+    return [t for t in timexes if t.start < end and t.end > start]
 
 
 def event_date(
@@ -167,8 +169,11 @@ def event_date_at(
         if value is None:
             continue
         distance = t.start - event_start if t.start >= event_start else event_start - t.end
-        # an expression after the trigger ('seized the crossing on Tuesday') is its usual place
-        dated.append((distance + (0 if t.start >= event_start else 5), precision, value))
+        gap = text[min(t.end, event_start): max(t.start, event_start)]
+        # an expression after the trigger ('seized the crossing on Tuesday') is its usual place, and
+        # one across a clause boundary ('..., and Moscow on Thursday') belongs to another clause
+        penalty = (0 if t.start >= event_start else 5) + 40 * len(CLAUSE_BREAK.findall(gap))
+        dated.append((distance + penalty, precision, value))
     if dated:
         _, precision, value = min(dated)
         return value, precision

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sitroom.records import CleanArticle, PublicationDate, Story
-from sitroom.time.calendar import last_day_of_month, parse_day
+from sitroom.time.periods import last_day_of_month, parse_day
 from sitroom.time.timex import Context, find_timexes, has_future_cue, lexicon
 
 WEEKDAY_VALUE = re.compile(r"^XXXX-WXX-([1-7])$")
@@ -31,6 +31,7 @@ MONTH_DAY_VALUE = re.compile(r"^XXXX-(\d{2})-(\d{2})$")
 MONTH_VALUE = re.compile(r"^XXXX-(\d{2})$")
 YEAR_IN_VALUE = re.compile(r"^(\d{4})")
 PARTIAL_PREFIX = "partial:"
+TOP_CHARS = 400  # datelines and captions sit at the top of a page
 MOD_DAY = {"early": 1, "beginning": 1, "start": 1, "mid": 15, "middle": 15, "late": 28, "end": 28}
 
 
@@ -126,7 +127,7 @@ def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
                 return text[s:e]
         return ""
 
-    full_dates: list[tuple[date, str]] = []
+    full_dates: list[tuple[date, str, bool]] = []
     partial = Partial()
     latest: tuple[int, int] | None = None
     named_months: list[int] = []
@@ -142,7 +143,11 @@ def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
         attributive = bool(re.search(r"\bthe\s+$", text[max(0, t.start - 5):t.start].lower()))
         day = parse_day(t.value)
         if day is not None:
-            full_dates.append((day, t.text))
+            # a dateline or caption near the top, or the date of a reporting sentence, dates the
+            # report; a full date elsewhere may be history ('killed on September 9, 2001')
+            strong = t.start < TOP_CHARS or _is_reporting(sentence_of(t.start))
+            full_dates.append((day, t.text, strong))
+            years.append(day.year)
             continue
         year_match = YEAR_IN_VALUE.match(t.value)
         if year_match:
@@ -170,8 +175,13 @@ def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
             word = next((w for w in MOD_DAY if re.search(rf"\b{w}", low)), "")
             md = (month, MOD_DAY[word] if word else 1)
             latest = max(latest, md) if latest else md
-    if full_dates:
-        day, surface = max(full_dates)
+    strong = [(d, surface) for d, surface, is_strong in full_dates if is_strong]
+    if strong:
+        day, surface = max(strong)
+        return PublicationDate(day.isoformat(), "text", f"full date in the text: {surface!r}"), partial
+    if full_dates and max(d for d, _, _ in full_dates).year >= max(years):
+        # no dateline: the latest full date counts only where the text names no later year
+        day, surface, _ = max(full_dates)
         return PublicationDate(day.isoformat(), "text", f"latest full date in the text: {surface!r}"), partial
     partial.latest = latest
     if years:

@@ -82,6 +82,13 @@ class DayRange:
 
 def value_range(value: str) -> DayRange | None:
     """The days a DATE value covers; None for values that are not anchored in the calendar."""
+    try:
+        return _value_range(value)
+    except ValueError:  # an impossible week or day number
+        return None
+
+
+def _value_range(value: str) -> DayRange | None:
     day = parse_day(value)
     if day is not None:
         return DayRange(day, day)
