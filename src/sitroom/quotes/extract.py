@@ -94,6 +94,8 @@ def _subject_of(verb: Any) -> Any | None:
     while cur is not None and seen < 4:
         for c in cur.children:
             if c.dep_ in SUBJECT_DEPS:
+                if c.tag_ in ("WP", "WDT") and cur.dep_ == "relcl":
+                    return cur.head  # "officials who said": the officials
                 return c
             if c.dep_ == "agent":
                 for p in c.children:
@@ -225,6 +227,9 @@ def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iter
         source = _subtree(subj) if subj is not None else set()
         if subj is not None and subj.dep_ != "nsubj" and tok.dep_ == "relcl" and subj.i == tok.head.i:
             source = {subj.i} | {t.i for c in subj.children if c.dep_ in ("compound", "amod", "det", "poss") for t in c.subtree}
+        line = _line_of(doc.text, tok.idx)
+        source = {i for i in source if line[0] <= doc[i].idx < line[1]}
+        content = {i for i in content if line[0] <= doc[i].idx < line[1]}
         content -= source | set(cue_tokens)
         content, touched = _snap_to_quotes(doc, content, tok.sent, tok_region)
         content -= source | set(cue_tokens)
@@ -249,6 +254,13 @@ def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iter
     return found
 
 
+def _line_of(text: str, at: int) -> tuple[int, int]:
+    """Character bounds of the line (paragraph) around ``at``: attributions do not cross them."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return start, (len(text) if end < 0 else end)
+
+
 def _according_to(doc: Any, tok: Any, tok_region: list[int]) -> Attribution | None:
     """"According to X, Y": X is the source, the rest of the clause is the content."""
     to = doc[tok.i + 1]
@@ -262,7 +274,8 @@ def _according_to(doc: Any, tok: Any, tok_region: list[int]) -> Attribution | No
     while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
     clause = _subtree(head) if head.i not in phrase else set(range(tok.sent.start, tok.sent.end))
-    content = clause - phrase - source
+    line = _line_of(doc.text, tok.idx)
+    content = {i for i in clause - phrase - source if tok.sent.start <= i < tok.sent.end and line[0] <= doc[i].idx < line[1]}
     cleaned = _clean(doc, content, tok_region)
     if sum(1 for i in cleaned if not doc[i].is_punct) < 2:
         return None
