@@ -55,12 +55,28 @@ def _ring(indexes: list[int], arcs: list[list[tuple[float, float]]]) -> list[lis
     return ring
 
 
+def _unwrapped(ring: list[list[float]]) -> list[list[float]]:
+    """A ring that crosses the antimeridian jumps by ~360 degrees between two points, which a flat
+    map draws as a line across the world; continue it past +-180 instead. A ring that circles a
+    pole (Antarctica) cannot be unwrapped and closed, so it is kept as it is."""
+    out, offset, previous = [], 0.0, None
+    for x, y in ring:
+        if previous is not None:
+            if x - previous > 180:
+                offset -= 360
+            elif x - previous < -180:
+                offset += 360
+        previous = x
+        out.append([round(x + offset, DECIMALS), y])
+    return out if out and out[0] == out[-1] else ring
+
+
 def _geometry(geom: dict[str, Any], arcs: list[list[tuple[float, float]]]) -> dict[str, Any] | None:
     if geom.get("type") == "Polygon":
-        rings = [_ring(r, arcs) for r in geom["arcs"]]
+        rings = [_unwrapped(_ring(r, arcs)) for r in geom["arcs"]]
         return {"type": "Polygon", "coordinates": [r for r in rings if len(r) >= 4]}
     if geom.get("type") == "MultiPolygon":
-        polys = [[r for r in (_ring(ring, arcs) for ring in poly) if len(r) >= 4]
+        polys = [[r for r in (_unwrapped(_ring(ring, arcs)) for ring in poly) if len(r) >= 4]
                  for poly in geom["arcs"]]
         return {"type": "MultiPolygon", "coordinates": [p for p in polys if p]}
     return None
