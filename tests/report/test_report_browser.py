@@ -14,14 +14,27 @@ from tests.report.fixture_store import HOSTILE, IMG, SCRIPT
 pytestmark = [pytest.mark.browser, needs_chromium]
 
 
-@pytest.fixture()
-def opened(browser: Any, fixture_report: Path) -> Any:
+@pytest.fixture(scope="module")
+def loaded(browser: Any, fixture_report: Path) -> Any:
+    """One page load for the module (a load costs seconds on two shared cores)."""
     url = fixture_report.as_uri()
     page, watch = watched_page(browser, allowed_prefix=url, offline=True)
     page.goto(url)
     page.wait_for_selector("body[data-ready=true]", timeout=15_000)
     yield page, watch, url
     page.context.close()
+
+
+@pytest.fixture()
+def opened(loaded: Any) -> Any:
+    """The loaded page with filters reset and no event open."""
+    page, _, _ = loaded
+    page.click("#filter-reset")
+    for row in page.locator("tr.event-row.selected").all():
+        row.click()
+    assert page.locator("tr.event-row").count() == 4
+    assert page.locator("tr.event-detail").count() == 0
+    return loaded
 
 
 def test_page_loads_offline_with_no_other_request(opened: Any) -> None:

@@ -223,3 +223,42 @@ def test_cli_serve_defaults_to_loopback_and_refuses_public(
     assert main(["serve", str(tmp_path)]) == 2  # no store there
     assert main(["serve", str(shared_fixture_dir), "--port", "8124"]) == 0
     assert calls == [c | {"host": "127.0.0.1", "port": 8124} for c in calls] and len(calls) == 1
+
+
+def test_reads_during_writes_see_whole_result_sets(fixture_dir: Path) -> None:
+    """`sitroom serve` reading while `sitroom run` replaces the results (WAL): every answer holds
+    the old set or the new one, never a mixture, and no request fails."""
+    import threading
+
+    from sitroom.store import open_store
+    from tests.report.fixture_store import CONTRADICTIONS, CONTROL, EVENTS, QUOTES
+
+    client = client_for(fixture_dir)
+    stop = threading.Event()
+    writes = [0]
+
+    def writer() -> None:
+        store = open_store(fixture_dir)
+        try:
+            while not stop.is_set() and writes[0] < 40:
+                subset = EVENTS if writes[0] % 2 else EVENTS[:2]
+                store.save_results(subset, QUOTES, CONTRADICTIONS, CONTROL)
+                writes[0] += 1
+        finally:
+            store.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    seen = set()
+    try:
+        for _ in range(40):
+            response = client.get("/api/events")
+            assert response.status_code == 200
+            got = tuple(sorted(e["event_id"] for e in response.json()))
+            assert got in {tuple(sorted(e.event_id for e in EVENTS)),
+                           tuple(sorted(e.event_id for e in EVENTS[:2]))}
+            seen.add(got)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert writes[0] > 0
