@@ -28,6 +28,7 @@ def fixture_report(fixture_dir: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # Module scope: Playwright's sync API allows one running instance, and tests/web has its own.
     yield from launch_browser()

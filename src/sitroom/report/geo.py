@@ -3,8 +3,8 @@
 The report inlines boundaries as GeoJSON. To keep the page small, countries near the events (their
 bounding box padded by PAD_DEGREES) come from the 1:50m file and the rest of the world from 1:110m;
 coordinates are rounded to 0.01 degree (about 1 km), finer than either scale shows.
-Own decoder (about 30 lines) because the PyPI `topojson` package pulls shapely/numpy stacks to do
-the opposite direction; decoding TopoJSON is a fixed, small algorithm.
+Own decoder (a few numpy lines) because the PyPI `topojson` package pulls a shapely stack and is
+built for encoding; decoding TopoJSON (delta-decode arcs, stitch rings) is a fixed, small algorithm.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+
+import numpy as np
 
 PAD_DEGREES = 8.0
 DECIMALS = 2
@@ -27,56 +29,48 @@ def _topology(name: str) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _decoded_arcs(topology: dict[str, Any]) -> list[list[tuple[float, float]]]:
-    """Quantised, delta-encoded arcs -> absolute longitude/latitude points."""
-    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
-    out = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x += dx
-            y += dy
-            points.append((round(x * sx + tx, DECIMALS), round(y * sy + ty, DECIMALS)))
-        out.append(points)
-    return out
+def _decoded_arcs(topology: dict[str, Any]) -> list[np.ndarray]:
+    """Quantised, delta-encoded arcs -> absolute longitude/latitude points (one array per arc)."""
+    scale = np.asarray(topology["transform"]["scale"], dtype=float)
+    translate = np.asarray(topology["transform"]["translate"], dtype=float)
+    return [np.round(np.cumsum(np.asarray(arc, dtype=np.int64), axis=0) * scale + translate,
+                     DECIMALS) for arc in topology["arcs"]]
 
 
-def _ring(indexes: list[int], arcs: list[list[tuple[float, float]]]) -> list[list[float]]:
-    ring: list[list[float]] = []
-    for index in indexes:
+def _ring(indexes: list[int], arcs: list[np.ndarray]) -> list[list[float]]:
+    parts = []
+    for n, index in enumerate(indexes):
         points = arcs[index] if index >= 0 else arcs[~index][::-1]
-        for i, (x, y) in enumerate(points):
-            if i == 0 and ring:
-                continue  # consecutive arcs share their end/start point
-            if ring and ring[-1] == [x, y]:
-                continue  # rounding can merge neighbouring points
-            ring.append([x, y])
-    return ring
+        parts.append(points if n == 0 else points[1:])  # consecutive arcs share an end point
+    ring = np.concatenate(parts) if parts else np.zeros((0, 2))
+    if len(ring) > 1:  # rounding can merge neighbouring points
+        keep = np.concatenate([[True], np.any(ring[1:] != ring[:-1], axis=1)])
+        ring = ring[keep]
+    return _unwrapped(ring).tolist()
 
 
-def _unwrapped(ring: list[list[float]]) -> list[list[float]]:
+def _unwrapped(ring: np.ndarray) -> np.ndarray:
     """A ring that crosses the antimeridian jumps by ~360 degrees between two points, which a flat
     map draws as a line across the world; continue it past +-180 instead. A ring that circles a
     pole (Antarctica) cannot be unwrapped and closed, so it is kept as it is."""
-    out, offset, previous = [], 0.0, None
-    for x, y in ring:
-        if previous is not None:
-            if x - previous > 180:
-                offset -= 360
-            elif x - previous < -180:
-                offset += 360
-        previous = x
-        out.append([round(x + offset, DECIMALS), y])
-    return out if out and out[0] == out[-1] else ring
+    if len(ring) < 2:
+        return ring
+    dx = np.diff(ring[:, 0])
+    jumps = np.concatenate([[0.0], np.cumsum(np.where(dx > 180, -360.0, 0.0)
+                                             + np.where(dx < -180, 360.0, 0.0))])
+    if not jumps.any():
+        return ring
+    out = ring.copy()
+    out[:, 0] = np.round(out[:, 0] + jumps, DECIMALS)
+    return out if np.array_equal(out[0], out[-1]) else ring
 
 
-def _geometry(geom: dict[str, Any], arcs: list[list[tuple[float, float]]]) -> dict[str, Any] | None:
+def _geometry(geom: dict[str, Any], arcs: list[np.ndarray]) -> dict[str, Any] | None:
     if geom.get("type") == "Polygon":
-        rings = [_unwrapped(_ring(r, arcs)) for r in geom["arcs"]]
+        rings = [_ring(r, arcs) for r in geom["arcs"]]
         return {"type": "Polygon", "coordinates": [r for r in rings if len(r) >= 4]}
     if geom.get("type") == "MultiPolygon":
-        polys = [[r for r in (_unwrapped(_ring(ring, arcs)) for ring in poly) if len(r) >= 4]
+        polys = [[r for r in (_ring(ring, arcs) for ring in poly) if len(r) >= 4]
                  for poly in geom["arcs"]]
         return {"type": "MultiPolygon", "coordinates": [p for p in polys if p]}
     return None

@@ -73,8 +73,9 @@
   }
 
   function dayValue(iso) {
-    var t = Date.parse(str(iso).slice(0, 10) + "T00:00:00Z");
-    return isNaN(t) ? null : t;
+    // "2021-06-22" or a coarser "2021-06" (placed on the first of the month)
+    var m = /^(\d{4})-(\d{2})(?:-(\d{2}))?/.exec(str(iso));
+    return m ? Date.UTC(+m[1], +m[2] - 1, m[3] ? +m[3] : 1) : null;
   }
 
   function placeLabel(e) {
