@@ -49,6 +49,7 @@ def test_map_draws_boundaries_events_and_control(opened: Any) -> None:
     assert page.locator(".leaflet-map-pane .leaflet-overlay-pane svg path").count() > 150  # countries
     assert page.locator("path.event-marker").count() == 3  # the undated event has no coordinates
     assert page.locator("path.control-ring").count() == 2
+    assert "Taliban" in page.inner_text("#control-legend")
     colours = page.eval_on_selector_all("path.event-marker", "els => els.map(e => e.getAttribute('fill'))")
     assert len(set(colours)) == 3  # three event types, three colours
     radii = page.eval_on_selector_all(

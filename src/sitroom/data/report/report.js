@@ -193,6 +193,16 @@
         (c.date ? ", " + c.date : "") + ")" }));
       ring.addTo(controlLayer);
     });
+    var holders = uniqueSorted((data.control || []).map(function (c) { return c.holder; }));
+    if (holders.length) {
+      var legend = h("p", { class: "note", id: "control-legend" }, ["Control rings (dashed: contested): "]);
+      holders.forEach(function (holder) {
+        var sw = svg("svg", { width: 14, height: 14, "aria-hidden": "true" });
+        sw.appendChild(svg("circle", { cx: 7, cy: 7, r: 5, fill: "none", stroke: holderColour(holder), "stroke-width": 3 }));
+        legend.appendChild(h("span", { class: "legend-item" }, [sw, " " + holder + "  "]));
+      });
+      document.getElementById("map-section").appendChild(legend);
+    }
     var pts = events.filter(function (e) { return e.latitude !== null && e.longitude !== null; })
       .map(function (e) { return [e.latitude, e.longitude]; });
     if (pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.4), { maxZoom: 8 });
