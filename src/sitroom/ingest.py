@@ -114,20 +114,34 @@ def read_text_file(path: Path) -> Iterator[RawArticle | InputProblem]:
                      source_path=str(path), fmt="txt")
 
 
+_TAG_START = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+_VOID_TAGS = frozenset(("br", "img", "meta", "link", "input", "hr", "wbr", "source", "area"))
+
+
 def html_depth_exceeds(html: str, limit: int = MAX_HTML_DEPTH) -> bool:
-    """Cheap pre-parse check for absurd nesting (a hostile page can blow lxml's recursion)."""
+    """Cheap pre-parse check for absurd nesting (a hostile page can blow lxml's recursion).
+
+    A hand-driven scan instead of one regex over whole tags: `<[^>]*>` rescans to the end of the
+    page from every `<` that has no `>` after it, which is quadratic (minutes on a few MB)."""
     depth = 0
-    for match in re.finditer(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>", html):
-        closing, name, selfclosing = match.groups()
-        if name.lower() in ("br", "img", "meta", "link", "input", "hr", "wbr", "source", "area"):
+    pos = 0
+    while True:
+        match = _TAG_START.search(html, pos)
+        if match is None:
+            return False
+        close = html.find(">", match.end())
+        if close < 0:
+            return False  # no tag can end after this point
+        closing, name = match.groups()
+        pos = close + 1
+        if name.lower() in _VOID_TAGS:
             continue
         if closing:
             depth = max(0, depth - 1)
-        elif not selfclosing:
+        elif html[close - 1] != "/":
             depth += 1
             if depth > limit:
                 return True
-    return False
 
 
 def extract_html(html: str, path: str) -> RawArticle | InputProblem:
