@@ -237,6 +237,13 @@ def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
                 yield InputProblem(str(path), f"broken JSON ({exc.msg} at column {exc.colno}); "
                                               "line skipped", line=lineno)
                 continue
+            except RecursionError:
+                yield InputProblem(str(path), "JSON nested too deeply; line skipped", line=lineno)
+                continue
+            except ValueError as exc:  # e.g. an integer literal over Python's 4300-digit limit
+                yield InputProblem(str(path), f"unreadable JSON value ({exc}); line skipped"[:300],
+                                   line=lineno)
+                continue
             if not isinstance(record, dict):
                 yield InputProblem(str(path), "not a JSON object; line skipped", line=lineno)
                 continue
