@@ -28,6 +28,14 @@ MAX_ARTICLE_CHARS = 1_000_000  # text kept from one article after extraction
 MAX_HTML_DEPTH = 400  # nesting deeper than this is refused before parsing (lxml recursion)
 
 _ID_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub_surrogates(text: str) -> str:
+    """Lone UTF-16 surrogates (JSON "\\ud800", or file names holding bytes that are not UTF-8,
+    which Python keeps as surrogate escapes) cannot be encoded as UTF-8: SQLite and every file
+    writer would fail on them. They become U+FFFD, the replacement character."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass
@@ -260,12 +268,12 @@ def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
 
             def opt(key: str) -> str | None:
                 value = record.get(key)
-                return str(value).strip() or None if value is not None else None
+                return scrub_surrogates(str(value)).strip() or None if value is not None else None
 
             n_good += 1
             yield RawArticle(
                 article_id=safe_article_id(str(rid)),
-                text=text[:MAX_ARTICLE_CHARS],
+                text=scrub_surrogates(text[:MAX_ARTICLE_CHARS]),
                 source_path=f"{path}:{lineno}",
                 fmt="jsonl",
                 title=opt("title"),
@@ -301,11 +309,13 @@ def iter_inputs(paths: Iterable[Path]) -> Iterator[RawArticle | InputProblem]:
     seen: dict[str, str] = {}
     for item in discover(paths):
         if isinstance(item, InputProblem):
+            item.path = scrub_surrogates(item.path)
             yield item
             continue
         reader = READERS[TEXT_SUFFIXES[item.suffix.lower()]]
         for result in reader(item):
             if isinstance(result, RawArticle):
+                result.source_path = scrub_surrogates(result.source_path)
                 if not result.article_id:
                     yield InputProblem(result.source_path, "empty article id; skipped")
                     continue
@@ -316,6 +326,8 @@ def iter_inputs(paths: Iterable[Path]) -> Iterator[RawArticle | InputProblem]:
                                        article_id=result.article_id)
                     continue
                 seen[result.article_id] = result.source_path
+            else:
+                result.path = scrub_surrogates(result.path)
             yield result
 
 
