@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sitroom.records import InputProblem, RawArticle
@@ -169,7 +170,7 @@ def extract_html(html: str, path: str) -> RawArticle | InputProblem:
     text = (get("text") or "").strip()
     if not text:
         return InputProblem(path, "no article text found in HTML; skipped")
-    date = get("date")
+    meta_date = get("date")
     return RawArticle(
         article_id=safe_article_id(Path(path).stem),
         text=text[:MAX_ARTICLE_CHARS],
@@ -178,7 +179,7 @@ def extract_html(html: str, path: str) -> RawArticle | InputProblem:
         title=(get("title") or None),
         url=(get("url") or None),
         outlet=(get("sitename") or None),
-        published=normalise_iso_date(date) if date else None,
+        published=normalise_iso_date(meta_date) if meta_date else None,
     )
 
 
@@ -199,18 +200,29 @@ def read_html_file(path: Path) -> Iterator[RawArticle | InputProblem]:
     yield extract_html(html, str(path))
 
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# A date in metadata is short ("Saturday, 10 July 2021 14:05 GMT+4:30"); dateparser takes seconds
+# on a few KB of junk, so longer values are not dates and are not parsed.
+MAX_DATE_CHARS = 64
+
+
+def _valid_day(text: str) -> str | None:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
 
 
 def normalise_iso_date(value: object) -> str | None:
-    """Metadata dates: keep the ISO day when the value starts with one, else parse it."""
+    """Metadata dates: keep the ISO day when the value starts with a real one, else parse it.
+    The result is None or a valid YYYY-MM-DD day."""
     if value is None:
         return None
     text = str(value).strip()
     match = _ISO_DATE.match(text)
     if match:
-        return match.group(0)
-    if not text:
+        return _valid_day(match.group(0))
+    if not text or len(text) > MAX_DATE_CHARS:
         return None
     try:
         import dateparser
@@ -219,7 +231,7 @@ def normalise_iso_date(value: object) -> str | None:
                                                   "REQUIRE_PARTS": ["day", "month", "year"]})
     except Exception:  # dateparser raises assorted errors on junk
         return None
-    return parsed.date().isoformat() if parsed else None
+    return _valid_day(parsed.date().isoformat()) if parsed else None
 
 
 def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
