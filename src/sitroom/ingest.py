@@ -64,6 +64,9 @@ def discover(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
                     yield child
                 else:
                     log.info("skipping %s: not .txt, .html or .jsonl", child)
+        elif not path.is_file():
+            # A FIFO, socket or device named x.txt would block the read forever or never end.
+            yield InputProblem(str(path), "not a regular file; skipped")
         elif path.suffix.lower() in TEXT_SUFFIXES:
             yield path
         else:
@@ -100,7 +103,12 @@ def _read_bytes(path: Path, limit: int) -> bytes | InputProblem:
         if size > limit:
             return InputProblem(str(path), f"file too large ({size / 1e6:.1f} MB; the limit is "
                                            f"{limit / 1e6:.1f} MB per article file); skipped")
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)  # bounded even if the file grows after stat()
+        if len(data) > limit:
+            return InputProblem(str(path), f"file grew past the limit of {limit / 1e6:.1f} MB "
+                                           "while being read; skipped")
+        return data
     except OSError as exc:
         return InputProblem(str(path), f"cannot read: {exc.strerror or exc}")
 
