@@ -125,6 +125,9 @@ def read_text_file(path: Path) -> Iterator[RawArticle | InputProblem]:
         yield InputProblem(str(path), "binary content, not text; skipped")
         return
     text, note = decode_text(data)
+    if not text.strip():  # a byte-order mark or Unicode spaces only
+        yield InputProblem(str(path), "no text (only a byte-order mark or white space); skipped")
+        return
     if note:
         yield InputProblem(str(path), note + " (processed)")
     yield RawArticle(article_id=safe_article_id(path.stem), text=text[:MAX_ARTICLE_CHARS],
