@@ -4,6 +4,7 @@ detect the outlet and wire credits. All patterns come from data/clean/rules.toml
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import tomllib
@@ -13,6 +14,7 @@ from importlib import resources
 
 import ftfy
 
+from sitroom.ingest import scrub_surrogates
 from sitroom.records import CleanArticle, RawArticle
 
 
@@ -213,8 +215,15 @@ def clean_text(raw_text: str, title_hint: str | None, rules: CleanRules | None =
     return CleanedText(title_clean, body, boilerplate, captions, credits, blurb_outlets)
 
 
+def _storable(value: str | None) -> str | None:
+    """Lone surrogates cannot be hashed or stored as UTF-8 (ftfy repairs them in the text only)."""
+    return None if value is None else scrub_surrogates(value)
+
+
 def clean_article(raw: RawArticle, rules: CleanRules | None = None) -> CleanArticle:
     rules = rules or load_rules()
+    raw = dataclasses.replace(raw, **{k: _storable(getattr(raw, k)) for k in
+                                      ("title", "url", "outlet", "published", "source_path")})
     cleaned = clean_text(raw.text, raw.title, rules)
     credit_text = "\n".join([cleaned.text, *cleaned.credits, *cleaned.captions])
     wires = detect_wires(cleaned.title if not raw.title else raw.title, credit_text, rules)
