@@ -4,6 +4,7 @@ detect the outlet and wire credits. All patterns come from data/clean/rules.toml
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import tomllib
@@ -13,6 +14,7 @@ from importlib import resources
 
 import ftfy
 
+from sitroom.ingest import scrub_surrogates
 from sitroom.records import CleanArticle, RawArticle
 
 
@@ -128,10 +130,35 @@ class CleanedText:
     blurb_outlets: list[str]
 
 
+# Blank lines collapse to one paragraph break below anyway; collapsing them first is the same result.
+_BLANK_RUNS = re.compile(r"\n(?:[ \t\f\v\r]*\n)+")
+# ftfy fixes text one line at a time, at ~75 µs a line. An article has a few hundred lines, a hostile
+# one can have hundreds of thousands; past this many, lines are fixed in groups (one guess per group).
+FTFY_MAX_SEGMENTS = 2000
+
+
+def fix_text(raw_text: str) -> str:
+    """ftfy's repair (mojibake, entities, control characters, NFC) in time linear in the length."""
+    text = _BLANK_RUNS.sub("\n\n", raw_text)
+    n_lines = text.count("\n") + 1
+    if n_lines <= FTFY_MAX_SEGMENTS:
+        return ftfy.fix_text(text, normalization="NFC")
+    per_segment = -(-n_lines // FTFY_MAX_SEGMENTS)
+    lines = text.split("\n")
+    config = ftfy.TextFixerConfig(normalization="NFC", explain=False)
+    out = []
+    for i in range(0, len(lines), per_segment):
+        segment = "\n".join(lines[i:i + per_segment]) + ("\n" if i + per_segment < len(lines) else "")
+        if config.unescape_html == "auto" and "<" in segment:  # as ftfy.fix_text does
+            config = config._replace(unescape_html=False)
+        out.append(ftfy.fix_and_explain(segment, config).text)
+    return "".join(out)
+
+
 def clean_text(raw_text: str, title_hint: str | None, rules: CleanRules | None = None) -> CleanedText:
     """Split into lines, drop furniture, keep paragraphs. Pure function."""
     rules = rules or load_rules()
-    text = ftfy.fix_text(raw_text, normalization="NFC").replace("\r\n", "\n").replace("\r", "\n")
+    text = fix_text(raw_text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [ln.strip() for ln in text.split("\n")]
     title = (title_hint or "").strip()
     if not title:
@@ -188,8 +215,15 @@ def clean_text(raw_text: str, title_hint: str | None, rules: CleanRules | None =
     return CleanedText(title_clean, body, boilerplate, captions, credits, blurb_outlets)
 
 
+def _storable(value: str | None) -> str | None:
+    """Lone surrogates cannot be hashed or stored as UTF-8 (ftfy repairs them in the text only)."""
+    return None if value is None else scrub_surrogates(value)
+
+
 def clean_article(raw: RawArticle, rules: CleanRules | None = None) -> CleanArticle:
     rules = rules or load_rules()
+    raw = dataclasses.replace(raw, **{k: _storable(getattr(raw, k)) for k in
+                                      ("title", "url", "outlet", "published", "source_path")})
     cleaned = clean_text(raw.text, raw.title, rules)
     credit_text = "\n".join([cleaned.text, *cleaned.credits, *cleaned.captions])
     wires = detect_wires(cleaned.title if not raw.title else raw.title, credit_text, rules)

@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sitroom.records import InputProblem, RawArticle
@@ -28,6 +29,14 @@ MAX_ARTICLE_CHARS = 1_000_000  # text kept from one article after extraction
 MAX_HTML_DEPTH = 400  # nesting deeper than this is refused before parsing (lxml recursion)
 
 _ID_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub_surrogates(text: str) -> str:
+    """Lone UTF-16 surrogates (JSON "\\ud800", or file names holding bytes that are not UTF-8,
+    which Python keeps as surrogate escapes) cannot be encoded as UTF-8: SQLite and every file
+    writer would fail on them. They become U+FFFD, the replacement character."""
+    return _SURROGATE.sub("\ufffd", text)
 
 # JSONL field names: the contract's first, then names other corpora use for the same thing.
 JSONL_FIELDS: dict[str, tuple[str, ...]] = {
@@ -72,6 +81,9 @@ def discover(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
                     yield child
                 else:
                     log.info("skipping %s: not .txt, .html or .jsonl", child)
+        elif not path.is_file():
+            # A FIFO, socket or device named x.txt would block the read forever or never end.
+            yield InputProblem(str(path), "not a regular file; skipped")
         elif path.suffix.lower() in TEXT_SUFFIXES:
             yield path
         else:
@@ -108,7 +120,12 @@ def _read_bytes(path: Path, limit: int) -> bytes | InputProblem:
         if size > limit:
             return InputProblem(str(path), f"file too large ({size / 1e6:.1f} MB; the limit is "
                                            f"{limit / 1e6:.1f} MB per article file); skipped")
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)  # bounded even if the file grows after stat()
+        if len(data) > limit:
+            return InputProblem(str(path), f"file grew past the limit of {limit / 1e6:.1f} MB "
+                                           "while being read; skipped")
+        return data
     except OSError as exc:
         return InputProblem(str(path), f"cannot read: {exc.strerror or exc}")
 
@@ -125,26 +142,43 @@ def read_text_file(path: Path) -> Iterator[RawArticle | InputProblem]:
         yield InputProblem(str(path), "binary content, not text; skipped")
         return
     text, note = decode_text(data)
+    if not text.strip():  # a byte-order mark or Unicode spaces only
+        yield InputProblem(str(path), "no text (only a byte-order mark or white space); skipped")
+        return
     if note:
         yield InputProblem(str(path), note + " (processed)")
     yield RawArticle(article_id=safe_article_id(path.stem), text=text[:MAX_ARTICLE_CHARS],
                      source_path=str(path), fmt="txt")
 
 
+_TAG_START = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+_VOID_TAGS = frozenset(("br", "img", "meta", "link", "input", "hr", "wbr", "source", "area"))
+
+
 def html_depth_exceeds(html: str, limit: int = MAX_HTML_DEPTH) -> bool:
-    """Cheap pre-parse check for absurd nesting (a hostile page can blow lxml's recursion)."""
+    """Cheap pre-parse check for absurd nesting (a hostile page can blow lxml's recursion).
+
+    A hand-driven scan instead of one regex over whole tags: `<[^>]*>` rescans to the end of the
+    page from every `<` that has no `>` after it, which is quadratic (minutes on a few MB)."""
     depth = 0
-    for match in re.finditer(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>", html):
-        closing, name, selfclosing = match.groups()
-        if name.lower() in ("br", "img", "meta", "link", "input", "hr", "wbr", "source", "area"):
+    pos = 0
+    while True:
+        match = _TAG_START.search(html, pos)
+        if match is None:
+            return False
+        close = html.find(">", match.end())
+        if close < 0:
+            return False  # no tag can end after this point
+        closing, name = match.groups()
+        pos = close + 1
+        if name.lower() in _VOID_TAGS:
             continue
         if closing:
             depth = max(0, depth - 1)
-        elif not selfclosing:
+        elif html[close - 1] != "/":
             depth += 1
             if depth > limit:
                 return True
-    return False
 
 
 def extract_html(html: str, path: str) -> RawArticle | InputProblem:
@@ -164,7 +198,7 @@ def extract_html(html: str, path: str) -> RawArticle | InputProblem:
     text = (get("text") or "").strip()
     if not text:
         return InputProblem(path, "no article text found in HTML; skipped")
-    date = get("date")
+    meta_date = get("date")
     return RawArticle(
         article_id=safe_article_id(Path(path).stem),
         text=text[:MAX_ARTICLE_CHARS],
@@ -173,7 +207,7 @@ def extract_html(html: str, path: str) -> RawArticle | InputProblem:
         title=(get("title") or None),
         url=(get("url") or None),
         outlet=(get("sitename") or None),
-        published=normalise_iso_date(date) if date else None,
+        published=normalise_iso_date(meta_date) if meta_date else None,
     )
 
 
@@ -194,18 +228,29 @@ def read_html_file(path: Path) -> Iterator[RawArticle | InputProblem]:
     yield extract_html(html, str(path))
 
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# A date in metadata is short ("Saturday, 10 July 2021 14:05 GMT+4:30"); dateparser takes seconds
+# on a few KB of junk, so longer values are not dates and are not parsed.
+MAX_DATE_CHARS = 64
+
+
+def _valid_day(text: str) -> str | None:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
 
 
 def normalise_iso_date(value: object) -> str | None:
-    """Metadata dates: keep the ISO day when the value starts with one, else parse it."""
+    """Metadata dates: keep the ISO day when the value starts with a real one, else parse it.
+    The result is None or a valid YYYY-MM-DD day."""
     if value is None:
         return None
     text = str(value).strip()
     match = _ISO_DATE.match(text)
     if match:
-        return match.group(0)
-    if not text:
+        return _valid_day(match.group(0))
+    if not text or len(text) > MAX_DATE_CHARS:
         return None
     try:
         import dateparser
@@ -214,7 +259,7 @@ def normalise_iso_date(value: object) -> str | None:
                                                   "REQUIRE_PARTS": ["day", "month", "year"]})
     except Exception:  # dateparser raises assorted errors on junk
         return None
-    return parsed.date().isoformat() if parsed else None
+    return _valid_day(parsed.date().isoformat()) if parsed else None
 
 
 def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
@@ -240,6 +285,13 @@ def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
                 yield InputProblem(str(path), f"broken JSON ({exc.msg} at column {exc.colno}); "
                                               "line skipped", line=lineno)
                 continue
+            except RecursionError:
+                yield InputProblem(str(path), "JSON nested too deeply; line skipped", line=lineno)
+                continue
+            except ValueError as exc:  # e.g. an integer literal over Python's 4300-digit limit
+                yield InputProblem(str(path), f"unreadable JSON value ({exc}); line skipped"[:300],
+                                   line=lineno)
+                continue
             if not isinstance(record, dict):
                 yield InputProblem(str(path), "not a JSON object; line skipped", line=lineno)
                 continue
@@ -256,12 +308,12 @@ def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
 
             def opt(key: str) -> str | None:
                 value = _field(record, key)
-                return str(value).strip() or None if value is not None else None
+                return scrub_surrogates(str(value)).strip() or None if value is not None else None
 
             n_good += 1
             yield RawArticle(
                 article_id=safe_article_id(str(rid)),
-                text=text[:MAX_ARTICLE_CHARS],
+                text=scrub_surrogates(text[:MAX_ARTICLE_CHARS]),
                 source_path=f"{path}:{lineno}",
                 fmt="jsonl",
                 title=opt("title"),
@@ -297,11 +349,13 @@ def iter_inputs(paths: Iterable[Path]) -> Iterator[RawArticle | InputProblem]:
     seen: dict[str, str] = {}
     for item in discover(paths):
         if isinstance(item, InputProblem):
+            item.path = scrub_surrogates(item.path)
             yield item
             continue
         reader = READERS[TEXT_SUFFIXES[item.suffix.lower()]]
         for result in reader(item):
             if isinstance(result, RawArticle):
+                result.source_path = scrub_surrogates(result.source_path)
                 if not result.article_id:
                     yield InputProblem(result.source_path, "empty article id; skipped")
                     continue
@@ -312,6 +366,8 @@ def iter_inputs(paths: Iterable[Path]) -> Iterator[RawArticle | InputProblem]:
                                        article_id=result.article_id)
                     continue
                 seen[result.article_id] = result.source_path
+            else:
+                result.path = scrub_surrogates(result.path)
             yield result
 
 
