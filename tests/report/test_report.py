@@ -168,3 +168,20 @@ def test_render_report_is_build_report_html(fixture_dir: Path) -> None:
         assert render_report(store) == build_report(store).html
     finally:
         store.close()
+
+
+def test_article_texts_are_inlined_within_a_budget(fixture_dir: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import sitroom.report as report
+
+    store = open_fixture(fixture_dir)
+    try:
+        data = report_data(store)
+        assert data["texts_included"] is True
+        assert {a["article_id"]: a["text"] for a in data["articles"]}["a3"] == HOSTILE
+        monkeypatch.setattr(report, "MAX_TEXT_CHARS", 10)
+        small = report_data(store)
+        assert small["texts_included"] is False
+        assert all(a["text"] is None for a in small["articles"])
+    finally:
+        store.close()

@@ -106,6 +106,10 @@ def test_hostile_text_shows_as_text_and_runs_nothing(opened: Any) -> None:
     # nothing the data carried became an element or a link
     assert page.locator("main img, main script, main iframe").count() == 0
     assert page.locator('a[href^="javascript"]').count() == 0
+    assert page.locator('#articles a[href="https://example.org/a1"]').count() == 1  # web links stay links
+    article = page.locator('details.article-text[data-article-id="a3"]')
+    article.locator("summary").click()
+    assert article.locator(".text").text_content() == HOSTILE
     page.wait_for_timeout(200)
     assert watch.dialogs == [] and watch.errors == [] and violations(page) == []
 

@@ -31,6 +31,7 @@ from sitroom.store import Store
 ASSET_DIR = ("report",)
 LEAFLET_VERSION = "1.9.4"
 WORLD_ATLAS_VERSION = "2.0.2"
+MAX_TEXT_CHARS = 2_000_000  # article texts inlined up to this total (about 300 articles)
 
 
 def _asset(*parts: str) -> str:
@@ -112,7 +113,7 @@ def report_data(store: Store) -> dict[str, Any]:
         stories = export.story_records(store)
         articles = store.rows(
             "SELECT article_id, title, outlet, wire, url, published, published_source, story_id, "
-            "words FROM articles ORDER BY article_id")
+            "words, text FROM articles ORDER BY article_id")
         quotes = store.rows("SELECT quote_id, article_id, speaker, speaker_canonical, speaker_role, "
                             "kind, stance, text FROM quotes ORDER BY article_id, quote_id")
         contradictions = export.contradiction_rows(store)
@@ -121,12 +122,18 @@ def report_data(store: Store) -> dict[str, Any]:
     finally:
         if own_transaction:
             store.db.execute("COMMIT")
+    # The cleaned texts let a reader check evidence in context; past a budget they stay in clean/
+    # so that the page stays small enough to open and mail.
+    texts_included = sum(len(a["text"] or "") for a in articles) <= MAX_TEXT_CHARS
+    if not texts_included:
+        for a in articles:
+            a["text"] = None
     for row in contradictions:
         row["sources_a"], row["sources_b"] = _split(row["sources_a"]), _split(row["sources_b"])
     _place_control(control, events)
     return {"events": events, "stories": stories, "articles": articles, "quotes": quotes,
             "contradictions": contradictions, "control": control,
-            "run": runs[0] if runs else None}
+            "run": runs[0] if runs else None, "texts_included": texts_included}
 
 
 # ------------------------------------------------------------------------------------------ page

@@ -45,7 +45,8 @@ def serve(dir: Path, host: str = "127.0.0.1", port: int = 8000, allow_public: bo
     # On loopback only loopback Host headers are answered (a DNS-rebinding page cannot read it).
     trusted = list(LOOPBACK_HOSTS) if not allow_public else ["*"]
     app = create_app(Path(dir), trusted_hosts=trusted)
-    print(f"sitroom: serving {dir} on http://{host}:{port}/ (API docs at /docs)", file=sys.stderr)
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    print(f"sitroom: serving {dir} on http://{shown}:{port}/ (API docs at /docs)", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
                 proxy_headers=False, access_log=False)
     return 0

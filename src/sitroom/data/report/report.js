@@ -441,10 +441,15 @@
     ], data.control || [], { cls: "control" }));
     document.getElementById("articles").appendChild(table([
       { label: "Article", get: function (a) { return h("code", { text: a.article_id }); } },
-      { label: "Title", get: function (a) {
+      { label: "Title (click for the cleaned text)", get: function (a) {
         var url = safeUrl(a.url);
-        return url ? h("a", { href: url, rel: "noopener noreferrer nofollow", target: "_blank", text: a.title || url })
-                   : h("span", { text: a.title });
+        var link = url ? h("a", { href: url, rel: "noopener noreferrer nofollow", target: "_blank", text: "source" }) : null;
+        if (a.text === null || a.text === undefined) return h("span", {}, [a.title, link ? " " : null, link]);
+        return h("details", { class: "article-text", "data-article-id": a.article_id }, [
+          h("summary", { text: a.title || a.article_id }),
+          link ? h("p", {}, [link]) : null,
+          h("div", { class: "text", text: a.text })
+        ]);
       } },
       { label: "Outlet", get: function (a) { return a.outlet; } },
       { label: "Wire", get: function (a) { return a.wire; } },
@@ -452,6 +457,10 @@
       { label: "Story", get: function (a) { return a.story_id; } },
       { label: "Words", get: function (a) { return a.words; } }
     ], data.articles || [], { cls: "articles" }));
+    if (data.texts_included === false) {
+      document.getElementById("articles").appendChild(h("p", { class: "note",
+        text: "Article texts are too long to inline here; they are in the clean/ folder beside this page." }));
+    }
   }
 
   buildFilters();
