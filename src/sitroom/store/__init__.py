@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import urllib.parse
 from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -43,7 +44,7 @@ class Store:
     def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
         if readonly:
-            uri = f"file:{self.path}?mode=ro"
+            uri = f"file:{urllib.parse.quote(str(self.path))}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
