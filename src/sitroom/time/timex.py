@@ -191,10 +191,15 @@ def duration_value(amount: float | None, code: str) -> str:
 # resolution against the anchor
 
 
-def has_future_cue(sentence: str) -> bool:
-    cues = lexicon()["future_cues"]
-    low = sentence.lower().replace("’", "'")
-    return any(re.search(r"(?<![a-z])" + re.escape(c) + r"(?![a-z])", low) for c in cues)
+@lru_cache(maxsize=1)
+def _future_cue_pattern() -> re.Pattern:
+    cues = sorted(lexicon()["future_cues"], key=len, reverse=True)
+    return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![a-z])")
+
+
+def has_future_cue(words: str) -> bool:
+    """Whether the words (those before an expression) speak of the future ('will', 'plans to')."""
+    return _future_cue_pattern().search(words.lower().replace("’", "'")) is not None
 
 
 def resolve_weekday(anchor: date, weekday: int, relation: str, future: bool) -> date:
