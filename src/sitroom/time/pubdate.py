@@ -165,7 +165,7 @@ def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
         if m:
             md = (int(m.group(1)), int(m.group(2)))
             latest = max(latest, md) if latest else md
-            if reporting:
+            if reporting or t.start < TOP_CHARS:  # 'KABUL, July 8 (Reuters) -' is a dateline
                 partial.month_days.append(md)
             continue
         m = MONTH_VALUE.match(t.value)
