@@ -36,10 +36,11 @@ def test_parse_and_score_a_written_document(tmp_path: Path) -> None:
     assert result["value_accuracy"] == pytest.approx(2 / 3, abs=1e-3)
 
 
+@pytest.mark.shared
 @pytest.mark.skipif(not TBAQ.exists(), reason="../shared TimeML data not present")
 def test_small_run_on_timebank() -> None:
-    files = sorted((TBAQ / "TimeBank").glob("*.tml"))[:3]
-    folder = files[0].parent
-    result = evaluate(files[0], quiet=True)
-    assert result["n"] > 0 and 0.5 <= result["span_f1"] <= 1.0
-    assert folder.exists()
+    first = sorted((TBAQ / "TimeBank").glob("*.tml"))[0]
+    result = evaluate(first, quiet=True)
+    assert result["n"] > 0
+    assert 0.5 <= result["span_f1"] <= 1.0
+    assert 0.0 <= result["value_accuracy"] <= result["span_recall"]

@@ -49,3 +49,13 @@ def test_nearest_expression_to_the_event() -> None:
     timexes = find_timexes(text, pub.date)
     assert event_date_at(text, text.index("Moscow"), 0, len(text), timexes, pub) == ("2021-07-08", 1)
     assert event_date_at(text, text.index("visited"), 0, len(text), timexes, pub) == ("2021-07-07", 1)
+
+
+def test_spans_are_exposed_for_totals() -> None:
+    from sitroom.time import period_of_timex
+
+    text = "In the past three days, 10 districts have fallen; in recent weeks many more."
+    spans = [period_of_timex(t, PUB) for t in find_timexes(text, PUB.date)]
+    first = spans[0]
+    assert first is not None and (first.first.isoformat(), first.last.isoformat()) == ("2021-07-02", "2021-07-04")
+    assert spans[1] is None  # 'recent weeks' names no period

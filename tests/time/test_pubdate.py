@@ -68,3 +68,16 @@ def test_a_full_date_of_history_does_not_date_the_report() -> None:
 def test_lowercase_scraped_text() -> None:
     pd = publication_date(article("a", "this story is from march 10, 2002\n\nlucknow: on saturday the police said."))
     assert (pd.date, pd.source) == ("2002-03-10", "text")
+
+
+def test_dateline_without_year_takes_the_collection_year() -> None:
+    wire = article("w", "KABUL, July 8 (Reuters) - Fighters seized a town. A 2020 deal stalled.")
+    dates = {"w": publication_date(wire), "d": PublicationDate("2021-06-22", "metadata")}
+    assert dates["w"].date is None
+    filled = fill_story_dates(dates, [Story("s1", "", ["w"], "w"), Story("s2", "", ["d"], "d")])
+    assert filled["w"].date == "2021-07-08"
+
+
+def test_numeric_dates() -> None:
+    pd = publication_date(article("a", "Posted 2021-07-08T10:00:00Z\n\nFighters seized a town."))
+    assert pd.date == "2021-07-08"

@@ -15,7 +15,8 @@ from sitroom.time import event_date_at, fill_story_dates, find_timexes, publicat
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SEEDS = SHARED / "corpus" / "seeds"
-pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="../shared seeds not present")
+pytestmark = [pytest.mark.shared,
+              pytest.mark.skipif(not SEEDS.exists(), reason="../shared seeds not present")]
 
 ACCEPTED = {"000": {"2021-06-22", "2021-06-23"}, "001": {"2021-06-22", "2021-06-23"},
             "003": {"2021-06-22", "2021-06-23"}, "002": {"2021-07-08", "2021-07-09"},

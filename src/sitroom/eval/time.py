@@ -93,7 +93,8 @@ def parse_timeml(path: Path) -> TimeMLDoc:
     return TimeMLDoc(path.stem, path.parent.name, dct, text, gold)
 
 
-def split_of(doc: TimeMLDoc, timebank_index: int | None) -> str:
+def split_of(timebank_index: int | None) -> str:
+    """'dev' for AQUAINT (and any folder other than TimeBank) and even TimeBank positions."""
     if timebank_index is None:
         return "dev"
     return "dev" if timebank_index % 2 == 0 else "heldout"
@@ -183,14 +184,14 @@ def evaluate(path: Path, **options: Any) -> dict[str, Any]:
     seen: dict[str, Path] = {}
     for f in iterator:
         doc = parse_timeml(f)
-        fingerprint = f.read_bytes().decode('utf-8', 'replace')  # the very same file, copied
+        fingerprint = f.read_bytes().decode("utf-8", "replace")  # the very same file, copied
         if fingerprint in seen:
             log.warning("%s: same document as %s; scored once", f, seen[fingerprint])
             continue
-        seen[fingerprint] = f
-        which = split_of(doc, timebank_index.get(f))
+        which = split_of(timebank_index.get(f))
         if split != "all" and which != split:
             continue
+        seen[fingerprint] = f
         if doc.dct is None:
             log.warning("%s: no document creation time; relative expressions stay unresolved", f)
         doc_errors: list[str] | None = [] if errors is not None and which == "dev" else None
@@ -201,7 +202,7 @@ def evaluate(path: Path, **options: Any) -> dict[str, Any]:
         for key in (doc.part or "root", which):
             parts.setdefault(key, Tally()).add(tally)
     result = total.metrics()
-    result["documents"] = len(files) if split == "all" else None
+    result["documents"] = len(seen)
     for key, tally in sorted(parts.items()):
         m = tally.metrics()
         result[f"{key}_span_f1"] = m["span_f1"]

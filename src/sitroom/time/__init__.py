@@ -13,7 +13,7 @@ Interface used by the pipeline:
 
 from __future__ import annotations
 
-from sitroom.time.eventdate import date_of_timex, event_date, event_date_at
+from sitroom.time.eventdate import date_of_timex, event_date, event_date_at, period_of_timex
 from sitroom.time.pubdate import fill_story_dates, publication_date
 from sitroom.time.timex import find_timexes
 
@@ -22,6 +22,7 @@ __all__ = [
     "event_date",
     "event_date_at",
     "fill_story_dates",
+    "period_of_timex",
     "find_timexes",
     "publication_date",
 ]

@@ -62,45 +62,55 @@ def _cut(rng: DayRange, pub: date | None) -> DayRange:
     return rng
 
 
-def date_of_timex(t: TimeExpr, published: PublicationDate) -> tuple[str | None, int | None]:
-    """ACLED date and precision that one expression gives, or (None, None)."""
-    rules = acled_rules()
+def period_of_timex(t: TimeExpr, published: PublicationDate) -> DayRange | None:
+    """The days an expression can mean for an event told in a report: a day, a week or month (cut
+    at the report's day), or a span ending on the report's day ('in the past three days'). Events
+    the stages total over such a span ('10 districts fell in the past three days') can note it."""
     pub = _published_day(published)
     if t.kind in ("DATE", "TIME"):
         day = parse_day(t.value)
         if day is not None:
-            return day.isoformat(), rules["day"]
+            return DayRange(day, day)
         rng = value_range(t.value)
-        if rng is None:
-            return None, None
-        if rng.days <= rules["max_days_for_week_precision"]:
-            return _cut(rng, pub).middle.isoformat(), rules["week"]
-        if rng.days <= rules["max_days_for_month_precision"]:
-            mod = _mod_of(t.text)
-            if mod == "START":
-                return rng.first.isoformat(), rules["month"]
-            if mod == "END":
-                return rng.last.isoformat(), rules["month"]
-            middle = rng.first + timedelta(days=14)
-            if pub is not None and rng.first <= pub < middle:
-                middle = pub
-            return middle.isoformat(), rules["month"]
-        return None, None
+        return None if rng is None else _cut(rng, pub)
     if t.kind == "DURATION" and pub is not None and SPAN_WORDS.search(t.text):
-        # 'in the past three days', 'in recent days': a span that ends on the day of the report
         m = DURATION_DAYS.match(t.value)
         if not m:
-            return None, None
-        n = 3 if m.group(1) == "X" else int(m.group(1))
-        days = n * UNIT_DAYS[m.group(2)] if m.group(1) != "X" else (7 if m.group(2) == "D" else 0)
-        if days <= 1:
-            return pub.isoformat(), rules["day"]
-        rng = DayRange(pub - timedelta(days=days - 1), pub)
-        if days <= rules["max_days_for_week_precision"]:
-            return rng.middle.isoformat(), rules["week"]
-        if days <= rules["max_days_for_month_precision"]:
-            return rng.middle.isoformat(), rules["month"]
-    return None, None
+            return None
+        if m.group(1) == "X":
+            # 'in recent days' is taken as the last week; vaguer spans name no period
+            days = 7 if m.group(2) == "D" else 0
+        else:
+            days = int(m.group(1)) * UNIT_DAYS[m.group(2)]
+        if days < 1:
+            return None
+        return DayRange(pub - timedelta(days=days - 1), pub)
+    return None
+
+
+def date_of_timex(t: TimeExpr, published: PublicationDate) -> tuple[str | None, int | None]:
+    """ACLED date and precision that one expression gives, or (None, None)."""
+    rules = acled_rules()
+    rng = period_of_timex(t, published)
+    if rng is None:
+        return None, None
+    # precision follows what the expression names ('this week' stays a week even when the report,
+    # on a Monday, cuts it to one day); the day coded is the middle of what is left
+    named = value_range(t.value) if t.kind in ("DATE", "TIME") else None
+    size = (named or rng).days
+    if size == 1:
+        return rng.first.isoformat(), rules["day"]
+    if size <= rules["max_days_for_week_precision"]:
+        return rng.middle.isoformat(), rules["week"]
+    if size > rules["max_days_for_month_precision"]:
+        return None, None
+    mod = _mod_of(t.text) if t.kind in ("DATE", "TIME") else ""
+    if mod == "START":
+        return rng.first.isoformat(), rules["month"]
+    if mod == "END":
+        return (named or rng).last.isoformat(), rules["month"]
+    # ACLED codes the middle of the month (the 15th), or the report's day if that comes first
+    return min(rng.first + timedelta(days=14), rng.last).isoformat(), rules["month"]
 
 
 def _in_sentence(start: int, end: int, timexes: list[TimeExpr]) -> list[TimeExpr]:

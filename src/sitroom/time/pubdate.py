@@ -2,13 +2,15 @@
 
 Order of evidence (each step says in `source` and `evidence` what it rests on):
 1. metadata (ingest/clean found a date): source "metadata".
-2. the text: a full date with a year (dateline, a caption "On July 8, 2021, ...", "Posted 8 July 2021");
-   the latest one not spoken of as future. Source "text".
+2. the text: a full date with a year, not spoken of as future, in the first 400 characters (dateline,
+   caption "On July 8, 2021, ...", "Posted 2021-07-08") or in a reporting sentence ("said on July 8,
+   2021"); elsewhere only if the text names no later year (else it may be history). Source "text".
 3. otherwise the text still constrains the date, and we keep those constraints (`Partial`) in the
    evidence for the story step: the weekday of the report (the weekday the reporting sentences use:
-   "said on Tuesday"), a month-day without a year ("said on June 22"), the month ("last month" next to a
-   named month), the latest year mentioned as past (the report cannot be older), and the latest dated
-   thing the article tells of (news is written soon after what it reports).
+   "said on Tuesday"), a month-day without a year ("said on June 22", a dateline "KABUL, July 8"), the
+   month ("last month" next to a named month), the latest year mentioned as past (the report cannot
+   be older), and the latest dated thing the article tells of (news is written soon after what it
+   reports: the first day after it that fits the other constraints is taken).
 4. fill_story_dates: copies of one story share the story's date (source "story"); undated stories are
    solved from the merged constraints of their articles, the year taken from the dates of the other
    articles of the collection (a scraped collection covers one period) or, without any, the earliest
@@ -165,7 +167,7 @@ def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
         if m:
             md = (int(m.group(1)), int(m.group(2)))
             latest = max(latest, md) if latest else md
-            if reporting:
+            if reporting or t.start < TOP_CHARS:  # 'KABUL, July 8 (Reuters) -' is a dateline
                 partial.month_days.append(md)
             continue
         m = MONTH_VALUE.match(t.value)

@@ -191,10 +191,15 @@ def duration_value(amount: float | None, code: str) -> str:
 # resolution against the anchor
 
 
-def has_future_cue(sentence: str) -> bool:
-    cues = lexicon()["future_cues"]
-    low = sentence.lower().replace("’", "'")
-    return any(re.search(r"(?<![a-z])" + re.escape(c) + r"(?![a-z])", low) for c in cues)
+@lru_cache(maxsize=1)
+def _future_cue_pattern() -> re.Pattern:
+    cues = sorted(lexicon()["future_cues"], key=len, reverse=True)
+    return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![a-z])")
+
+
+def has_future_cue(words: str) -> bool:
+    """Whether the words (those before an expression) speak of the future ('will', 'plans to')."""
+    return _future_cue_pattern().search(words.lower().replace("’", "'")) is not None
 
 
 def resolve_weekday(anchor: date, weekday: int, relation: str, future: bool) -> date:
@@ -334,8 +339,11 @@ def h_numeric_date(m: re.Match, ctx: Context) -> Candidate | None:
     y = int(m.group("y"))
     if y < 100:
         y += 1900 if y > 40 else 2000
+    month, day = int(m.group("m")), int(m.group("d"))
+    if month > 12 >= day:
+        month, day = day, month  # 22/06/2021: day first, as outside the US
     try:
-        d = date(y, int(m.group("m")), int(m.group("d")))
+        d = date(y, month, day)
     except ValueError:
         return None
     return _cand(m, "DATE", d.isoformat())
@@ -732,7 +740,7 @@ def rules() -> tuple[Rule, ...]:
     specs: list[tuple[str, str, Handler, int]] = [
         ("full_mdy", rf"(?P<mon>{f.month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", h_full_date, 1),
         ("full_dmy", rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{f.month}),?\s+(?P<year>\d{{4}})\b", h_full_date, 1),
-        ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b", h_numeric_date, 1),
+        ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:\b|(?=T\d))", h_numeric_date, 1),
         ("slash", r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})\b", h_numeric_date, 2),
         ("month_day", rf"(?P<mon>{f.month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.,]?\d)", h_month_day, 2),
         ("day_month", rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{f.month})", h_month_day, 2),
