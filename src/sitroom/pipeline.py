@@ -183,7 +183,8 @@ def analyse_new(store: Store, articles: list[CleanArticle], engine: Engine, quie
         return
     bar = progress(iter(range(len(todo))), "analyse", quiet, total=len(todo))
     for results in engine.map(analyse_batch, _chunks(todo, BATCH)):
-        store.save_analysed([(r.article_id, r.content_hash, r.doc) for r in results],
+        store.save_analysed([(r.article_id, r.content_hash, r.doc, r.mentions.published)
+                             for r in results],
                             [(r.article_id, r.context, r.mentions) for r in results])
         for _ in results:
             next(bar, None)
@@ -249,7 +250,9 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
             status = "empty"
             return result
         analyse_new(store, articles, engine, options.quiet)
-        dates = {a.article_id: time_stage.publication_date(a) for a in articles}
+        own = store.own_dates()
+        dates = {a.article_id: own.get(a.article_id) or time_stage.publication_date(a)
+                 for a in articles}
         cache = EmbeddingCache(store)
         embed.use_cache(cache)
         try:

@@ -151,10 +151,10 @@ class Store:
             "SELECT d.article_id FROM docs d JOIN articles a USING (article_id) "
             "WHERE d.content_hash = a.content_hash")}
 
-    def save_docs(self, rows: list[tuple[str, str, bytes]]) -> None:
-        with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO docs (article_id, content_hash, doc) "
-                                "VALUES (?, ?, ?)", rows)
+    def own_dates(self) -> dict[str, PublicationDate]:
+        """Each parsed article's publication date as found in the article itself."""
+        return {r[0]: serial.loads(PublicationDate, r[1]) for r in self.db.execute(
+            "SELECT article_id, own_date FROM docs WHERE own_date IS NOT NULL")}
 
     def iter_docs(self, article_ids: Iterable[str] | None = None) -> Iterator[tuple[str, bytes]]:
         if article_ids is None:
@@ -193,12 +193,14 @@ class Store:
                              [serial.from_data(LineageLink, x) for x in json.loads(r["lineage"])]))
         return out
 
-    def save_analysed(self, docs: list[tuple[str, str, bytes]],
+    def save_analysed(self, docs: list[tuple[str, str, bytes, PublicationDate]],
                       mentions: list[tuple[str, str, ArticleMentions]]) -> None:
         """A batch's parses and mentions together: one transaction, so both or neither."""
         with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO docs (article_id, content_hash, doc) "
-                                "VALUES (?, ?, ?)", docs)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO docs (article_id, content_hash, doc, own_date) "
+                "VALUES (?, ?, ?, ?)",
+                [(aid, h, doc, serial.dumps(date)) for aid, h, doc, date in docs])
             self.db.executemany(
                 "INSERT OR REPLACE INTO mentions (article_id, context_hash, data) VALUES (?, ?, ?)",
                 [(aid, ctx, serial.dumps(m)) for aid, ctx, m in mentions])

@@ -105,6 +105,11 @@ MIGRATIONS: list[str] = [
         vector BLOB NOT NULL
     );
     """,
+    # 3: the publication date an article gives by itself (before its story completes it), kept
+    # with its parse so that later runs need not re-read the text for it
+    """
+    ALTER TABLE docs ADD COLUMN own_date TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
