@@ -162,11 +162,53 @@ def _after_colon(doc: Any, verb: Any, tok_region: list[int], regions: Sequence[t
         k += 1
     if k >= len(doc):
         return set()
+    if "\n" in doc.text[doc[j].idx : doc[k].idx]:
+        # "... as follows:" closing a paragraph: the next paragraph is what was said
+        nxt = _line_of(doc.text, doc[k].idx)
+        return {i for i in range(k, len(doc)) if doc[i].idx < nxt[1]}
     if tok_region[k] >= 0:
         r = tok_region[k]
         return {i for i in range(k, len(doc)) if tok_region[i] == r}
     sent = doc[k].sent
     return set(range(k, sent.end))
+
+
+MAX_GAP = 8  # tokens between a quotation and its cue phrase ("”, Sarandon, 69, told")
+
+
+def _adjacent_quote(
+    doc: Any, verb: Any, tok_region: list[int], regions: Sequence[tuple[int, int]]
+) -> tuple[set[int], set[int]]:
+    """A quotation right before ("“...,” Ramos told AFP") or after ("said, “...”") the cue phrase.
+
+    Returns the quotation's tokens and, for a quotation before the cue, the words between them
+    (the speaker when the parser did not attach it as subject).
+    """
+    line = _line_of(doc.text, verb.idx)
+    # before: walk left over at most MAX_GAP tokens with no verb among them
+    j = verb.i - 1
+    between: list[int] = []
+    while j >= 0 and tok_region[j] < 0 and len(between) <= MAX_GAP and doc[j].idx >= line[0]:
+        if doc[j].pos_ in ("VERB", "AUX"):
+            break
+        between.append(j)
+        j -= 1
+    if j >= 0 and tok_region[j] >= 0 and doc[j].idx >= line[0] and len(between) <= MAX_GAP:
+        r = tok_region[j]
+        speaker = {i for i in between if not doc[i].is_punct and not doc[i].like_num}
+        return {i for i in range(max(0, j - 400), j + 1) if tok_region[i] == r}, speaker
+    # after: the cue's own phrase (subject after the verb, hearer) then a quotation
+    k = verb.i + 1
+    gap = 0
+    while k < len(doc) and tok_region[k] < 0 and gap <= MAX_GAP and doc[k].idx < line[1]:
+        if doc[k].pos_ in ("VERB", "AUX"):
+            return set(), set()
+        gap += 1
+        k += 1
+    if k < len(doc) and tok_region[k] >= 0 and doc[k].idx < line[1]:
+        r = tok_region[k]
+        return {i for i in range(k, min(len(doc), k + 400)) if tok_region[i] == r}, set()
+    return set(), set()
 
 
 def _clean(doc: Any, content: set[int], tok_region: list[int]) -> list[int]:
@@ -216,20 +258,26 @@ def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iter
         cue = _is_cue(tok, lex)
         if cue is None or cue.cls not in allowed:
             continue
+        if tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl") and not any(c.dep_ in SUBJECT_DEPS for c in tok.children):
+            continue  # "when asked about ...", "Asked what ...": the speaker is being addressed
         cue_tokens = [tok.i]
         for c in tok.children:
             if c.dep_ == "neg":
                 cue_tokens.append(c.i)
         content = _content_from_verb(tok, cue, cue_tokens)
+        line = _line_of(doc.text, tok.idx)
+        content = {i for i in content if line[0] <= doc[i].idx < line[1]}
         if not content:
             content = _after_colon(doc, tok, tok_region, regions)
         subj = _subject_of(tok)
         source = _subtree(subj) if subj is not None else set()
+        if not content:
+            content, between = _adjacent_quote(doc, tok, tok_region, regions)
+            if not source and between:
+                source = between
         if subj is not None and subj.dep_ != "nsubj" and tok.dep_ == "relcl" and subj.i == tok.head.i:
             source = {subj.i} | {t.i for c in subj.children if c.dep_ in ("compound", "amod", "det", "poss") for t in c.subtree}
-        line = _line_of(doc.text, tok.idx)
         source = {i for i in source if line[0] <= doc[i].idx < line[1]}
-        content = {i for i in content if line[0] <= doc[i].idx < line[1]}
         content -= source | set(cue_tokens)
         content, touched = _snap_to_quotes(doc, content, tok.sent, tok_region)
         content -= source | set(cue_tokens)
@@ -250,6 +298,7 @@ def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iter
             )
         )
     _attach_continuations(doc, found, tok_region)
+    _attach_quoted_sentences(doc, found, tok_region)
     found.sort(key=lambda a: a.start_token)
     return found
 
@@ -283,7 +332,39 @@ def _according_to(doc: Any, tok: Any, tok_region: list[int]) -> Attribution | No
 
 
 def _attach_continuations(doc: Any, found: list[Attribution], tok_region: list[int]) -> None:
-    """A quoted sentence with no cue of its own continues the previous quoted attribution."""
+    """A quotation with no cue of its own continues the quoted attribution just before it.
+
+    "“A,” Varmus said. “B. C.”" and "“A,” he said, “B.”": B and C belong to Varmus's / his quote,
+    as long as nothing but that attribution's own cue and source lies between them.
+    """
+    quoted = sorted((a for a in found if a.quoted), key=lambda a: max(a.content))
+    if not quoted:
+        return
+    owned = {i for a in found for i in (*a.content, *a.cue, *a.source)}
+    region_tokens: dict[int, list[int]] = {}
+    for i, r in enumerate(tok_region):
+        if r >= 0:
+            region_tokens.setdefault(r, []).append(i)
+    for r in sorted(region_tokens):
+        toks = region_tokens[r]
+        if any(i in owned for i in toks) or sum(1 for i in toks if doc[i].is_alpha) < 2:
+            continue
+        before = [a for a in quoted if max((*a.content, *a.cue, *a.source)) < toks[0]]
+        if not before:
+            continue
+        last = max(before, key=lambda a: max((*a.content, *a.cue, *a.source)))
+        own = set(last.content) | set(last.cue) | set(last.source)
+        gap = range(max(own) + 1, toks[0])
+        if any(not (doc[i].is_punct or doc[i].is_space) for i in gap):
+            continue
+        if doc.text[doc[max(own)].idx : doc[toks[0]].idx].count("\n\n") > 1:
+            continue
+        last.content = sorted(set(last.content) | set(toks))
+        owned |= set(toks)
+
+
+def _attach_quoted_sentences(doc: Any, found: list[Attribution], tok_region: list[int]) -> None:
+    """A quoted sentence with no cue of its own continues the previous quoted attribution (sentence level)."""
     if not found:
         return
     covered = {i for a in found for i in (*a.content, *a.cue, *a.source)}
