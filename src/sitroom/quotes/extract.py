@@ -120,6 +120,8 @@ def _is_cue(tok: Any, lex: Lexicon) -> CueVerb | None:
 def _content_from_verb(verb: Any, cue: CueVerb, cue_tokens: list[int]) -> set[int]:
     content: set[int] = set()
     for c in verb.children:
+        if c.dep_ == "xcomp" and not cue.xcomp:
+            continue
         if c.dep_ in CLAUSE_DEPS and c.i > verb.i:
             content |= _subtree(c)
         elif c.dep_ in CLAUSE_DEPS and c.i < verb.i:
@@ -242,7 +244,7 @@ def _snap_to_quotes(
 def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iterable[str] | None = None) -> list[Attribution]:
     """All attributions in a Doc, in text order; ``classes`` limits cue classes (speech, cognition, according)."""
     lex = lexicon or load_lexicon()
-    allowed = set(classes) if classes is not None else {"speech", "cognition", "according"}
+    allowed = set(classes) if classes is not None else {"speech", "cognition", "evidence", "according"}
     regions = quote_regions(doc.text)
     tok_region = _token_regions(doc, regions)
     found: list[Attribution] = []
@@ -262,8 +264,10 @@ def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iter
             continue  # "when asked about ...", "Asked what ...": the speaker is being addressed
         cue_tokens = [tok.i]
         for c in tok.children:
-            if c.dep_ == "neg":
-                cue_tokens.append(c.i)
+            # "has also said", "did not deny": auxiliaries and adverbs right before the verb
+            if c.dep_ in ("neg", "aux", "auxpass", "advmod", "prt") and abs(c.i - tok.i) <= 3 and not c.is_punct:
+                if c.dep_ != "advmod" or c.i < tok.i:
+                    cue_tokens.append(c.i)
         content = _content_from_verb(tok, cue, cue_tokens)
         line = _line_of(doc.text, tok.idx)
         content = {i for i in content if line[0] <= doc[i].idx < line[1]}
