@@ -47,27 +47,36 @@ class Attribution:
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
-    """Character spans of quotations, marks included; an unclosed quote ends at the line end."""
+    """Character spans of quotations, marks included; an unclosed quote ends at the line end.
+
+    Marks: curly quotes and guillemets, straight double quotes, and the ASCII typesetting pairs
+    ``...'' and ''...'' (used by some wires and archives).
+    """
     regions: list[tuple[int, int]] = []
     open_at: int | None = None
-    for i, ch in enumerate(text):
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        pair = text[i : i + 2]
+        width = 2 if pair in ("''", "``") else 1
         if ch == "\n" and open_at is not None:
             regions.append((open_at, i))
             open_at = None
-        elif ch in OPEN_QUOTES:
+        elif ch in OPEN_QUOTES or pair == "``":
             open_at = i if open_at is None else open_at
         elif ch in CLOSE_QUOTES:
             if open_at is not None:
                 regions.append((open_at, i + 1))
                 open_at = None
-        elif ch in STRAIGHT_QUOTES:
+        elif ch in STRAIGHT_QUOTES or pair == "''":
             if open_at is None:
                 open_at = i
             else:
-                regions.append((open_at, i + 1))
+                regions.append((open_at, i + width))
                 open_at = None
+        i += width
     if open_at is not None:
-        regions.append((open_at, len(text)))
+        regions.append((open_at, n))
     return [r for r in regions if r[1] - r[0] > 2]
 
 
