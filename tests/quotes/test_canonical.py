@@ -70,3 +70,10 @@ def test_ambiguous_role_only_mention_is_left_alone():
 def test_role_words_expand_abbreviations_and_titles():
     assert role_words("UN special envoy") == {"united", "nations", "special", "envoy"}
     assert role_words("Taliban spokesperson") == role_words("Taliban spokesman")
+
+
+def test_plural_role_mention_is_not_a_person():
+    quotes = canonicalise_speakers(
+        [q("a1", "Ahmad Zia", "Pentagon officials spokesman"), q("a2", "Pentagon officials", "Pentagon officials")]
+    )
+    assert quotes[1].speaker_canonical == "Pentagon officials"

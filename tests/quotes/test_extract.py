@@ -90,3 +90,14 @@ def test_thoughts_are_not_quotes():
 )
 def test_normalise_role(role, expected):
     assert normalise_role(role) == expected
+
+
+def test_indefinite_source_keeps_its_article():
+    qs = quotes_of("An army officer told AFP that the soldiers had left the checkpoints.")
+    assert qs and qs[0].speaker == "An army officer"
+    assert qs[0].speaker_role == "army officer"
+
+
+def test_according_to_repeating_a_named_quote_is_dropped():
+    qs = quotes_of("The rebels captured the dry port on Tuesday, council member Aziz Amiri said, according to AFP.")
+    assert [q.speaker for q in qs] == ["Aziz Amiri"]

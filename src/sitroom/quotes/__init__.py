@@ -95,10 +95,20 @@ def _plural(sp: Speaker) -> bool:
     return not sp.person and last.endswith("s") and not last.endswith("ss")
 
 
+def _drop_redundant(attributions: list[Attribution]) -> list[Attribution]:
+    """"X said Y, according to AFP": the medium repeats X's quote; keep X's."""
+    spoken = [set(a.content) for a in attributions if a.cls != "according"]
+    return [
+        a
+        for a in attributions
+        if a.cls != "according" or not any(len(set(a.content) & s) * 2 >= len(a.content) for s in spoken)
+    ]
+
+
 def extract_quotes(doc: Any, article_id: str) -> list[Quote]:
     """Direct and indirect quotes of one article (its cleaned text parsed by spaCy)."""
     lex = load_lexicon()
-    attributions = extract_attributions(doc, lex, classes=QUOTE_CLASSES)
+    attributions = _drop_redundant(extract_attributions(doc, lex, classes=QUOTE_CLASSES))
     earlier: list[tuple[Attribution, Speaker]] = []
     mentions = _person_mentions(doc, attributions)
     quotes: list[Quote] = []

@@ -159,6 +159,9 @@ def _role_owner(q: Quote, cluster_roles: dict[str, set[str]]) -> str | None:
     """The one named speaker whose roles cover a definite role-only description, else None."""
     if not q.speaker_role or q.speaker != q.speaker_role:
         return None
+    head = q.speaker_role.split()[-1].lower()
+    if head.endswith("s") and not head.endswith("ss"):
+        return None  # "Pentagon officials": a group, not the one person who holds a title
     words = role_words(q.speaker_role)
     if len(words) < 2:
         return None  # "the spokesman" alone is not safe across a whole run

@@ -130,10 +130,13 @@ def describe_source(doc: Any, source: list[int], lex: Lexicon) -> Speaker | None
         return Speaker(name=_text(name_toks), role=role, person=is_person)
     described = _strip_edges([t for t in toks if t.i not in rel])
     definite = bool(toks) and toks[0].lower_ == "the"
-    has_role = root.lower_ in lex.role_nouns or any(t.lower_ in lex.role_nouns for t in described)
-    text = _text(described) or _text(toks)
-    return Speaker(
-        name=text,
-        role=normalise_role(text) if has_role else "",
-        role_only=definite and has_role and root.tag_ in ("NN", "NNP"),
-    )
+    has_role = any(t.lemma_.lower() in lex.role_nouns or t.lower_ in lex.role_nouns for t in described)
+    role = normalise_role(_text(described)) if has_role else ""
+    # keep an indefinite article in the name: "an army officer" is nobody in particular
+    kept = [t for t in toks if t.i not in rel]
+    while kept and (kept[0].is_punct or kept[0].is_space or kept[0].lower_ == "the"):
+        kept = kept[1:]
+    while kept and (kept[-1].is_punct or kept[-1].is_space):
+        kept = kept[:-1]
+    role_only = definite and bool(role) and root.tag_ in ("NN", "NNP")
+    return Speaker(name=role if role_only else (_text(kept) or _text(toks)), role=role, role_only=role_only)
