@@ -10,6 +10,8 @@ spans, while ``sitroom.quotes`` turns it into the pipeline's ``Quote`` record.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,7 @@ from sitroom.quotes.lexicon import CueVerb, Lexicon, load_lexicon
 OPEN_QUOTES = "“„«"
 CLOSE_QUOTES = "”»"
 STRAIGHT_QUOTES = '"'
+QUOTE_MARK = re.compile("``|''|[\n" + OPEN_QUOTES + CLOSE_QUOTES + STRAIGHT_QUOTES + "]")
 SUBJECT_DEPS = ("nsubj",)
 CLAUSE_DEPS = ("ccomp", "xcomp")
 OBJECT_DEPS = ("dobj", "obj")
@@ -54,30 +57,51 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     """
     regions: list[tuple[int, int]] = []
     open_at: int | None = None
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        pair = text[i : i + 2]
-        width = 2 if pair in ("''", "``") else 1
-        if ch == "\n" and open_at is not None:
-            regions.append((open_at, i))
-            open_at = None
-        elif ch in OPEN_QUOTES or pair == "``":
-            open_at = i if open_at is None else open_at
-        elif ch in CLOSE_QUOTES:
+    for m in QUOTE_MARK.finditer(text):
+        mark, i = m.group(), m.start()
+        if mark == "\n":
             if open_at is not None:
-                regions.append((open_at, i + 1))
+                regions.append((open_at, i))
                 open_at = None
-        elif ch in STRAIGHT_QUOTES or pair == "''":
-            if open_at is None:
-                open_at = i
-            else:
-                regions.append((open_at, i + width))
+        elif mark in OPEN_QUOTES or mark == "``":
+            open_at = i if open_at is None else open_at
+        elif mark in CLOSE_QUOTES:
+            if open_at is not None:
+                regions.append((open_at, m.end()))
                 open_at = None
-        i += width
+        elif open_at is None:  # straight quotes and '' toggle
+            open_at = i
+        else:
+            regions.append((open_at, m.end()))
+            open_at = None
     if open_at is not None:
-        regions.append((open_at, n))
+        regions.append((open_at, len(text)))
     return [r for r in regions if r[1] - r[0] > 2]
+
+
+TEXT_KEY = "sitroom.quotes.text"
+
+
+def doc_text(doc: Any) -> str:
+    """The Doc's text, kept in doc.user_data: Doc.text joins every token again on each access."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[TEXT_KEY] = text
+    return text
+
+
+def sentence_bounds(doc: Any) -> list[tuple[int, int]]:
+    """(start, end) token bounds of each token's sentence, computed once.
+
+    Token.sent re-checks the whole Doc's annotation on every call (linear in the Doc), so it is
+    never used per token here.
+    """
+    bounds: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
+    for sent in doc.sents:
+        for i in range(sent.start, sent.end):
+            bounds[i] = (sent.start, sent.end)
+    return bounds
 
 
 def _token_regions(doc: Any, regions: Sequence[tuple[int, int]]) -> list[int]:
@@ -156,7 +180,7 @@ def _content_from_verb(verb: Any, cue: CueVerb, cue_tokens: list[int]) -> set[in
     return content
 
 
-def _after_colon(doc: Any, verb: Any, tok_region: list[int], regions: Sequence[tuple[int, int]]) -> set[int]:
+def _after_colon(doc: Any, verb: Any, tok_region: list[int], sents: list[tuple[int, int]]) -> set[int]:
     """Content introduced by a colon after the cue phrase ("told the Council: “...”")."""
     last = max(t.i for t in verb.subtree)
     j = last + 1
@@ -173,15 +197,14 @@ def _after_colon(doc: Any, verb: Any, tok_region: list[int], regions: Sequence[t
         k += 1
     if k >= len(doc):
         return set()
-    if "\n" in doc.text[doc[j].idx : doc[k].idx]:
+    if "\n" in doc_text(doc)[doc[j].idx : doc[k].idx]:
         # "... as follows:" closing a paragraph: the next paragraph is what was said
-        nxt = _line_of(doc.text, doc[k].idx)
+        nxt = _line_of(doc_text(doc), doc[k].idx)
         return {i for i in range(k, len(doc)) if doc[i].idx < nxt[1]}
     if tok_region[k] >= 0:
         r = tok_region[k]
         return {i for i in range(k, len(doc)) if tok_region[i] == r}
-    sent = doc[k].sent
-    return set(range(k, sent.end))
+    return set(range(k, sents[k][1]))
 
 
 MAX_GAP = 8  # tokens between a quotation and its cue phrase ("”, Sarandon, 69, told")
@@ -195,7 +218,7 @@ def _adjacent_quote(
     Returns the quotation's tokens and, for a quotation before the cue, the words between them
     (the speaker when the parser did not attach it as subject).
     """
-    line = _line_of(doc.text, verb.idx)
+    line = _line_of(doc_text(doc), verb.idx)
     # before: walk left over at most MAX_GAP tokens with no verb among them
     j = verb.i - 1
     between: list[int] = []
@@ -237,14 +260,14 @@ def _clean(doc: Any, content: set[int], tok_region: list[int]) -> list[int]:
 
 
 def _snap_to_quotes(
-    doc: Any, content: set[int], cue_sent: Any, tok_region: list[int]
+    doc: Any, content: set[int], cue_sent: tuple[int, int], tok_region: list[int]
 ) -> tuple[set[int], set[int]]:
     """Extend content to whole quotations it touches (direct speech is quoted whole)."""
     touched = {tok_region[i] for i in content if tok_region[i] >= 0}
     if not touched:
         return content, set()
     extended = set(content)
-    for i in range(max(0, cue_sent.start - 80), min(len(doc), cue_sent.end + 400)):
+    for i in range(max(0, cue_sent[0] - 80), min(len(doc), cue_sent[1] + 400)):
         if tok_region[i] in touched:
             extended.add(i)
     return extended, touched
@@ -254,15 +277,16 @@ def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iter
     """All attributions in a Doc, in text order; ``classes`` limits cue classes (speech, cognition, according)."""
     lex = lexicon or load_lexicon()
     allowed = set(classes) if classes is not None else {"speech", "cognition", "evidence", "according"}
-    regions = quote_regions(doc.text)
+    regions = quote_regions(doc_text(doc))
     tok_region = _token_regions(doc, regions)
+    sents = sentence_bounds(doc)
     found: list[Attribution] = []
     for tok in doc:
         if tok_region[tok.i] >= 0:
             continue  # a verb inside a quotation is the speaker's own words
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             if "according" in allowed:
-                att = _according_to(doc, tok, tok_region)
+                att = _according_to(doc, tok, tok_region, sents)
                 if att is not None:
                     found.append(att)
             continue
@@ -278,10 +302,10 @@ def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iter
                 if c.dep_ != "advmod" or c.i < tok.i:
                     cue_tokens.append(c.i)
         content = _content_from_verb(tok, cue, cue_tokens)
-        line = _line_of(doc.text, tok.idx)
+        line = _line_of(doc_text(doc), tok.idx)
         content = {i for i in content if line[0] <= doc[i].idx < line[1]}
         if not content:
-            content = _after_colon(doc, tok, tok_region, regions)
+            content = _after_colon(doc, tok, tok_region, sents)
         subj = _subject_of(tok)
         source = _subtree(subj) if subj is not None else set()
         if not content:
@@ -292,7 +316,7 @@ def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iter
             source = {subj.i} | {t.i for c in subj.children if c.dep_ in ("compound", "amod", "det", "poss") for t in c.subtree}
         source = {i for i in source if line[0] <= doc[i].idx < line[1]}
         content -= source | set(cue_tokens)
-        content, touched = _snap_to_quotes(doc, content, tok.sent, tok_region)
+        content, touched = _snap_to_quotes(doc, content, sents[tok.i], tok_region)
         content -= source | set(cue_tokens)
         cleaned = _clean(doc, content, tok_region)
         if sum(1 for i in cleaned if not doc[i].is_punct) < 2:
@@ -323,7 +347,7 @@ def _line_of(text: str, at: int) -> tuple[int, int]:
     return start, (len(text) if end < 0 else end)
 
 
-def _according_to(doc: Any, tok: Any, tok_region: list[int]) -> Attribution | None:
+def _according_to(doc: Any, tok: Any, tok_region: list[int], sents: list[tuple[int, int]]) -> Attribution | None:
     """"According to X, Y": X is the source, the rest of the clause is the content."""
     to = doc[tok.i + 1]
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -335,9 +359,10 @@ def _according_to(doc: Any, tok: Any, tok_region: list[int]) -> Attribution | No
     head = tok.head
     while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
-    clause = _subtree(head) if head.i not in phrase else set(range(tok.sent.start, tok.sent.end))
-    line = _line_of(doc.text, tok.idx)
-    content = {i for i in clause - phrase - source if tok.sent.start <= i < tok.sent.end and line[0] <= doc[i].idx < line[1]}
+    s0, s1 = sents[tok.i]
+    clause = _subtree(head) if head.i not in phrase else set(range(s0, s1))
+    line = _line_of(doc_text(doc), tok.idx)
+    content = {i for i in clause - phrase - source if s0 <= i < s1 and line[0] <= doc[i].idx < line[1]}
     cleaned = _clean(doc, content, tok_region)
     if sum(1 for i in cleaned if not doc[i].is_punct) < 2:
         return None
@@ -370,7 +395,7 @@ def _attach_continuations(doc: Any, found: list[Attribution], tok_region: list[i
         gap = range(max(own) + 1, toks[0])
         if any(not (doc[i].is_punct or doc[i].is_space) for i in gap):
             continue
-        if doc.text[doc[max(own)].idx : doc[toks[0]].idx].count("\n\n") > 1:
+        if doc_text(doc)[doc[max(own)].idx : doc[toks[0]].idx].count("\n\n") > 1:
             continue
         last.content = sorted(set(last.content) | set(toks))
         owned |= set(toks)

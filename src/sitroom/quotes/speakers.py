@@ -84,10 +84,16 @@ def normalise_role(role: str) -> str:
     return role
 
 
-def describe_source(doc: Any, source: list[int], lex: Lexicon) -> Speaker | None:
-    """Name, role and kind of the source phrase of an attribution."""
+def describe_source(doc: Any, source: list[int], lex: Lexicon, people: list[Any] | None = None) -> Speaker | None:
+    """Name, role and kind of the source phrase of an attribution.
+
+    ``people``: the Doc's PERSON entities, computed once per Doc by the caller (doc.ents builds
+    new Span objects on every access).
+    """
     if not source:
         return None
+    if people is None:
+        people = [e for e in doc.ents if e.label_ == "PERSON"]
     ids = set(source)
     toks = [doc[i] for i in source]
     roots = [t for t in toks if t.head.i not in ids or t.head.i == t.i]
@@ -100,14 +106,14 @@ def describe_source(doc: Any, source: list[int], lex: Lexicon) -> Speaker | None
     for cand in candidates:
         if cand.ent_type_ == "PERSON":
             # the entity is better than the proper-noun run: "for Afghanistan Deborah Lyons"
-            ent = next((e for e in doc.ents if e.start <= cand.i < e.end), None)
+            ent = next((e for e in people if e.start <= cand.i < e.end), None)
             if ent is not None:
                 name_toks = [t for t in ent if t.i in ids]
         if not name_toks:
             name_toks = _name_chain(cand, lex, ids)
         if name_toks:
             break
-    ents = [e for e in doc.ents if e.label_ == "PERSON" and e.start in ids and e.end - 1 in ids]
+    ents = [e for e in people if e.start in ids and e.end - 1 in ids]
     if not name_toks and ents:
         ent = max(ents, key=len)
         name_toks = list(ent)
