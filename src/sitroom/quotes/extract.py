@@ -42,6 +42,7 @@ class Attribution:
     cls: str  # speech | cognition | according
     stance: str  # assert | deny
     quoted: bool = False  # content (mostly) inside quotation marks
+    phrase: set[int] = field(default_factory=set)  # the cue verb's own phrase: "Cruz said Monday"
     quote_regions: set[int] = field(default_factory=set)
 
     @property
@@ -173,8 +174,9 @@ def _content_from_verb(verb: Any, cue: CueVerb, cue_tokens: list[int]) -> set[in
             for g in c.children:
                 if g.dep_ in CLAUSE_DEPS:
                     content |= _subtree(g)
-    if not content and verb.dep_ in ("ccomp", "parataxis") and verb.head.i < verb.i:
-        # "The situation is changing, he told reporters.": the cue hangs off the reported clause
+    if not content and verb.dep_ in ("ccomp", "parataxis") and (verb.head.i < verb.i or verb.dep_ == "parataxis"):
+        # "The situation is changing, he told reporters." / "The problem, she said, is that ...":
+        # the cue hangs off the reported clause
         head = verb.head
         content = _subtree(head) - _subtree(verb)
     return content
@@ -332,6 +334,7 @@ def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iter
                 stance=cue.stance,
                 quoted=n_quoted * 2 >= len(cleaned),
                 quote_regions=touched,
+                phrase=_subtree(tok) - set(cleaned),
             )
         )
     _attach_continuations(doc, found, tok_region)
@@ -390,10 +393,10 @@ def _attach_continuations(doc: Any, found: list[Attribution], tok_region: list[i
         before = [a for a in quoted if max((*a.content, *a.cue, *a.source)) < toks[0]]
         if not before:
             continue
-        last = max(before, key=lambda a: max((*a.content, *a.cue, *a.source)))
+        last = max(before, key=lambda a: max((*a.content, *a.cue, *a.source, *a.phrase)))
         own = set(last.content) | set(last.cue) | set(last.source)
         gap = range(max(own) + 1, toks[0])
-        if any(not (doc[i].is_punct or doc[i].is_space) for i in gap):
+        if any(not (doc[i].is_punct or doc[i].is_space or i in last.phrase) for i in gap):
             continue
         if doc_text(doc)[doc[max(own)].idx : doc[toks[0]].idx].count("\n\n") > 1:
             continue
