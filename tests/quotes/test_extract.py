@@ -101,3 +101,26 @@ def test_indefinite_source_keeps_its_article():
 def test_according_to_repeating_a_named_quote_is_dropped():
     qs = quotes_of("The rebels captured the dry port on Tuesday, council member Aziz Amiri said, according to AFP.")
     assert [q.speaker for q in qs] == ["Aziz Amiri"]
+
+
+def test_parenthetical_cue_and_continued_quotation():
+    text = (
+        "The road to the city, the governor said, is now closed to all traffic.\n\n"
+        "“We cannot hold the bridge,” Ahmad Wali said on Monday. “The enemy has tanks. We have none.”"
+    )
+    qs = quotes_of(text)
+    paren = [q for q in qs if q.cue == "said" and "road to the city" in q.text]
+    assert paren and "now closed to all traffic" in paren[0].text
+    direct = [q for q in qs if q.speaker == "Ahmad Wali"]
+    assert len(direct) == 1
+    assert "We cannot hold the bridge" in direct[0].text and "We have none." in direct[0].text
+
+
+def test_transcript_label_is_a_speaker_but_a_dateline_is_not():
+    text = (
+        "KABUL: The Taliban seized the crossing on Tuesday.\n\n"
+        "Chris Matthews: Seriously, nobody believes the army can hold the north now."
+    )
+    qs = quotes_of(text)
+    assert [q.speaker for q in qs] == ["Chris Matthews"]
+    assert qs[0].text.startswith("Seriously, nobody believes")

@@ -178,6 +178,8 @@ def _content_from_verb(verb: Any, cue: CueVerb, cue_tokens: list[int]) -> set[in
         # "The situation is changing, he told reporters." / "The problem, she said, is that ...":
         # the cue hangs off the reported clause
         head = verb.head
+        while head.dep_ in ("aux", "auxpass") and head.head.i != head.i:
+            head = head.head  # the parser sometimes hangs the cue on an auxiliary ("is now closed")
         content = _subtree(head) - _subtree(verb)
     return content
 
@@ -337,10 +339,68 @@ def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iter
                 phrase=_subtree(tok) - set(cleaned),
             )
         )
+    if "speech" in allowed:
+        found.extend(_speaker_colons(doc, found, tok_region))
     _attach_continuations(doc, found, tok_region)
     _attach_quoted_sentences(doc, found, tok_region)
     found.sort(key=lambda a: a.start_token)
     return found
+
+
+MAX_NAME = 6  # tokens of a "Name:" speaker label
+
+
+def _speaker_colons(doc: Any, found: list[Attribution], tok_region: list[int]) -> list[Attribution]:
+    """Transcript and excerpt labels: "Chris Matthews: Seriously, ..." / "More from Jones: “...”".
+
+    The words before the colon must be a person's name (a PERSON entity) or follow "from"; place
+    names are datelines ("KUNDUZ: The Taliban ..."), not speakers.
+    """
+    text = doc_text(doc)
+    owned = {i for a in found for i in (*a.content, *a.cue, *a.source)}
+    out: list[Attribution] = []
+    for colon in doc:
+        if colon.text != ":" or tok_region[colon.i] >= 0 or colon.i in owned:
+            continue
+        line = _line_of(text, colon.idx)
+        j = colon.i - 1
+        name: list[int] = []
+        while j >= 0 and doc[j].idx >= line[0] and len(name) < MAX_NAME:
+            t = doc[j]
+            if t.pos_ == "PROPN" or (t.text in ".-" and not t.whitespace_):
+                name.insert(0, j)
+                j -= 1
+            else:
+                break
+        if not name:
+            continue
+        before = doc[j] if j >= 0 and doc[j].idx >= line[0] else None
+        after_from = before is not None and before.lower_ == "from"
+        if before is not None and not after_from and before.text not in "-—–\"“":
+            continue
+        if any(doc[i].ent_type_ in ("GPE", "LOC", "NORP") for i in name):
+            continue
+        if not after_from and not any(doc[i].ent_type_ == "PERSON" for i in name):
+            continue
+        k = colon.i + 1
+        while k < len(doc) and doc[k].is_space and doc[k].idx < line[1]:
+            k += 1
+        if k >= len(doc) or doc[k].idx >= line[1]:
+            continue
+        if tok_region[k] >= 0:
+            content = {i for i in range(k, min(len(doc), k + 400)) if tok_region[i] == tok_region[k]}
+        else:
+            content = {i for i in range(k, len(doc)) if doc[i].idx < line[1]}
+        cleaned = _clean(doc, content, tok_region)
+        if sum(1 for i in cleaned if doc[i].is_alpha) < 3 or any(i in owned for i in cleaned):
+            continue
+        n_quoted = sum(1 for i in cleaned if tok_region[i] >= 0)
+        out.append(
+            Attribution(cue=[colon.i], source=name, content=cleaned, lemma=":", cls="speech", stance="assert",
+                        quoted=n_quoted * 2 >= len(cleaned), phrase={colon.i, *name})
+        )
+        owned |= set(cleaned) | set(name) | {colon.i}
+    return out
 
 
 def _line_of(text: str, at: int) -> tuple[int, int]:
