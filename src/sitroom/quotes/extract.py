@@ -121,10 +121,14 @@ def _subtree(tok: Any) -> set[int]:
     return {t.i for t in tok.subtree}
 
 
-def _subject_of(verb: Any) -> Any | None:
+def _subject_of(verb: Any, lex: Lexicon) -> Any | None:
     """The speaker of a cue verb: its own subject, a passive agent, or the subject of its head."""
     seen = 0
     cur = verb
+    head = verb.head
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.dep_ == "ccomp" and _is_cue(head.head, lex):
+        # "Lyons said the Taliban had taken 50 districts, warning that ...": Lyons warns
+        cur = head.head
     while cur is not None and seen < 4:
         for c in cur.children:
             if c.dep_ in SUBJECT_DEPS:
@@ -310,7 +314,7 @@ def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iter
         content = {i for i in content if line[0] <= doc[i].idx < line[1]}
         if not content:
             content = _after_colon(doc, tok, tok_region, sents)
-        subj = _subject_of(tok)
+        subj = _subject_of(tok, lex)
         source = _subtree(subj) if subj is not None else set()
         if not content:
             content, between = _adjacent_quote(doc, tok, tok_region, regions)
