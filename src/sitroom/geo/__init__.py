@@ -21,22 +21,26 @@ from sitroom.geo.recognize import Span, feature_hint_after, find_spans
 from sitroom.geo.resolve import Context, best_candidate, place_of, resolve_name
 from sitroom.records import Place, Toponym
 
-__all__ = ["geoparse", "theatre_of", "resolve_name", "precision_for"]
+__all__ = ["geoparse", "theatre_of", "resolve_name", "precision_for", "find_spans", "resolve_spans"]
 
 # "X district of Y", "X, Y", "X in Y province": the name after is a container of the name before.
 _CONTAINER_GAP = re.compile(r"^(?:\s+(?:district|province|county|city|town|village))?"
                             r"(?:\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?)$", re.IGNORECASE)
 
 
-def geoparse(doc: Any, theatre: dict[str, float] | None = None, demonyms: bool = False) -> list[Toponym]:
+def geoparse(doc: Any, theatre: dict[str, float] | None = None, demonyms: str = "") -> list[Toponym]:
     """Find and resolve the place names of one parsed article.
 
-    demonyms=True also returns adjectival country mentions ("Turkish") resolved to the country,
-    as some annotation schemes count them; the pipeline leaves them out.
+    demonyms="adjectival" also returns adjectival country mentions ("Turkish troops") resolved to
+    the country, "all" also plural nouns ("Canadians"), as some annotation schemes count them;
+    the pipeline leaves them out (default "").
     """
+    return resolve_spans(doc.text, find_spans(doc, demonyms=demonyms), theatre)
+
+
+def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None = None) -> list[Toponym]:
+    """Resolve recognised spans of one article, each in the light of the others."""
     gz = load_gazetteer()
-    text = doc.text
-    spans = find_spans(doc, demonyms=demonyms)
     hints = [feature_hint_after(text, sp.end) for sp in spans]
 
     # Pass 1: each name on its own (prominence, theatre, hint).
@@ -101,7 +105,7 @@ def _container(gz: Any, spans: list[Span], first: list[int | None], k: int, text
     outer = first[k + 1]
     if gz.feature[outer] == COUNTRY:
         return gz.country[outer], ""
-    if gz.feature[outer] == ADMIN1:
+    if gz.country[outer] and gz.admin1[outer]:
         return gz.country[outer], gz.admin1[outer]
     return None
 

@@ -35,7 +35,7 @@ from sitroom.geo.names import dotless_key, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
-VERSION = 6
+VERSION = 8
 DATA = resources.files("sitroom") / "data" / "geo"
 
 # Feature kinds, from the broadest; Place.feature takes these strings.
@@ -192,6 +192,7 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
         gn = gn_countries.get(cc, {})
         ci = cinfo.get(cc, {})
         name = gn.get("name") or c.name
+        # countryinfo's label point; it coincides with GeoNames' country point for most countries
         latlng = ci.get("latlng") or []
         if len(latlng) != 2:
             continue
@@ -293,8 +294,8 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
     for row in _read_csv("regions.csv"):
         pid = gz.add(row["name"], "", "", "", float(row["latitude"]), float(row["longitude"]),
                      "region", 0, "sitroom:" + name_key(row["name"]).replace(" ", "_"))
-        gz.index(pid, [row["name"], *[v for v in row["variants"].split("|") if v]],
-                 primary_name=row["name"])
+        for n in [row["name"], *[v for v in row["variants"].split("|") if v]]:
+            gz.index(pid, [n], primary_name=n)  # every listed English name is a main name
     for row in _read_csv("country_aliases.csv"):
         pid = country_rows.get(row["country_code"])
         if pid is not None:

@@ -85,7 +85,8 @@ def _max_pop(gz: Gazetteer, ids: list[int]) -> int:
     return max((gz.population[i] for i in ids), default=0)
 
 
-def find_spans(doc: Any, demonyms: bool = False) -> list[Span]:
+def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
+    """Place-name spans of a parsed article; demonyms: "" (none), "adjectival" or "all"."""
     gz = load_gazetteer()
     text = doc.text
     spans: list[Span] = []
@@ -118,9 +119,12 @@ def find_spans(doc: Any, demonyms: bool = False) -> list[Span]:
             take(ent.start, ent.end, "ner")
         elif ent.label_ == "FAC" and gz.lookup(ent.text):
             take(ent.start, ent.end, "ner")
-        elif demonyms and ent.label_ == "NORP" and doc[ent.end - 1].tag_ not in ("NNS", "NNPS"):
-            # adjectival use only ("Turkish troops"); plural nouns ("Canadians") are people
-            cc = gz.demonyms.get(name_key(ent.text))
+        elif demonyms and ent.label_ == "NORP":
+            plural = doc[ent.end - 1].tag_ in ("NNS", "NNPS")
+            if plural and demonyms != "all":
+                continue  # "Canadians" are people; only adjectival use ("Turkish troops") counts
+            key = name_key(ent.text)
+            cc = gz.demonyms.get(key) or (gz.demonyms.get(key[:-1]) if plural and key.endswith("s") else None)
             if cc:
                 take(ent.start, ent.end, "demonym", cc)
 

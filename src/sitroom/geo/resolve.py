@@ -213,8 +213,9 @@ def resolve_name(name: str, theatre: dict[str, float] | None = None) -> Place | 
     inner = name
     if m:
         outer_id, _ = best_candidate(gz, m.group("outer"), Context(theatre=theatre))
-        if outer_id is not None and gz.feature[outer_id] in (COUNTRY, ADMIN1):
-            container = (gz.country[outer_id], gz.admin1[outer_id])
+        if outer_id is not None and gz.country[outer_id]:
+            # the container's admin1 ("of Kandahar" names the province even if read as the city)
+            container = (gz.country[outer_id], "" if gz.feature[outer_id] == COUNTRY else gz.admin1[outer_id])
             inner = m.group("inner")
             if re.search(r"district\s+(of|in)\s", name, re.IGNORECASE):
                 inner = f"{inner} district"
