@@ -55,6 +55,12 @@ def test_resolve_name_conflict_geography(name, admin1, admin2, feature):
         assert place.feature == feature
 
 
+def test_garbled_spellings_resolve_within_the_theatre_only():
+    assert resolve_name("Islamic Qala", AF).admin2 == "Kohsan"
+    assert resolve_name("Shirhan Bandar", AF).admin1 == "Kunduz"
+    assert resolve_name("Islamic Qala") is None or resolve_name("Islamic Qala").admin2 != "Kohsan"
+
+
 def test_resolve_name_world_places():
     paris = resolve_name("Paris")
     assert paris is not None and paris.country == "France" and paris.feature == "city"

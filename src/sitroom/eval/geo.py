@@ -152,8 +152,9 @@ def evaluate(path: Path, **options: Any) -> dict[str, Any]:
     for art, doc in zip(articles, docs):
         t0 = time.perf_counter()
         spans = find_spans(doc, demonyms=demonyms)
+        text = doc.text
         t1 = time.perf_counter()
-        preds = resolve_spans(doc.text, spans)
+        preds = resolve_spans(text, spans)
         recognise_s += t1 - t0
         resolve_s += time.perf_counter() - t1
         n_pred += len(preds)

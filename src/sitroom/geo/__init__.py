@@ -45,12 +45,14 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
 
     # Pass 1: each name on its own (prominence, theatre, hint).
     first: list[int | None] = []
+    memo: dict[tuple[str, str], int | None] = {}  # a name repeated in an article resolves once
     for sp, hint in zip(spans, hints):
         if sp.kind == "demonym":
             first.append(_country_row(gz, sp.country_hint))
             continue
-        pid, _ = best_candidate(gz, sp.text, Context(theatre=theatre, hint=hint))
-        first.append(pid)
+        if (sp.text, hint) not in memo:
+            memo[(sp.text, hint)] = best_candidate(gz, sp.text, Context(theatre=theatre, hint=hint))[0]
+        first.append(memo[(sp.text, hint)])
 
     # The article's own context: countries and admin1s of its names (each name counts once).
     country_n: Counter[str] = Counter()
@@ -66,9 +68,13 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
             admin1_n[(gz.country[pid], gz.admin1[pid])] += 1
 
     out: list[Toponym] = []
+    memo2: dict[tuple, int | None] = {}
     for k, (sp, hint) in enumerate(zip(spans, hints)):
         pid = first[k]
-        if sp.kind != "demonym":
+        container = _container(gz, spans, first, k, text) if sp.kind != "demonym" else None
+        if sp.kind != "demonym" and (sp.text, hint, container) in memo2:
+            pid = memo2[(sp.text, hint, container)]
+        elif sp.kind != "demonym":
             own = first[k]
             countries = dict(country_n)
             admin1s = dict(admin1_n)
@@ -77,10 +83,10 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
                 if gz.admin1[own]:
                     key = (gz.country[own], gz.admin1[own])
                     admin1s[key] = admin1s.get(key, 0) - 1
-            container = _container(gz, spans, first, k, text)
             ctx = Context(theatre=theatre, countries=countries, admin1s=admin1s,
                           container=container, hint=hint)
             pid, _ = best_candidate(gz, sp.text, ctx)
+            memo2[(sp.text, hint, container)] = pid
         place: Place | None = None
         if pid is not None:
             place = place_of(gz, pid)

@@ -30,7 +30,7 @@ CURATED_BONUS = 5.5
 PRIMARY_NAME_BONUS = 1.0
 HINT_BONUS = 6.0
 THEATRE_COUNTRY, THEATRE_ADMIN1 = 3.0, 2.0
-CONTEXT_COUNTRY, CONTEXT_SHARE, CONTEXT_ADMIN1 = 1.5, 3.0, 2.0
+CONTEXT_COUNTRY, CONTEXT_SHARE, CONTEXT_ADMIN1 = 1.5, 3.0, 1.2
 CONTAINMENT_BONUS = 8.0
 
 _SUFFIX_HINT = re.compile(
@@ -58,6 +58,10 @@ class Context:
     container: tuple[str, str] | None = None  # (alpha-2, admin1 or "") the name is said to lie in
     hint: str = ""  # feature kind named next to the name
 
+    def __post_init__(self) -> None:
+        self.theatre_total = sum(self.theatre.values()) or 1.0 if self.theatre else 1.0
+        self.countries_total = sum(v for v in (self.countries or {}).values() if v > 0) or 1.0
+
 
 def split_hint(name: str) -> tuple[str, str]:
     """'Kunduz province' -> ('Kunduz', 'admin1'); names without such a word come back as is."""
@@ -73,7 +77,8 @@ def candidates(gz: Gazetteer, name: str, ctx: Context) -> list[int]:
         return ids
     # Fallback for transliteration variants: only places in countries already in play, so that a
     # loose key cannot pull a name to the other side of the world.
-    in_play = set(ctx.countries or {})
+    in_play = {cc for cc, n in (ctx.countries or {}).items() if n > 0}
+    names: set[str] = set()
     if ctx.theatre:
         names = {n.split(", ")[-1] for n in ctx.theatre}
         in_play |= {cc for cc, cname in gz.country_names.items() if cname in names}
@@ -82,21 +87,35 @@ def candidates(gz: Gazetteer, name: str, ctx: Context) -> list[int]:
     if not in_play:
         return []
     ids = [i for i in gz.lookup_skeleton(name) if gz.country[i] in in_play]
-    if ids:
+    if ids or not (ctx.theatre or ctx.container):
         return ids
-    return fuzzy_candidates(gz, name, frozenset(in_play))
+    # Garbled spellings: only against the story's own countries, where the evidence is strongest.
+    story = {cc for cc, cname in gz.country_names.items() if cname in names} if ctx.theatre else set()
+    if ctx.container:
+        story.add(ctx.container[0])
+    return fuzzy_candidates(gz, name, frozenset(story))
 
 
 def fuzzy_candidates(gz: Gazetteer, name: str, in_play: frozenset[str]) -> list[int]:
     """Last resort for garbled spellings ("Islamic Qala"): close string match against the curated
     and administrative names of the countries in play (a few hundred names each)."""
+    if len(name) < FUZZY_MIN_LEN:
+        return []
+    return list(_fuzzy_cached(gz, name_key(name), in_play))
+
+
+FUZZY_MIN_LEN = 6
+
+
+@lru_cache(maxsize=4096)
+def _fuzzy_cached(gz: Gazetteer, key: str, in_play: frozenset[str]) -> tuple[int, ...]:
     from rapidfuzz import fuzz, process
 
     choices = _notable_names(gz, in_play)
     if not choices:
         return []
-    hit = process.extractOne(name_key(name), list(choices), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-    return choices[hit[0]] if hit else []
+    hit = process.extractOne(key, list(choices), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    return tuple(choices[hit[0]]) if hit else ()
 
 
 FUZZY_CUTOFF = 88
@@ -137,7 +156,7 @@ def score(gz: Gazetteer, pid: int, key: str, ctx: Context) -> float:
         elif ctx.hint == ADMIN2 and feature == ADMIN1:
             s -= 2.0
     if ctx.theatre:
-        total = sum(ctx.theatre.values()) or 1.0
+        total = ctx.theatre_total
         cname = gz.country_names.get(cc, cc)
         s += THEATRE_COUNTRY * min(1.0, 2 * ctx.theatre.get(cname, 0.0) / total)
         if gz.admin1[pid]:
@@ -146,8 +165,7 @@ def score(gz: Gazetteer, pid: int, key: str, ctx: Context) -> float:
         # any mention of the country counts; the article's main country counts more
         n = ctx.countries.get(cc, 0.0)
         if n > 0:
-            total = sum(v for v in ctx.countries.values() if v > 0)
-            s += CONTEXT_COUNTRY + CONTEXT_SHARE * n / total
+            s += CONTEXT_COUNTRY + CONTEXT_SHARE * n / ctx.countries_total
     if ctx.admin1s and feature not in (COUNTRY, ADMIN1):
         s += CONTEXT_ADMIN1 * min(1.0, ctx.admin1s.get((cc, gz.admin1[pid]), 0.0))
     if ctx.container:
@@ -167,16 +185,24 @@ def best_candidate(gz: Gazetteer, name: str, ctx: Context) -> tuple[int | None, 
     if not ids:
         return None, 0.0
     key = name_key(base)
+    # Largest city per (country, admin1) among the candidates, and countries whose capital is one:
+    # "Kabul", "Moscow" (a unit named after its main city) and "Washington" (a capital's namesake)
+    # mean the city unless a word next to the name says province/district.
+    city_pop: dict[tuple[str, str], int] = {}
+    capital_cc: set[str] = set()
+    for j in ids:
+        if gz.feature[j] == CITY:
+            k = (gz.country[j], gz.admin1[j])
+            city_pop[k] = max(city_pop.get(k, 0), gz.population[j])
+            if j in gz.capitals:
+                capital_cc.add(gz.country[j])
     scored = []
     for i in ids:
         s = score(gz, i, key, ctx)
         if gz.feature[i] in (ADMIN1, ADMIN2) and ctx.hint not in (ADMIN1, ADMIN2):
-            # "Kabul", "Moscow": the unit named after its main city, or a capital's namesake
-            # ("Washington"), means the city.
-            if any(gz.feature[j] == CITY and gz.country[j] == gz.country[i]
-                   and (gz.admin1[j] == gz.admin1[i] and gz.population[j] >= CITY_SHARE * gz.population[i]
-                        or j in gz.capitals) for j in ids):
-                s -= FEATURE_BONUS[gz.feature[i]] + 1.5
+            if (city_pop.get((gz.country[i], gz.admin1[i]), 0) >= CITY_SHARE * gz.population[i]
+                    or gz.country[i] in capital_cc):
+                s -= FEATURE_BONUS[gz.feature[i]] + 3.0
         if i in gz.capitals:
             s += CAPITAL_BONUS
         scored.append((s, i))
