@@ -35,7 +35,7 @@ from sitroom.geo.names import dotless_key, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
-VERSION = 8
+VERSION = 9
 DATA = resources.files("sitroom") / "data" / "geo"
 
 # Feature kinds, from the broadest; Place.feature takes these strings.

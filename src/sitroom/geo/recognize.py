@@ -55,6 +55,11 @@ def _not_places() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _disease_words() -> frozenset[str]:
+    return frozenset(cues()["recognition"]["disease_words"])
+
+
+@lru_cache(maxsize=1)
 def _cue_words() -> frozenset[str]:
     return frozenset(w.split()[-1] for w in cues()["location_cues"]["prepositions"])
 
@@ -107,6 +112,8 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
         if a >= b or any(taken[a:b]):
             return
         if name_key(doc[a:b].text) in _not_places():
+            return
+        if b < len(doc) and doc[b].lower_ in _disease_words():
             return
         for t in range(a, b):
             taken[t] = True
@@ -205,8 +212,11 @@ def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[i
         return prominent or cue and _max_pop(gz, ids) >= 1000
     if "PERSON" in labels:
         # a person of exactly this extent: only big or curated places, or after a location word
-        return (cue and (prominent or _max_pop(gz, ids) >= 1000)) or _max_pop(gz, ids) >= 500_000 \
-            or any(gz.feature[k] in (COUNTRY, ADMIN1) or gz.gid[k].startswith("sitroom:") for k in ids)
+        # (a district's population says nothing here: "King" is a county and a surname)
+        return (cue and (prominent or _max_pop(gz, ids) >= 1000)) \
+            or any(gz.feature[k] == "city" and gz.population[k] >= 500_000 for k in ids) \
+            or any((gz.feature[k] in (COUNTRY, ADMIN1) or gz.gid[k].startswith("sitroom:"))
+                   and (k, surface_key) in gz.primary for k in ids)
     if _prominent(gz, ids):
         return True
     # Smaller places: need a location word before them, or a multiword name.
