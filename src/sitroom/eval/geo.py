@@ -136,12 +136,11 @@ def _parse_cached(texts: list[str], quiet: bool) -> list[Any]:
 
 
 def evaluate(path: Path, **options: Any) -> dict[str, Any]:
-    from sitroom.geo import find_spans, resolve_spans
-    from sitroom.geo.gazetteer import load_gazetteer
+    from sitroom.geo import find_spans, resolve_spans, warm_up
 
     quiet = bool(options.get("quiet"))
     scheme, articles = read_dataset(Path(path))
-    load_gazetteer()
+    warm_up()
     docs = _parse_cached([a.text for a in articles], quiet)
     demonyms = {"gwn": "all", "lgl": "adjectival"}.get(scheme, "")
 

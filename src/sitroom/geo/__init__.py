@@ -21,7 +21,8 @@ from sitroom.geo.recognize import Span, feature_hint_after, find_spans
 from sitroom.geo.resolve import Context, best_candidate, place_of, resolve_name
 from sitroom.records import Place, Toponym
 
-__all__ = ["geoparse", "theatre_of", "resolve_name", "precision_for", "find_spans", "resolve_spans"]
+__all__ = ["geoparse", "theatre_of", "resolve_name", "precision_for", "find_spans", "resolve_spans",
+           "warm_up"]
 
 # "X district of Y", "X, Y", "X in Y province": the name after is a container of the name before.
 _CONTAINER_GAP = re.compile(r"^(?:\s+(?:district|province|county|city|town|village))?"
@@ -114,6 +115,16 @@ def _container(gz: Any, spans: list[Span], first: list[int | None], k: int, text
     if gz.country[outer] and gz.admin1[outer]:
         return gz.country[outer], gz.admin1[outer]
     return None
+
+
+def warm_up() -> None:
+    """Load the gazetteer and build the lazy indexes once (a second or two), before timing work."""
+    from sitroom.geo.precision import _near_pattern
+    from sitroom.geo.resolve import _notable_by_country
+
+    _notable_by_country(load_gazetteer())
+    _near_pattern()
+    resolve_name("Kabul, Afghanistan")
 
 
 def theatre_of(toponyms: list[Toponym]) -> dict[str, float]:

@@ -10,7 +10,8 @@ from functools import lru_cache
 from sitroom.geo.names import name_key
 from sitroom.records import Place
 
-_REGIONAL = {"country", "admin1"}
+_REGIONAL = {"country", "admin1", "continent", "region"}
+_AREAL = {"admin2", "river"}  # a district or a river reach: somewhere along/within it
 
 
 @lru_cache(maxsize=1)
@@ -27,7 +28,7 @@ def _near_pattern() -> re.Pattern[str]:
 def base_precision(place: Place) -> int:
     if place.feature in _REGIONAL:
         return 3
-    if place.feature == "admin2":
+    if place.feature in _AREAL:
         return 2
     return 1
 

@@ -223,11 +223,9 @@ def place_of(gz: Gazetteer, pid: int, precision: int | None = None) -> Place:
 
 def default_precision(feature: str) -> int:
     """ACLED geo_precision of a place named alone: town/site 1, district 2, province/country 3."""
-    if feature in (COUNTRY, ADMIN1):
-        return 3
-    if feature == ADMIN2:
-        return 2
-    return 1
+    from sitroom.geo.precision import base_precision
+
+    return base_precision(Place(name="", feature=feature))
 
 
 def resolve_name(name: str, theatre: dict[str, float] | None = None) -> Place | None:
