@@ -71,11 +71,20 @@ def test_resolve_name_world_places():
     assert resolve_name("Xqzzv Wrrbl") is None
 
 
+def test_resolve_name_with_a_nearness_cue():
+    place = resolve_name("outskirts of Kunduz", AF)
+    assert place.admin1 == "Kunduz" and place.geo_precision == 2
+    assert resolve_name("20 km north of Herat", AF).geo_precision == 2
+    assert resolve_name("Herat", AF).geo_precision in (1, 3)
+
+
 def test_precision_for():
     town = Place(name="Kunduz", country="Afghanistan", admin1="Kunduz", feature="city")
     assert precision_for(town, "Fighting broke out in Kunduz on Monday.") == 1
     assert precision_for(town, "Clashes on the outskirts of Kunduz killed two.") == 2
     assert precision_for(town, "A bomb exploded 20 km north of Kunduz.") == 2
+    mazar = resolve_name("Mazar-i-Sharif", AF)
+    assert precision_for(mazar, "Fighting near Mazar-e-Sharif went on.") == 2
     district = Place(name="Panjwai", country="Afghanistan", admin1="Kandahar", feature="admin2")
     assert precision_for(district, "The Taliban took Panjwai district.") == 2
     province = Place(name="Badakhshan", country="Afghanistan", admin1="Badakhshan", feature="admin1")

@@ -230,7 +230,13 @@ def default_precision(feature: str) -> int:
 
 def resolve_name(name: str, theatre: dict[str, float] | None = None) -> Place | None:
     """Resolve one location string ("Panjwai district of Kandahar", "Kunduz") to a Place."""
+    from sitroom.geo.precision import base_precision, precision_in_text
+
     gz = load_gazetteer()
+    # "near X", "outskirts of X", "20 km north of X": resolve X; the cue lowers the precision.
+    stripped = _LEADING_CUE.sub("", name.strip())
+    near = stripped != name.strip()
+    name = stripped or name
     container: tuple[str, str] | None = None
     m = re.match(r"^(?P<inner>.+?)(?:,\s*|\s+(?:district|province)?\s*(?:of|in)\s+)(?P<outer>[^,]+)$",
                  name.strip(), re.IGNORECASE)
@@ -246,4 +252,14 @@ def resolve_name(name: str, theatre: dict[str, float] | None = None) -> Place | 
     pid, _ = best_candidate(gz, inner, Context(theatre=theatre, container=container))
     if pid is None:
         return None
-    return place_of(gz, pid)
+    place = place_of(gz, pid)
+    if near and base_precision(place) == 1:
+        place.geo_precision = 2
+    return place
+
+
+_LEADING_CUE = re.compile(
+    r"^(?:(?:on\s+)?the\s+)?(?:near|nearby|outside|outskirts\s+of|close\s+to|around|vicinity\s+of|"
+    r"suburbs\s+of|(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?(?:north|south|east|west|"
+    r"northeast|northwest|southeast|southwest)(?:ern)?\s+of|\d+\s*(?:km|kilometres|kilometers|miles)"
+    r"\s+from)\s+", re.IGNORECASE)
