@@ -120,10 +120,12 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
         s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
         spans.append(Span(s, e, text[s:e], kind, hint))
 
-    # 1. NER places.
+    # 1. NER places, widened to a longer gazetteer name around them where there is one
+    # ("Fort St. John" cut at "Fort St.", "New Milford" tagged from "Milford").
     for ent in doc.ents:
         if ent.label_ in PLACE_LABELS:
-            take(ent.start, ent.end, "ner")
+            a, b = _widen(doc, gz, ent.start, ent.end, taken)
+            take(a, b, "ner")
         elif ent.label_ == "FAC" and gz.lookup(ent.text):
             take(ent.start, ent.end, "ner")
         elif demonyms and ent.label_ == "NORP":
@@ -177,6 +179,26 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
                 take(span.start, span.end, "dateline")
     spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+def _widen(doc: Any, gz: Gazetteer, start: int, end: int, taken: list[bool]) -> tuple[int, int]:
+    """The longest capitalised run around [start, end) (up to 2 tokens each side) that the
+    gazetteer knows as one name; the span itself if none is longer."""
+    best = (start, end)
+    for a in range(max(0, start - 2), start + 1):
+        for b in range(min(len(doc), end + 2), end - 1, -1):
+            if (a, b) == (start, end) or b - a <= best[1] - best[0]:
+                continue
+            extra = list(range(a, start)) + list(range(end, b))
+            if any(taken[t] or not (_capitalised(doc[t]) or doc[t].lower_ in _INNER_WORDS
+                                    or doc[t].text == ".") for t in extra):
+                continue
+            if doc[a].lower_ in _INNER_WORDS or doc[b - 1].lower_ in _INNER_WORDS or doc[b - 1].text == ".":
+                continue
+            surface = doc.text[doc[a].idx: doc[b - 1].idx + len(doc[b - 1].text)]
+            if gz.by_key.get(name_key(surface)):
+                best = (a, b)
+    return best
 
 
 def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[int],
