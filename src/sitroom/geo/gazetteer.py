@@ -35,7 +35,7 @@ from sitroom.geo.names import dotless_key, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
-VERSION = 11
+VERSION = 12
 DATA = resources.files("sitroom") / "data" / "geo"
 
 # Feature kinds, from the broadest; Place.feature takes these strings.
@@ -286,8 +286,12 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
         cc = c["countrycode"]
         a1 = sub_display.get(a1_id, ("", "", ""))[1] if a1_id else ""
         a2 = sub_display.get(a2_id, ("", "", ""))[2] if a2_id else ""
-        # ACLED writes locations in plain Latin letters ("Kandahar", not "Kandahār")
-        pid = gz.add(_ascii_admin(c["name"]), cc, a1, a2, float(c["latitude"]), float(c["longitude"]), CITY,
+        # ACLED writes locations in plain Latin letters ("Kandahar", not "Kandahār"), and a
+        # district's namesake town as the district is spelt ("Kohsan", not GeoNames' "Kuhsan").
+        display = _ascii_admin(c["name"])
+        if a2 and skeleton_key(a2) == skeleton_key(display):
+            display = a2
+        pid = gz.add(display, cc, a1, a2, float(c["latitude"]), float(c["longitude"]), CITY,
                      int(c.get("population") or 0), str(gid))
         alts = [a for a in c.get("alternatenames", []) if a and not (len(a) <= 3 and a.isupper())]
         gz.index(pid, [c["name"], *alts], primary_name=c["name"])

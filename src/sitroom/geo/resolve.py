@@ -184,6 +184,12 @@ def best_candidate(gz: Gazetteer, name: str, ctx: Context) -> tuple[int | None, 
         ids = candidates(gz, name, ctx)
     if not ids:
         return None, 0.0
+    if all(gz.feature[i] in (ADMIN1, ADMIN2) for i in ids):
+        # Only an admin unit under this spelling ("Qala-e-Naw" district): its namesake town may be
+        # spelt otherwise in GeoNames ("Qal'ah-ye Now"); add same-skeleton towns inside the unit.
+        units = {(gz.country[i], gz.admin1[i]) for i in ids}
+        ids = ids + [j for j in gz.lookup_skeleton(base)
+                     if gz.feature[j] == CITY and (gz.country[j], gz.admin1[j]) in units]
     key = name_key(base)
     # Largest city per (country, admin1) among the candidates, and countries whose capital is one:
     # "Kabul", "Moscow" (a unit named after its main city) and "Washington" (a capital's namesake)
