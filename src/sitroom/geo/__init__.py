@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from sitroom.geo.gazetteer import ADMIN1, COUNTRY, load_gazetteer
+from sitroom.geo.gazetteer import COUNTRY, load_gazetteer
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, feature_hint_after, find_spans
 from sitroom.geo.resolve import Context, best_candidate, place_of, resolve_name

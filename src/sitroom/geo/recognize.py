@@ -9,7 +9,6 @@ before it. Datelines ("KUNDUZ:", "KABUL (Reuters) -") are read at line starts.
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -257,7 +256,3 @@ def feature_hint_after(doc_text: str, end: int) -> str:
             if w in fw[feature]:
                 return {"admin1": ADMIN1, "admin2": ADMIN2}.get(feature, feature)
     return ""
-
-
-def log_prominence(gz: Gazetteer, pid: int) -> float:
-    return math.log10(gz.population[pid] + 10)

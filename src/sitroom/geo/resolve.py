@@ -236,7 +236,7 @@ def default_precision(feature: str) -> int:
 
 def resolve_name(name: str, theatre: dict[str, float] | None = None) -> Place | None:
     """Resolve one location string ("Panjwai district of Kandahar", "Kunduz") to a Place."""
-    from sitroom.geo.precision import base_precision, precision_in_text
+    from sitroom.geo.precision import base_precision
 
     gz = load_gazetteer()
     # "near X", "outskirts of X", "20 km north of X": resolve X; the cue lowers the precision.
