@@ -17,12 +17,18 @@ from sitroom.records import Actor, EventMention, Place, PublicationDate, TimeExp
 log = logging.getLogger(__name__)
 
 CLAUSAL = {"ccomp", "advcl", "relcl", "conj", "parataxis", "xcomp", "csubj", "acl"}
-TEMPORAL_PREPS = {"after", "following", "before", "amid", "during", "since", "at", "despite"}
+# a nominal event under these prepositions is a time reference or circumstance of another event
+# ("after an hour of fighting", "at the time of the attack", "crossed under attack")
+CIRCUMSTANCE_PREPS = {"after", "following", "before", "amid", "during", "since", "at", "despite", "under",
+                      "without", "until"}
+PAST_ADVERBS = {"before", "previously", "formerly", "once", "historically"}
 AGGREGATE_MIN_TERRITORIES = 20  # "more than 50 districts": a tally, not one event
 TERRITORY_NOUNS = {"district", "districts", "area", "areas", "province", "provinces", "region", "regions",
                    "village", "villages", "town", "towns", "city", "cities", "post", "posts"}
 ANAPHORIC_DETS = {"the", "these", "those", "such"}
 DENIAL_OBJECTS = {"report", "claim", "allegation", "it", "this", "that", "account", "rumour", "rumor"}
+OBJECT_PLACE_FRAMES = {"WITHDRAW", "HANDOVER", "SURRENDER"}
+CLAIMABLE_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 TERRITORY_CODES = {"NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "NON_VIOL_TERRIT_TRANSFER"}
 
 
@@ -44,6 +50,7 @@ class Candidate:
     rank: int
     order: int
     extra_numbers: dict[str, list[Quantity]] = field(default_factory=dict)
+    own_place: bool = True  # the place is named in the trigger's clause (not carried over from context)
 
 
 # ---------------------------------------------------------------- spans and clauses
@@ -66,6 +73,21 @@ def local_clause(trigger: Any) -> list[Any]:
     return sorted(out, key=lambda t: t.i)
 
 
+def segments(sent: Any) -> list[Any]:
+    """A sentence cut at blank lines: the parser sometimes joins a headline or caption to the next
+    paragraph, and a headline's subject must not become the next sentence's speaker."""
+    cuts = [t.i for t in sent if t.is_space and t.text.count("\n") >= 2]
+    if not cuts:
+        return [sent]
+    doc = sent.doc
+    out, start = [], sent.start
+    for c in cuts + [sent.end]:
+        if c > start and any(not t.is_space for t in doc[start:c]):
+            out.append(doc[start:c])
+        start = c + 1
+    return out
+
+
 def phrase_tokens(tok: Any) -> list[Any]:
     """A noun phrase without its relative/participial clauses."""
     out: list[Any] = []
@@ -78,6 +100,10 @@ def phrase_tokens(tok: Any) -> list[Any]:
     return sorted(out, key=lambda t: t.i)
 
 
+def _span(tokens: list[Any]) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
 def text_of(tokens: list[Any]) -> str:
     return " ".join(t.text for t in tokens)
 
@@ -86,13 +112,17 @@ def place_spans(doc: Any, toponyms: list[Toponym]) -> list[PlaceSpan]:
     countries = set(demonyms())
     if toponyms:
         spans = [PlaceSpan(t.text, t.start, t.end, t.place,
-                           (t.place is not None and t.place.feature == "country")
-                           or t.text.lower() in countries) for t in toponyms]
+                           (t.place is not None and (t.place.feature == "country" or not t.place.admin1))
+                           or _bare(t.text) in countries) for t in toponyms]
     else:
         # geo stage absent: spaCy's place entities are the fallback (no coordinates)
-        spans = [PlaceSpan(e.text, e.start_char, e.end_char, None, e.text.lower() in countries)
+        spans = [PlaceSpan(e.text, e.start_char, e.end_char, None, _bare(e.text) in countries)
                  for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
     return sorted(spans, key=lambda s: s.start)
+
+
+def _bare(name: str) -> str:
+    return name.lower().removeprefix("the ").strip()
 
 
 def _is_destination(tok: Any, trigger: Any) -> bool:
@@ -131,6 +161,13 @@ def agent_tokens(trigger: Any) -> list[Any]:
         poss = _children(tok, ("poss",))
         if poss and tok.pos_ == "NOUN":
             return poss
+        if tok.tag_ == "VBG" and tok.dep_ in ("conj", "advcl") and trigger.tag_ == "VBG":
+            # "Taliban militants have conducted offensives, overrunning ... and capturing ...":
+            # a participle's doer is the subject of the sentence's main clause
+            root = tok.sent.root
+            subj = _children(root, ("nsubj",))
+            if subj:
+                return subj
         if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.i != tok.i:
             tok = tok.head  # "seized X and took control of Y": shared subject
             continue
@@ -150,7 +187,7 @@ def patient_tokens(trigger: Any) -> list[Any]:
     return out
 
 
-def actors_in(tokens: list[Any], ctx: ArticleActors) -> list[tuple[Actor, str]]:
+def actors_in(tokens: list[Any], ctx: ArticleActors, countries: bool = False) -> list[tuple[Actor, str]]:
     """Actors named in noun phrases: each head and its conjuncts ("Afghan and Taliban forces")."""
     found: list[tuple[Actor, str]] = []
     for tok in tokens:
@@ -158,16 +195,16 @@ def actors_in(tokens: list[Any], ctx: ArticleActors) -> list[tuple[Actor, str]]:
         heads = [tok] + [c for c in tok.subtree if c.dep_ == "conj" and c.head.i in {w.i for w in words}]
         for h in heads:
             ph = text_of(phrase_tokens(h)) if h.i != tok.i else text_of(words)
-            got = match_actor(ph, ctx)
+            got = match_actor(ph, ctx, countries)
             if got is None:
                 # nationality adjective conjoined with an actor ("Afghan and Taliban forces")
                 continue
             if all(got[0].name != a.name for a, _ in found):
                 found.append(got)
-        whole = match_actor(text_of(words), ctx)
+        whole = match_actor(text_of(words), ctx, countries)
         # "Afghan and Taliban forces": the second actor is the head noun with the nationality
         for cj in [c for c in tok.subtree if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "ADJ")]:
-            got = match_actor(cj.text, ctx)
+            got = match_actor(cj.text, ctx, countries)
             if got and all(got[0].name != a.name for a, _ in found):
                 found.append(got)
         if whole and all(whole[0].name != a.name for a, _ in found):
@@ -181,11 +218,21 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any]) -> s
     tok = trig.token
     if is_irrealis(tok):
         return "irrealis or negated"
-    cue = has_background_cue(text_of(clause))
+    window = [t for t in tok.sent if tok.i - 4 <= t.i < tok.i]  # "two decades of fighting"
+    cue = has_background_cue(text_of(window + clause))
+    for anc in [tok] + list(tok.ancestors):
+        # inside "after [nearly two decades of fighting X and helping Y fight Z]": the phrase the
+        # preposition hangs on
+        if anc.dep_ in ("pobj", "pcomp"):
+            cue = cue or has_background_cue(text_of(list(anc.head.head.subtree)))
+            break
+        if anc.i != tok.i and anc.pos_ in ("VERB", "AUX") and _children(anc, ("nsubj", "nsubjpass")):
+            break
     if cue:
         return f"background ({cue})"
     ptoks = [t for p in patients for t in phrase_tokens(p)]
-    agg = has_aggregate_cue([t.text for t in ptoks] + [t.text for t in clause if t.dep_ == "nsubj"])
+    subj_words = [w.text for t in clause if t.dep_ == "nsubj" for w in phrase_tokens(t)]
+    agg = has_aggregate_cue([t.text for t in ptoks] + subj_words)
     if agg:
         return f"aggregate ({agg})"
     for t in ptoks:
@@ -198,14 +245,34 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any]) -> s
         nums = any(c.like_num or c.dep_ == "nummod" for c in p.children)
         if p.tag_ in ("NNS",) and dets & ANAPHORIC_DETS and not nums and p.lower_ in TERRITORY_NOUNS:
             return "anaphoric summary of earlier events"
-    if tok.dep_ in ("amod", "acl") and tok.tag_ in ("VBN", "VBG") and not _children(tok, ("agent",)):
+    if trig.frame in ("TAKE", "FALL", "REGAIN"):
+        for p in patients:
+            nums = any(c.like_num or c.dep_ == "nummod" or c.lower_ in ("several", "many", "dozens")
+                       for c in p.children)
+            dets = [c for c in p.children if c.dep_ in ("det", "poss")]
+            if p.tag_ == "NNS" and p.lower_ in TERRITORY_NOUNS and not nums and not dets and \
+                    not any(c.dep_ in ("compound",) and c.pos_ == "PROPN" for c in p.children):
+                return "unspecified territory (bare plural)"
+    # (the small model tags some of these participles VBD)
+    if tok.dep_ in ("amod", "acl") and tok.tag_ in ("VBN", "VBG", "VBD") and not _children(tok, ("agent",)):
         return "descriptive participle"
-    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj" and tok.head.lower_ in TEMPORAL_PREPS:
-        return "event named as time reference"
-    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("these", "those", "previous", "such") for c in tok.children):
+    t, steps = tok, 0
+    while t.dep_ in ("pobj", "pcomp", "prep") and steps < 4:
+        if t.dep_ in ("pobj", "pcomp") and t.head.lower_ in CIRCUMSTANCE_PREPS:
+            return f"circumstance of another event ({t.head.text} ...)"
+        t, steps = t.head, steps + 1
+    if any(c.dep_ == "advmod" and c.lower_ in PAST_ADVERBS for c in clause if c.head.i == clause[0].i
+           or c.head.pos_ in ("VERB", "AUX")):
+        return "past background (before/previously)"
+    first_conj = tok
+    while first_conj.dep_ == "conj" and first_conj.head.i != first_conj.i:
+        first_conj = first_conj.head
+    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("these", "those", "previous", "such")
+                                             for c in list(tok.children) + list(first_conj.children)):
         return "anaphoric or past reference"
     for anc in [tok] + list(tok.ancestors):
-        if anc.dep_ == "relcl" and anc.head.ent_type_ == "PERSON":
+        if anc.dep_ == "relcl" and anc.head.ent_type_ == "PERSON" and trig.frame in ("KILL", "EXPLOSION", "ATTACK") \
+                and anc.tag_ == "VBN":
             return "biographical background"
     return ""
 
@@ -229,16 +296,19 @@ def extract(doc: Any, article_id: str, published: PublicationDate, timexes: list
     resolve = _name_resolver(toponyms)
     accepted: list[Candidate] = []
     order = 0
-    for sent in doc.sents:
+    for sent in (seg for s in doc.sents for seg in segments(s)):
         sent_cands: list[Candidate] = []
-        for trig in find_triggers(sent):
-            cand = _candidate(trig, sent, doc, article_id, published, timexes, places, ctx, accepted,
-                              time_stage, resolve, order)
+        triggers = find_triggers(sent)
+        spans = [_span(local_clause(t.token)) for t in triggers]
+        for k, trig in enumerate(triggers):
+            foreign = [sp for j, sp in enumerate(spans) if j != k and not (sp[0] <= trig.token.idx < sp[1])]
+            cand = _candidate(trig, sent, doc, article_id, published, timexes, places, ctx, accepted + sent_cands,
+                              time_stage, resolve, order, foreign)
             order += 1
             if cand is None:
                 continue
             if cand == "continuation":
-                _attach_numbers(sent, accepted[-1] if accepted else None)
+                _attach_numbers(sent, (accepted + sent_cands)[-1] if accepted or sent_cands else None)
                 continue
             sent_cands.append(cand)
         denial = _denial(sent, accepted, ctx) if not sent_cands else None
@@ -270,7 +340,12 @@ def _name_resolver(toponyms: list[Toponym]) -> Any:
 
 def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: PublicationDate,
                timexes: list[TimeExpr], places: list[PlaceSpan], ctx: ArticleActors,
-               previous: list[Candidate], time_stage: Any, resolve: Any, order: int) -> Any:
+               previous: list[Candidate], time_stage: Any, resolve: Any, order: int,
+               foreign: list[tuple[int, int]] = ()) -> Any:
+    """One trigger to a candidate mention, None (no event), or "continuation" (numbers for the last one).
+
+    ``foreign`` are the clause spans of the sentence's other triggers: their date expressions belong
+    to them ("regained X, which was attacked on Wednesday")."""
     tok = trig.token
     clause = local_clause(tok)
     patients = patient_tokens(tok)
@@ -285,8 +360,9 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         hands = [o for h in _prep_objects(tok, ("into", "to")) for o in ([h] + _prep_objects(h, ("of",)))]
         agents = [h for h in hands if h.lemma_.lower() != "hand"]
         patients = _children(tok, ("nsubj",)) + (_prep_objects(tok, ("of",)) if tok.pos_ == "NOUN" else [])
-    agent_actors = actors_in(agents, ctx)
-    patient_actors = actors_in(patients, ctx)
+    agent_actors = actors_in(agents, ctx, countries=True)
+    # the object of a territory frame is a place ("the police headquarters"), not an actor
+    patient_actors = [] if frame in ("TAKE", "FALL", "REGAIN") else actors_in(patients, ctx)
     other_actors = actors_in(_prep_objects(tok, ("from", "with", "against", "between", "on")), ctx)
     if frame in ("CLASH", "INCURSION") and len(agent_actors) < 2:
         agent_actors += [a for a in other_actors + patient_actors if a[0].name not in {x[0].name for x in agent_actors}]
@@ -310,7 +386,12 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     set_ = sub_type(code)
     actor2 = _second_actor(code, actor1, side1, agent_actors, patient_actors, other_actors, ctx)
     # place: the patient's place, else one in the clause (not a destination, not a country), else context
-    loc = _location(tok, patients, clause, places)
+    loc = _location(tok, patients, clause, places, ctx.state)
+    own_place = loc is not None
+    if loc is None and frame in OBJECT_PLACE_FRAMES:
+        # these frames name the place left in their object; "withdrew from its base" cannot be coded
+        log.debug("%s: %r names no place it left", article_id, trig.words)
+        return None
     if loc is None:
         loc = _inherited_location(sent, previous, places)
     place = loc.place if loc is not None else None
@@ -320,13 +401,14 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     c_start, c_end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
     own = any(c_start <= t.start < c_end for t in timexes)
     start, end = (c_start, c_end) if own else (sent.start_char, sent.end_char)
-    date, precision = time_stage.event_date(start, end, timexes, published)
+    usable = timexes if own else [t for t in timexes if not any(a <= t.start < b for a, b in foreign)]
+    date, precision = time_stage.event_date(start, end, usable, published)
     if date and _too_old(date, published):
         log.debug("%s: %r dated %s is history, not news", article_id, trig.words, date)
         return None
     attr = attribution(tok, doc.text)
     modality, by = attr.modality, attr.speaker
-    if modality == "reported" and by and actor1 is not None:
+    if modality == "reported" and by and actor1 is not None and set_.event_type in CLAIMABLE_TYPES:
         spoke = match_actor(by, ctx)
         if spoke is not None and spoke[0].name == actor1.name:
             modality = "claimed"  # a party to the event reports its own success
@@ -338,16 +420,20 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         modality=modality, attributed_to=by,
         notes=f"frame {frame}" + (f"; {attr.cue}" if attr.cue else ""),
     )
-    cand = Candidate(mention, frame, code, own, set_.rank, order, nums)
+    cand = Candidate(mention, frame, code, own, set_.rank, order, nums, own_place)
     _finish_numbers(cand)
     return cand
 
 
-def _prev_sent_start(sent: Any) -> int:
+def _prev_sent_start(sent: Any, back: int = 1) -> int:
+    """Start offset of the sentence ``back`` sentences before this one."""
     doc = sent.doc
-    if sent.start == 0:
-        return 0
-    return doc[sent.start - 1].sent.start_char
+    start = sent.start
+    for _ in range(back):
+        if start == 0:
+            return 0
+        start = doc[start - 1].sent.start
+    return doc[start].idx
 
 
 def _kill_without_agent(trig: Trigger, patient_actors: list[tuple[Actor, str]], sent: Any, doc: Any,
@@ -369,7 +455,9 @@ def _kill_without_agent(trig: Trigger, patient_actors: list[tuple[Actor, str]], 
     code = "ARMED_CLASH" if side in ("state", "nonstate") else "ATTACK"
     set_ = sub_type(code)
     clause = local_clause(trig.token)
-    loc = _location(trig.token, [], clause, places) or _inherited_location(sent, previous, places)
+    loc = _location(trig.token, [], clause, places, ctx.state)
+    own_place = loc is not None
+    loc = loc or _inherited_location(sent, previous, places)
     place = loc.place if loc else None
     if loc is not None and place is None and resolve is not None:
         place = resolve(loc.text)
@@ -380,7 +468,7 @@ def _kill_without_agent(trig: Trigger, patient_actors: list[tuple[Actor, str]], 
         event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
         place=place, location_text=loc.text if loc else "", date=date, time_precision=precision,
         modality=attr.modality, attributed_to=attr.speaker, notes="frame KILL (no perpetrator named)")
-    cand = Candidate(mention, "KILL", code, False, set_.rank, order, numbers_in(sent))
+    cand = Candidate(mention, "KILL", code, False, set_.rank, order, numbers_in(sent), own_place=own_place)
     _finish_numbers(cand)
     return cand
 
@@ -399,7 +487,8 @@ def _second_actor(code: str, actor1: Actor | None, side1: str, agents: list[tupl
     return None
 
 
-def _location(trigger: Any, patients: list[Any], clause: list[Any], places: list[PlaceSpan]) -> PlaceSpan | None:
+def _location(trigger: Any, patients: list[Any], clause: list[Any], places: list[PlaceSpan],
+              state: str = "") -> PlaceSpan | None:
     def spans_in(tokens: list[Any]) -> list[PlaceSpan]:
         idx = {t.idx: t for t in tokens}
         out = []
@@ -415,24 +504,44 @@ def _location(trigger: Any, patients: list[Any], clause: list[Any], places: list
     ptoks = [t for p in patients for t in p.subtree]
     for group in (spans_in(ptoks), spans_in(clause)):
         finer = [p for p in group if not p.is_country]
-        if finer:
-            return finer[0]
+        # a place resolved inside the article's country beats one resolved abroad (a garbled
+        # "Islamic Qala" may resolve to a namesake elsewhere)
+        home = [p for p in finer if p.place is not None and state and p.place.country == state]
+        if home or finer:
+            return (home or finer)[0]
     return None
 
 
 def _inherited_location(sent: Any, previous: list[Candidate], places: list[PlaceSpan]) -> PlaceSpan | None:
-    """No place in the clause: the event happened where the article's last event was, or at the last
-    place (not a country) named before this sentence in the same paragraph of reporting."""
-    last_mention = next((c for c in reversed(previous) if c.mention.location_text), None)
-    before = [p for p in places if p.end <= sent.start_char and not p.is_country]
-    last_place = before[-1] if before else None
-    if last_mention is not None and (last_place is None or last_mention.mention.sent_start >= last_place.start):
+    """No place in the clause: the event happened where the article's last event was, if that was
+    reported within the last few sentences, else at the last specific place named just before."""
+    window_start = _prev_sent_start(sent, back=3)
+    # a withdrawal's place is the facility left (its object), not the scene of the reporting
+    last_mention = next((c for c in reversed(previous) if c.mention.location_text
+                         and c.frame not in OBJECT_PLACE_FRAMES), None)
+    if last_mention is not None and last_mention.mention.sent_start >= window_start:
         m = last_mention.mention
         return PlaceSpan(m.location_text, -1, -1, m.place, False)
-    if last_place is not None:
-        return last_place
-    # nothing before: the sentence's own non-country place, wherever it sits (e.g. a destination)
-    return None
+    para_start = _paragraph_start(sent.doc.text, sent.start_char, back=1)
+    before = [p for p in places if max(window_start, para_start) <= p.start and p.end <= sent.start_char
+              and not p.is_country]
+    return before[-1] if before else None
+
+
+def _paragraph_start(text: str, pos: int, back: int = 1) -> int:
+    """Start of the paragraph ``back`` paragraphs before the one holding ``pos`` (blank-line paragraphs,
+    or lines when the text has no blank lines)."""
+    sep = "\n\n" if "\n\n" in text else "\n"
+    start = text.rfind(sep, 0, pos)
+    for _ in range(back):
+        if start <= 0:
+            return 0
+        # skip runs of blank lines
+        k = start
+        while k > 0 and text[k - 1] in "\n \t\r":
+            k -= 1
+        start = text.rfind(sep, 0, k)
+    return max(start, 0)
 
 
 def _too_old(iso: str, published: PublicationDate) -> bool:
@@ -485,7 +594,7 @@ def _collapse_sentence(cands: list[Candidate]) -> list[Candidate]:
 def _same_incident(a: Candidate, b: Candidate) -> bool:
     la, lb = a.mention.location_text, b.mention.location_text
     same_place = not la or not lb or la == lb
-    same_day = not a.own_date or not b.own_date or a.mention.date == b.mention.date
+    same_day = a.mention.date == b.mention.date
     return same_place and same_day
 
 
@@ -515,9 +624,9 @@ def _denial(sent: Any, previous: list[Candidate], ctx: ArticleActors) -> Candida
 def _article_rules(cands: list[Candidate]) -> list[Candidate]:
     # 1. a mention without its own date takes the date of a dated mention of the same kind and place
     for c in cands:
-        if c.own_date or not c.mention.location_text:
+        if c.own_date or not c.own_place:
             continue
-        twin = next((d for d in cands if d.own_date and d.code == c.code
+        twin = next((d for d in cands if d.own_date and d.own_place and d.code == c.code
                      and d.mention.location_text == c.mention.location_text), None)
         if twin is not None:
             c.mention.date, c.mention.time_precision = twin.mention.date, twin.mention.time_precision
@@ -525,7 +634,7 @@ def _article_rules(cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         if c.code != "NON_STATE_ACTOR_OVERTAKES_TER" or not c.mention.location_text:
             continue
-        regained = [d for d in cands if d.code == "GOV_REGAINS_TERIT"
+        regained = [d for d in cands if d.code == "GOV_REGAINS_TERIT" and d.own_place
                     and d.mention.location_text == c.mention.location_text
                     and _days_apart(c.mention.date, d.mention.date) <= 1]
         if regained:
@@ -539,6 +648,7 @@ def _article_rules(cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         if c.code == "ARMED_CLASH" and c.mention.location_text and c.mention.modality != "denied":
             host = next((d for d in cands if d.code in TERRITORY_CODES - {"NON_VIOL_TERRIT_TRANSFER"}
+                         and d.own_place
                          and d.mention.location_text == c.mention.location_text
                          and d.mention.date == c.mention.date), None)
             if host is not None:

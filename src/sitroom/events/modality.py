@@ -43,7 +43,10 @@ def reporting_verb(trigger: Any) -> Any | None:
 def speaker_of(verb: Any) -> str:
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
-            return " ".join(t.text for t in child.subtree)
+            words = [t for t in child.subtree]
+            # stop at a blank line: a headline glued to the sentence is not part of the speaker
+            cut = max((i for i, t in enumerate(words) if t.is_space and "\n" in t.text), default=-1)
+            return " ".join(t.text for t in words[cut + 1:] if not t.is_space)
     if verb.lower_ == "according":
         for child in verb.children:
             for pobj in child.children:
@@ -78,6 +81,7 @@ def is_irrealis(trigger: Any) -> bool:
     """Plans, wishes, possibilities and negations are not events ("aiming to capture it",
     "did not want to seize provinces", "would regain control")."""
     words = set(cues()["irrealis_words"])
+    habitual = set(cues()["habitual_words"])
     for child in trigger.children:
         if child.dep_ == "neg":
             return True
@@ -86,10 +90,15 @@ def is_irrealis(trigger: Any) -> bool:
     tok = trigger
     while tok.dep_ in ("xcomp", "acl", "advcl", "pcomp", "pobj", "prep", "conj") and tok.head.i != tok.i:
         head = tok.head
-        if head.lemma_.lower() in words:
-            return True
-        if any(c.dep_ == "neg" for c in head.children) and tok.dep_ == "xcomp":
-            return True
+        # a conjunct shares its head's clause but not its head's verb ("fighting continued and
+        # the rebels had occupied ..."), so the head word itself is only checked for other relations
+        if tok.dep_ != "conj":
+            if head.lemma_.lower() in words:
+                return True
+            if tok.dep_ == "xcomp" and head.lemma_.lower() in habitual:
+                return True
+            if any(c.dep_ == "neg" for c in head.children) and tok.dep_ == "xcomp":
+                return True
         if tok.dep_ == "advcl" and any(c.lower_ == "to" for c in tok.children) and \
                 any(c.lower_ == "order" for c in tok.subtree):
             return True
