@@ -23,7 +23,7 @@ SEED = 13
 class ClassifierSettings:
     embed_weight: float = 2.0
     cue_weight: float = 1.0
-    desc_weight: float = 1.0
+    desc_weight: float = 2.0
     C: float = 0.5
     model: str = "svc"  # svc | lr
 

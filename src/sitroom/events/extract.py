@@ -27,6 +27,8 @@ TERRITORY_NOUNS = {"district", "districts", "area", "areas", "province", "provin
                    "village", "villages", "town", "towns", "city", "cities", "post", "posts"}
 ANAPHORIC_DETS = {"the", "these", "those", "such"}
 DENIAL_OBJECTS = {"report", "claim", "allegation", "it", "this", "that", "account", "rumour", "rumor"}
+# "fighting is underway/ongoing" describes a situation; ACLED needs a dated incident
+ONGOING_WORDS = {"underway", "ongoing"}
 OBJECT_PLACE_FRAMES = {"WITHDRAW", "HANDOVER", "SURRENDER"}
 CLAIMABLE_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 TERRITORY_CODES = {"NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "NON_VIOL_TERRIT_TRANSFER"}
@@ -254,6 +256,9 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any]) -> s
                     not any(c.dep_ in ("compound",) and c.pos_ == "PROPN" for c in p.children):
                 return "unspecified territory (bare plural)"
     # (the small model tags some of these participles VBD)
+    if trig.frame == "CLASH" and not any(t.ent_type_ in ("DATE", "TIME") for t in clause) and \
+            any(t.lower_ in ONGOING_WORDS for t in clause):
+        return "ongoing situation, not a dated incident"
     if tok.dep_ in ("amod", "acl") and tok.tag_ in ("VBN", "VBG", "VBD") and not _children(tok, ("agent",)):
         return "descriptive participle"
     t, steps = tok, 0
@@ -392,6 +397,10 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         # these frames name the place left in their object; "withdrew from its base" cannot be coded
         log.debug("%s: %r names no place it left", article_id, trig.words)
         return None
+    if loc is None:
+        # a place in the trigger's dependent clauses ("fled to X as the Taliban occupied Y") still
+        # belongs to this event; the reporting frame's places (datelines, speakers' titles) do not
+        loc = _location(tok, [], list(tok.subtree), places, ctx.state)
     if loc is None:
         loc = _inherited_location(sent, previous, places)
     place = loc.place if loc is not None else None
@@ -642,11 +651,13 @@ def _article_rules(cands: list[Candidate]) -> list[Candidate]:
             c.code, c.rank = "ARMED_CLASH", st.rank
             c.mention.event_type, c.mention.sub_event_type = st.event_type, st.sub_event_type
             c.mention.notes += "; takeover reversed within a day -> Armed clash (ACLED)"
+            c.frame = "REVERSED_TAKEOVER"  # the attack itself: not folded into the retaking below
     # 3. hierarchy across sentences: fighting at the place and on the day of a territory change is
     #    part of that change (its numbers go with it)
     out: list[Candidate] = []
     for c in cands:
-        if c.code == "ARMED_CLASH" and c.mention.location_text and c.mention.modality != "denied":
+        if c.code == "ARMED_CLASH" and c.mention.location_text and c.mention.modality != "denied" \
+                and c.frame != "REVERSED_TAKEOVER":
             host = next((d for d in cands if d.code in TERRITORY_CODES - {"NON_VIOL_TERRIT_TRANSFER"}
                          and d.own_place
                          and d.mention.location_text == c.mention.location_text

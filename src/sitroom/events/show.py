@@ -80,12 +80,14 @@ def compare(gold: list[dict], by_article: dict[str, list[EventMention]]) -> str:
         if best:
             out.append("        " + line(best).replace("\n", "\n        "))
     out.append(f"{found}/{len(gold)} gold events have a mention right in type, sub-type, actor1, admin1, date")
+    gold_keys = {(g["sub_event_type"], a.strip(), g["date"]) for g in gold
+                 for a in (g.get("admin1", "") or "").split(";")}
     groups: dict[tuple, list[EventMention]] = {}
     for ms in by_article.values():
         for m in ms:
-            if id(m) in used:
-                continue
             key = (m.sub_event_type, (m.place.admin1 if m.place else "") or m.location_text, m.date)
+            if id(m) in used or key in gold_keys:
+                continue
             groups.setdefault(key, []).append(m)
     out.append(f"\n=== {len(groups)} groups of mentions with no gold event (sub-type, admin1/place, day)")
     for key, ms in groups.items():
