@@ -25,7 +25,8 @@ class ClassifierSettings:
     cue_weight: float = 1.0
     desc_weight: float = 2.0
     C: float = 0.5
-    model: str = "svc"  # svc | lr
+    lr_C: float = 10.0
+    model: str = "svc"  # svc | lr | ensemble (both, decisions standardised and summed)
 
 
 @dataclass
@@ -34,6 +35,7 @@ class SubTypeClassifier:
     _word: Any = None
     _char: Any = None
     _model: Any = None
+    _models: list[Any] = field(default_factory=list)
     _codes: list[str] = field(default_factory=list)
     _desc: Any = None
 
@@ -68,17 +70,26 @@ class SubTypeClassifier:
         self._word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
         self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
         X = self._features(texts, emb, fit=True)
-        if self.settings.model == "lr":
-            self._model = LogisticRegression(C=self.settings.C, max_iter=5000, class_weight="balanced")
-        else:
-            self._model = LinearSVC(C=self.settings.C, class_weight="balanced", random_state=SEED)
-        self._model.fit(X, list(labels))
+        self._models = []
+        if self.settings.model in ("lr", "ensemble"):
+            self._models.append(LogisticRegression(C=self.settings.lr_C, max_iter=5000, class_weight="balanced"))
+        if self.settings.model in ("svc", "ensemble"):
+            self._models.append(LinearSVC(C=self.settings.C, class_weight="balanced", random_state=SEED))
+        for m in self._models:
+            m.fit(X, list(labels))
+        self._model = self._models[0]
         return self
 
     def decision(self, texts: Sequence[str], emb: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """Per-class scores; with several models, each model's scores standardised per row and summed."""
         X = self._features(texts, emb, fit=False)
-        return list(self._model.classes_), self._model.decision_function(X)
+        total = None
+        for m in self._models:
+            d = m.decision_function(X)
+            d = (d - d.mean(axis=1, keepdims=True)) / (d.std(axis=1, keepdims=True) + 1e-9)
+            total = d if total is None else total + d
+        return [str(c) for c in self._model.classes_], total
 
     def predict(self, texts: Sequence[str], emb: np.ndarray) -> list[str]:
-        X = self._features(texts, emb, fit=False)
-        return [str(p) for p in self._model.predict(X)]
+        classes, scores = self.decision(texts, emb)
+        return [classes[i] for i in scores.argmax(axis=1)]

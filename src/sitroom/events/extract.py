@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 from dataclasses import dataclass, field
 from datetime import date as Date
@@ -41,6 +42,7 @@ class PlaceSpan:
     end: int
     place: Place | None
     is_country: bool
+    token_i: int = -1  # index of the token the name starts in (-1: carried over from context)
 
 
 @dataclass
@@ -102,6 +104,18 @@ def phrase_tokens(tok: Any) -> list[Any]:
     return sorted(out, key=lambda t: t.i)
 
 
+_TEXT: dict[int, str] = {}
+
+
+def _text(doc: Any) -> str:
+    """Doc.text joins every token on each access; keep it for the article being read."""
+    key = id(doc)
+    if key not in _TEXT:
+        _TEXT.clear()
+        _TEXT[key] = doc.text
+    return _TEXT[key]
+
+
 def _span(tokens: list[Any]) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
@@ -120,6 +134,10 @@ def place_spans(doc: Any, toponyms: list[Toponym]) -> list[PlaceSpan]:
         # geo stage absent: spaCy's place entities are the fallback (no coordinates)
         spans = [PlaceSpan(e.text, e.start_char, e.end_char, None, _bare(e.text) in countries)
                  for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
+    # the token each name starts in, found once per article (bisect over token offsets)
+    starts = [t.idx for t in doc]
+    for sp in spans:
+        sp.token_i = max(0, bisect.bisect_right(starts, sp.start) - 1)
     return sorted(spans, key=lambda s: s.start)
 
 
@@ -166,7 +184,9 @@ def agent_tokens(trigger: Any) -> list[Any]:
         if tok.tag_ == "VBG" and tok.dep_ in ("conj", "advcl") and trigger.tag_ == "VBG":
             # "Taliban militants have conducted offensives, overrunning ... and capturing ...":
             # a participle's doer is the subject of the sentence's main clause
-            root = tok.sent.root
+            root = tok.head
+            while root.head.i != root.i:  # the main clause (Token.sent would rescan the document)
+                root = root.head
             subj = _children(root, ("nsubj",))
             if subj:
                 return subj
@@ -220,7 +240,9 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any]) -> s
     tok = trig.token
     if is_irrealis(tok):
         return "irrealis or negated"
-    window = [t for t in tok.sent if tok.i - 4 <= t.i < tok.i]  # "two decades of fighting"
+    doc = tok.doc
+    window = [doc[i] for i in range(max(clause[0].i, tok.i - 4), tok.i)]  # "two decades of fighting"
+    window = [t for t in window if t.i >= tok.i - 4] if window else [doc[i] for i in range(max(0, tok.i - 4), tok.i)]
     cue = has_background_cue(text_of(window + clause))
     for anc in [tok] + list(tok.ancestors):
         # inside "after [nearly two decades of fighting X and helping Y fight Z]": the phrase the
@@ -295,8 +317,9 @@ def extract(doc: Any, article_id: str, published: PublicationDate, timexes: list
             toponyms: list[Toponym]) -> list[EventMention]:
     from sitroom import time as time_stage
 
+    _TEXT.clear()
     ctx = ArticleActors.from_text(
-        doc.text, [t.place.country for t in toponyms if t.place is not None and t.place.country])
+        _text(doc), [t.place.country for t in toponyms if t.place is not None and t.place.country])
     places = place_spans(doc, toponyms)
     resolve = _name_resolver(toponyms)
     accepted: list[Candidate] = []
@@ -415,7 +438,7 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     if date and _too_old(date, published):
         log.debug("%s: %r dated %s is history, not news", article_id, trig.words, date)
         return None
-    attr = attribution(tok, doc.text)
+    attr = attribution(tok, _text(doc))
     modality, by = attr.modality, attr.speaker
     if modality == "reported" and by and actor1 is not None and set_.event_type in CLAIMABLE_TYPES:
         spoke = match_actor(by, ctx)
@@ -435,14 +458,15 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
 
 
 def _prev_sent_start(sent: Any, back: int = 1) -> int:
-    """Start offset of the sentence ``back`` sentences before this one."""
+    """Start offset of the sentence ``back`` sentences before this one (sentence starts are read
+    from the tokens' is_sent_start flags: Token.sent would rescan the whole document each time)."""
     doc = sent.doc
-    start = sent.start
-    for _ in range(back):
-        if start == 0:
-            return 0
-        start = doc[start - 1].sent.start
-    return doc[start].idx
+    i, seen = sent.start, 0
+    while i > 0 and seen < back:
+        i -= 1
+        if doc[i].is_sent_start:
+            seen += 1
+    return doc[i].idx
 
 
 def _kill_without_agent(trig: Trigger, patient_actors: list[tuple[Actor, str]], sent: Any, doc: Any,
@@ -471,7 +495,7 @@ def _kill_without_agent(trig: Trigger, patient_actors: list[tuple[Actor, str]], 
     if loc is not None and place is None and resolve is not None:
         place = resolve(loc.text)
     date, precision = time_stage.event_date(sent.start_char, sent.end_char, timexes, published)
-    attr = attribution(trig.token, doc.text)
+    attr = attribution(trig.token, _text(doc))
     mention = EventMention(
         article_id=article_id, sentence=sent.text.strip(), sent_start=sent.start_char, trigger=trig.words,
         event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
@@ -499,16 +523,8 @@ def _second_actor(code: str, actor1: Actor | None, side1: str, agents: list[tupl
 def _location(trigger: Any, patients: list[Any], clause: list[Any], places: list[PlaceSpan],
               state: str = "") -> PlaceSpan | None:
     def spans_in(tokens: list[Any]) -> list[PlaceSpan]:
-        idx = {t.idx: t for t in tokens}
-        out = []
-        for p in places:
-            t = idx.get(p.start)
-            if t is None:
-                # a toponym may start inside a token span the parser merged differently
-                t = next((x for x in tokens if x.idx <= p.start < x.idx + len(x.text)), None)
-            if t is not None and not _is_destination(t, trigger):
-                out.append(p)
-        return out
+        by_i = {t.i: t for t in tokens}
+        return [p for p in places if p.token_i in by_i and not _is_destination(by_i[p.token_i], trigger)]
 
     ptoks = [t for p in patients for t in p.subtree]
     for group in (spans_in(ptoks), spans_in(clause)):
@@ -531,7 +547,7 @@ def _inherited_location(sent: Any, previous: list[Candidate], places: list[Place
     if last_mention is not None and last_mention.mention.sent_start >= window_start:
         m = last_mention.mention
         return PlaceSpan(m.location_text, -1, -1, m.place, False)
-    para_start = _paragraph_start(sent.doc.text, sent.start_char, back=1)
+    para_start = _paragraph_start(_text(sent.doc), sent.start_char, back=1)
     before = [p for p in places if max(window_start, para_start) <= p.start and p.end <= sent.start_char
               and not p.is_country]
     return before[-1] if before else None

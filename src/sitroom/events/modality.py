@@ -34,7 +34,9 @@ def reporting_verb(trigger: Any) -> Any | None:
             return anc
     # "..., officials said": the reporting verb may be the root with the trigger clause as its ccomp/
     # parataxis sibling
-    root = trigger.sent.root
+    root = trigger
+    while root.head.i != root.i:
+        root = root.head
     if root.lemma_.lower() in verbs and root.i != trigger.i:
         return root
     return None
