@@ -89,3 +89,17 @@ def test_fatalities_keep_vague_rule():
     ms = mentions("Dozens of Taliban fighters were killed when Afghan forces attacked Dargah on Monday.")
     clash = [m for m in ms if m.event_type == "Battles"]
     assert clash and clash[0].fatalities == 12
+
+
+def test_n_days_after_dates_the_earlier_event():
+    from sitroom.records import TimeExpr
+
+    text = "The fall of Dargah comes two days after Afghan forces evacuated their base in Kalat."
+    doc = nlp.parse(text)
+    i = text.index("two days")
+    tx = [TimeExpr("two days", i, i + 8, "P2D", "DURATION")]
+    tops = [Toponym(m.group(0), m.start(), m.end(), PLACES[m.group(0)]) for m in re.finditer("Dargah|Kalat", text)]
+    ms = extract_event_mentions(doc, "t2", PUB, tx, tops)
+    left = [m for m in ms if m.sub_event_type == "Non-violent transfer of territory"]
+    assert left and left[0].date == "2021-07-08" and left[0].location_text == "Kalat"
+    assert left[0].actor1.name == "Military Forces of Afghanistan"

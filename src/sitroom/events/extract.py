@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date as Date
+from datetime import timedelta
 from typing import Any
 
 from sitroom.events.acled import code_for, sub_type
@@ -435,6 +437,18 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     start, end = (c_start, c_end) if own else (sent.start_char, sent.end_char)
     usable = timexes if own else [t for t in timexes if not any(a <= t.start < b for a, b in foreign)]
     date, precision = time_stage.event_date(start, end, usable, published)
+    shift = _relative_shift(tok, timexes)
+    if shift is not None:
+        # "X comes two days after Y": Y's date is X's date minus the duration
+        rest = [t for t in usable if not (c_start <= t.start < c_end)]
+        main_date, main_precision = time_stage.event_date(sent.start_char, sent.end_char, rest, published)
+        if main_date:
+            try:
+                date = (Date.fromisoformat(main_date[:10]) + timedelta(days=shift)).isoformat()
+                precision = main_precision
+                own = True
+            except ValueError:
+                pass
     if date and _too_old(date, published):
         log.debug("%s: %r dated %s is history, not news", article_id, trig.words, date)
         return None
@@ -567,6 +581,26 @@ def _paragraph_start(text: str, pos: int, back: int = 1) -> int:
             k -= 1
         start = text.rfind(sep, 0, k)
     return max(start, 0)
+
+
+_DURATION = re.compile(r"^P(\d+)([DW])$")
+
+
+def _relative_shift(trigger: Any, timexes: list[TimeExpr]) -> int | None:
+    """Days between this clause and its main clause when it is anchored by "N days after/before"."""
+    if trigger.dep_ != "advcl":
+        return None
+    for mark in trigger.children:
+        if mark.dep_ != "mark" or mark.lower_ not in ("after", "before"):
+            continue
+        mods = [t for c in list(mark.children) + list(trigger.children) if c.dep_ == "npadvmod"
+                for t in c.subtree]
+        for tx in timexes:
+            m = _DURATION.match(tx.value or "")
+            if m and tx.kind == "DURATION" and any(tx.start <= t.idx < tx.end for t in mods):
+                days = int(m.group(1)) * (7 if m.group(2) == "W" else 1)
+                return -days if mark.lower_ == "after" else days
+    return None
 
 
 def _too_old(iso: str, published: PublicationDate) -> bool:
