@@ -11,9 +11,8 @@ CASE = SHARED / "eval" / "events" / "case2021_task2_dev.tsv"
 @pytest.mark.shared
 @pytest.mark.skipif(not CASE.exists(), reason="../shared/eval/events absent")
 def test_classifier_learns_from_some_rows_and_predicts_others():
-    from sitroom.embed import embed
     from sitroom.eval.events import read_case_tsv
-    from sitroom.events.classify import SubTypeClassifier
+    from sitroom.events.classify import SubTypeClassifier, embed_inputs as embed
 
     texts, labels = read_case_tsv(CASE)
     assert len(texts) > 400

@@ -39,10 +39,9 @@ def cross_validate(texts: list[str], labels: list[str], folds: int = FOLDS, seed
     from sklearn.model_selection import StratifiedKFold
     from tqdm import tqdm
 
-    from sitroom.embed import embed
-    from sitroom.events.classify import SubTypeClassifier
+    from sitroom.events.classify import SubTypeClassifier, embed_inputs
 
-    emb = embed(texts)
+    emb = embed_inputs(texts)
     y = np.array(labels)
     pred = np.empty(len(y), dtype=object)
     splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y))

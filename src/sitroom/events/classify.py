@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+import re
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,22 @@ import numpy as np
 from sitroom.events.taxonomy import cue_counts, taxonomy
 
 SEED = 13
+EMB_DIM = 384
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(\s+[A-Z\"“'‘]|\s*$)", re.S)
+
+
+def first_sentence(text: str) -> str:
+    """The snippet's first sentence: CASE snippets usually state the event first, then context."""
+    m = _FIRST_SENTENCE.match(text.strip())
+    return m.group(1) if m else text
+
+
+def embed_inputs(texts: Sequence[str]) -> np.ndarray:
+    """What the classifier reads besides the words: MiniLM vectors of each text and of its first
+    sentence, side by side (n x 768)."""
+    from sitroom.embed import embed
+
+    return np.hstack([embed(list(texts)), embed([first_sentence(t) for t in texts])])
 
 
 @dataclass
@@ -26,6 +43,7 @@ class ClassifierSettings:
     desc_weight: float = 2.0
     C: float = 0.5
     lr_C: float = 10.0
+    first_weight: float = 0.0  # weight of the first sentence's own embedding and description sims
     model: str = "svc"  # svc | lr | ensemble (both, decisions standardised and summed)
 
 
@@ -41,10 +59,14 @@ class SubTypeClassifier:
 
     def _dense(self, texts: Sequence[str], emb: np.ndarray) -> np.ndarray:
         s = self.settings
+        full, first = emb[:, :EMB_DIM], emb[:, EMB_DIM:]
         cues = np.array([[cue_counts(t).get(c, 0) for c in self._codes] for t in texts], dtype="float32")
         cues = np.log1p(cues) * s.cue_weight
-        sims = (emb @ self._desc.T) * s.desc_weight
-        return np.hstack([emb * s.embed_weight, cues, sims])
+        sims = (full @ self._desc.T) * s.desc_weight
+        parts = [full * s.embed_weight, cues, sims]
+        if s.first_weight and first.shape[1]:
+            parts += [first * s.first_weight, (first @ self._desc.T) * s.first_weight]
+        return np.hstack(parts)
 
     def _features(self, texts: Sequence[str], emb: np.ndarray, fit: bool) -> Any:
         from scipy.sparse import csr_matrix, hstack

@@ -243,8 +243,12 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any]) -> s
     if is_irrealis(tok):
         return "irrealis or negated"
     doc = tok.doc
-    window = [doc[i] for i in range(max(clause[0].i, tok.i - 4), tok.i)]  # "two decades of fighting"
-    window = [t for t in window if t.i >= tok.i - 4] if window else [doc[i] for i in range(max(0, tok.i - 4), tok.i)]
+    # the words just before the trigger, within its sentence ("nearly two decades of fighting")
+    window: list[Any] = []
+    for i in range(tok.i - 1, max(-1, tok.i - 5), -1):
+        window.insert(0, doc[i])
+        if doc[i].is_sent_start:
+            break
     cue = has_background_cue(text_of(window + clause))
     for anc in [tok] + list(tok.ancestors):
         # inside "after [nearly two decades of fighting X and helping Y fight Z]": the phrase the
