@@ -1,9 +1,11 @@
 """Trained sub-event-type classifier for sentences and snippets (CASE-2021 task 2 codes).
 
 Features: TF-IDF word 1-2-grams and char 2-5-grams, MiniLM sentence embeddings, counts of the ACLED
-cue lexicon (data/events/cues.csv) per sub-type, and cosine similarity of the text to each sub-type's
-codebook description. The model is a linear SVM (one-vs-rest, class-balanced). Settings are fixed
-constants here; how they were chosen is written in src/sitroom/data/events/README.md.
+cue lexicon (data/events/cues.tsv) per sub-type, and cosine similarity of the text to each sub-type's
+codebook description. The model is a class-balanced linear SVM and a class-balanced logistic
+regression on the same features, their per-row standardised scores summed. Settings are fixed
+constants here; how they were chosen is written in src/sitroom/data/events/README.md. The pipeline does
+not need this model: extraction is rule-based on the parse; the classifier serves `sitroom eval events`.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class ClassifierSettings:
     C: float = 0.5
     lr_C: float = 10.0
     first_weight: float = 0.0  # weight of the first sentence's own embedding and description sims
-    model: str = "svc"  # svc | lr | ensemble (both, decisions standardised and summed)
+    model: str = "ensemble"  # svc | lr | ensemble (both, decisions standardised and summed)
 
 
 @dataclass

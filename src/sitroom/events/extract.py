@@ -284,6 +284,10 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any]) -> s
                     not any(c.dep_ in ("compound",) and c.pos_ == "PROPN" for c in p.children):
                 return "unspecified territory (bare plural)"
     # (the small model tags some of these participles VBD)
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if tok.pos_ in ("NOUN", "PROPN") and nxt is not None and nxt.text in ("-", "–") and not nxt.whitespace_ \
+            and not tok.whitespace_:
+        return "part of a compound modifier (riot-hit, clash-prone)"
     if trig.frame == "CLASH" and not any(t.ent_type_ in ("DATE", "TIME") for t in clause) and \
             any(t.lower_ in ONGOING_WORDS for t in clause):
         return "ongoing situation, not a dated incident"
