@@ -13,7 +13,7 @@ from typing import Any
 from sitroom.events.acled import code_for, sub_type
 from sitroom.events.actors import ArticleActors, demonyms, match_actor, state_forces
 from sitroom.events.modality import attribution, cues, has_aggregate_cue, has_background_cue, is_irrealis
-from sitroom.events.numbers import Quantity, numbers_in, role_of_lemma
+from sitroom.events.numbers import Quantity, numbers_in
 from sitroom.events.triggers import Trigger, find_triggers
 from sitroom.records import Actor, EventMention, Place, PublicationDate, TimeExpr, Toponym
 
@@ -460,7 +460,7 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     if date and _too_old(date, published):
         log.debug("%s: %r dated %s is history, not news", article_id, trig.words, date)
         return None
-    attr = attribution(tok, _text(doc))
+    attr = attribution(tok, _text(doc), sent)
     modality, by = attr.modality, attr.speaker
     if modality == "reported" and by and actor1 is not None and set_.event_type in CLAIMABLE_TYPES:
         spoke = match_actor(by, ctx)
@@ -517,7 +517,7 @@ def _kill_without_agent(trig: Trigger, patient_actors: list[tuple[Actor, str]], 
     if loc is not None and place is None and resolve is not None:
         place = resolve(loc.text)
     date, precision = time_stage.event_date(sent.start_char, sent.end_char, timexes, published)
-    attr = attribution(trig.token, _text(doc))
+    attr = attribution(trig.token, _text(doc), sent)
     mention = EventMention(
         article_id=article_id, sentence=sent.text.strip(), sent_start=sent.start_char, trigger=trig.words,
         event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
