@@ -103,3 +103,10 @@ def test_n_days_after_dates_the_earlier_event():
     left = [m for m in ms if m.sub_event_type == "Non-violent transfer of territory"]
     assert left and left[0].date == "2021-07-08" and left[0].location_text == "Kalat"
     assert left[0].actor1.name == "Military Forces of Afghanistan"
+
+
+def test_compound_modifiers_and_time_references_are_not_events():
+    text = ("Officials toured the riot-hit areas of Kalat on Monday. "
+            "After an hour of fighting, the Taliban captured Dargah.")
+    ms = mentions(text)
+    assert [m.sub_event_type for m in ms] == ["Non-state actor overtakes territory"]
