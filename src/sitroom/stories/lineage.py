@@ -28,6 +28,7 @@ MIN_SHARED_QUOTES = 2
 # one shared quote or one garbled name is enough when some sentences also align
 MIN_ALIGNMENT_WITH_TRACES = 0.05
 EVIDENCE_BONUS = 0.1
+MAX_SENTENCES = 25
 
 
 def _quote_overlap(a: str, b: str) -> float:
@@ -72,7 +73,8 @@ def build_lineage(
     )
     from sitroom.embed import embed
 
-    sents = [f.sentences[:60] for f in features]  # cap: long articles cost, their leads carry the copy
+    # cap: sentence embeddings are this stage's main cost, and a copy shows in the lead
+    sents = [f.sentences[:MAX_SENTENCES] for f in features]
     flat = [s for ss in sents for s in ss]
     vectors = embed(flat) if flat else np.zeros((0, 384), dtype="float32")
     offsets = np.cumsum([0] + [len(ss) for ss in sents])
@@ -83,7 +85,11 @@ def build_lineage(
         best: tuple[float, int, float, float, list[str], list[tuple[str, str]]] | None = None
         for j in order[:pos]:
             jac = shingle_jaccard(articles[i].text, articles[j].text)
-            align = sentence_alignment(vec[i], vec[j], sents[i], sents[j])
+            # verbatim copies need no paraphrase alignment
+            if jac >= REWRITE_JACCARD:
+                align = jac
+            else:
+                align = sentence_alignment(vec[i], vec[j], sents[i], sents[j])
             quotes = shared_quotes(features[i].quotes, features[j].quotes)
             garbled = garbled_name_pairs(features[i].names, features[j].names)
             # shared verbatim quotes and garbled names are traces of copying: they pick the parent
