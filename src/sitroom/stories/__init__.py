@@ -39,7 +39,9 @@ def story_id_for(article_ids: list[str]) -> str:
     return "S" + hashlib.sha1(min(article_ids).encode()).hexdigest()[:10]
 
 
-def _article_date(article: CleanArticle, published: dict[str, PublicationDate] | None) -> date | None:
+def _article_date(
+    article: CleanArticle, published: dict[str, PublicationDate] | None
+) -> date | None:
     value = None
     if published and article.article_id in published:
         value = published[article.article_id].date

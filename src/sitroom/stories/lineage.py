@@ -69,7 +69,8 @@ def build_lineage(
     marks = [spin_score(f, m) for f, m in zip(features, minority)]
     order = sorted(
         range(n),
-        key=lambda i: (dates[i] or date.max, marks[i], -len(articles[i].text), articles[i].article_id),
+        key=lambda i: (dates[i] or date.max, marks[i], -len(articles[i].text),
+                       articles[i].article_id),
     )
     from sitroom.embed import embed
 

@@ -111,7 +111,8 @@ def pair_features(a: str, b: str, cosine: float) -> list[float]:
 @lru_cache(maxsize=1)
 def load_model(path: Path = MODEL_PATH) -> dict | None:
     if not path.exists():
-        log.warning("paraphrase model %s missing; falling back to cosine >= %.2f", path, FALLBACK_COSINE)
+        log.warning("paraphrase model %s missing; falling back to cosine >= %.2f", path,
+                    FALLBACK_COSINE)
         return None
     return json.loads(path.read_text(encoding="utf-8"))
 
