@@ -8,11 +8,12 @@ so a wire story and its copies count once.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from sitroom.fuse.rules import fuse_rules
 from sitroom.records import ArticleMentions, CleanArticle, Event, EventMention, Story
@@ -55,29 +56,95 @@ def _actors_compatible(a: EventMention, b: EventMention) -> bool:
     return True
 
 
-def _same_place(a: EventMention, b: EventMention) -> bool:
+# "several districts", "10 areas": a mention about many places is many events, never one of them.
+_MANY_PLACES = re.compile(
+    r"\b(?:several|many|multiple|dozens of|scores of|some|a number of|\d+|two|three|four|five|six|"
+    r"seven|eight|nine|ten)\s+(?:\w+\s+)?(?:districts|areas|provinces|towns|villages|cities|"
+    r"regions)\b", re.I)
+
+
+def _window(m: EventMention) -> tuple[date, date] | None:
+    """The days a mention's date may stand for: its day, or its week or month (ACLED 2 and 3)."""
+    day = _day(m.date)
+    if day is None:
+        return None
+    half = {2: 3, 3: 15}.get(m.time_precision or 1, 0)
+    return day - timedelta(days=half), day + timedelta(days=half)
+
+
+def _dates_meet(a: EventMention, b: EventMention, max_gap: int) -> bool:
+    wa, wb = _window(a), _window(b)
+    if wa is None or wb is None:
+        # two undated mentions in one article are not enough to call them one event
+        return not (a.article_id == b.article_id and a.sent_start != b.sent_start)
+    gap = timedelta(days=max_gap)
+    return wa[0] - gap <= wb[1] and wb[0] - gap <= wa[1]
+
+
+def _coarse(m: EventMention) -> bool:
+    if m.place is None:
+        return False
+    return m.place.feature in ("admin1", "country") or (
+        bool(m.place.admin1) and _norm(m.place.name) == _norm(m.place.admin1))
+
+
+def _same_place(a: EventMention, b: EventMention, story_of: dict[str, str]) -> bool:
     ka, kb = place_key(a), place_key(b)
     if ka == "none:" or kb == "none:":
-        # Without a place, only the same province (or none on both sides) may match.
-        pa = a.place.admin1 if a.place else ""
-        pb = b.place.admin1 if b.place else ""
-        return ka == kb and pa == pb
+        return ka == kb
     if ka == kb:
         return True
     # The same name resolved in one report and not in another ("name:x|" vs "name:x|kunduz").
     na, nb = ka.split("|")[0], kb.split("|")[0]
-    return na == nb and (ka.endswith("|") or kb.endswith("|"))
+    if na == nb and (ka.endswith("|") or kb.endswith("|")):
+        return True
+    # Copies of one story place one event at different grains (a crossing, its district, the
+    # dateline's city): across articles of a story, the same province is the same place. Inside
+    # one article, two places are two events.
+    # A report placed only at a province (or at a town named like its province, "in Kandahar")
+    # and one at a place inside that province, on the same day, tell one event at two grains.
+    if (_coarse(a) or _coarse(b)) and a.place is not None and b.place is not None \
+            and a.place.admin1 and a.place.admin1 == b.place.admin1 and _dates_meet(a, b, 0) \
+            and not _MANY_PLACES.search(a.sentence) and not _MANY_PLACES.search(b.sentence):
+        return True
+    # The dates must then meet without slack, and neither report may be about many places.
+    return (a.article_id != b.article_id and story_of.get(a.article_id) is not None
+            and story_of.get(a.article_id) == story_of.get(b.article_id)
+            and a.place is not None and b.place is not None
+            and bool(a.place.admin1) and a.place.admin1 == b.place.admin1
+            and _dates_meet(a, b, 0)
+            and not _MANY_PLACES.search(a.sentence) and not _MANY_PLACES.search(b.sentence))
 
 
-def _compatible(a: EventMention, b: EventMention, max_gap: int) -> bool:
-    if a.sub_event_type != b.sub_event_type or not _same_place(a, b):
-        return False
-    da, db = _day(a.date), _day(b.date)
-    if da and db and abs((da - db).days) > max_gap:
-        return False
-    if a.article_id == b.article_id and a.sent_start != b.sent_start and (da is None or db is None):
-        return False  # two undated mentions in one article: not enough to call them one event
-    return _actors_compatible(a, b)
+def _compatible(a: EventMention, b: EventMention, max_gap: int, story_of: dict[str, str]) -> bool:
+    return (a.sub_event_type == b.sub_event_type and _same_place(a, b, story_of)
+            and _dates_meet(a, b, max_gap) and _actors_compatible(a, b))
+
+
+def inherit_places(mentions: list[EventMention], story_of: dict[str, str], max_gap: int
+                   ) -> list[EventMention]:
+    """A mention without a place ("seized a key border crossing") takes the place its story gives
+    the same event, when the story's reports of that event point to one province only."""
+    placed: dict[tuple[str, str], list[EventMention]] = {}
+    for m in mentions:
+        if place_key(m) != "none:" and m.article_id in story_of:
+            placed.setdefault((story_of[m.article_id], m.sub_event_type), []).append(m)
+    out = []
+    for m in mentions:
+        story = story_of.get(m.article_id)
+        if place_key(m) == "none:" and story is not None and not _MANY_PLACES.search(m.sentence):
+            candidates = [p for p in placed.get((story, m.sub_event_type), [])
+                          if _dates_meet(m, p, max_gap) and _actors_compatible(m, p)]
+            provinces = {p.place.admin1 if p.place else "" for p in candidates}
+            if candidates and len(provinces) == 1 and "" not in provinces:
+                counts = Counter(place_key(p) for p in candidates)
+                donor = max(candidates, key=lambda p: (counts[place_key(p)],
+                                                       -(p.place.geo_precision if p.place else 9)))
+                m = dataclasses.replace(m, place=donor.place, location_text=donor.location_text,
+                                        notes=(m.notes + "; " if m.notes else "")
+                                        + f"place from the story: {donor.location_text}")
+        out.append(m)
+    return out
 
 
 def origin_of(stories: Iterable[Story]) -> dict[str, str]:
@@ -118,7 +185,8 @@ def _best(values: Iterable[str]) -> str:
     return counted.most_common(1)[0][0] if counted else ""
 
 
-def _group(mentions: list[EventMention], max_gap: int) -> list[list[EventMention]]:
+def _group(mentions: list[EventMention], max_gap: int, story_of: dict[str, str]
+           ) -> list[list[EventMention]]:
     """Single-link grouping with a union-find; mention lists per event are small."""
     parent = list(range(len(mentions)))
 
@@ -128,16 +196,19 @@ def _group(mentions: list[EventMention], max_gap: int) -> list[list[EventMention
             i = parent[i]
         return i
 
-    # Blocking: only mentions of one sub-type at one place name are ever compared.
-    blocks: dict[tuple[str, str], list[int]] = {}
+    # Blocking: only mentions of one sub-type at one place name, or in one story and province,
+    # are ever compared.
+    blocks: dict[tuple[str, ...], list[int]] = {}
     for i, m in enumerate(mentions):
         key = place_key(m)
         block = key if key == "none:" else key.split("|")[0]
         blocks.setdefault((m.sub_event_type, block), []).append(i)
+        if m.place is not None and m.place.admin1 and m.article_id in story_of:
+            blocks.setdefault((m.sub_event_type, story_of[m.article_id], m.place.admin1), []).append(i)
     for indices in blocks.values():
         for x, i in enumerate(indices):
             for j in indices[x + 1:]:
-                if find(i) != find(j) and _compatible(mentions[i], mentions[j], max_gap):
+                if find(i) != find(j) and _compatible(mentions[i], mentions[j], max_gap, story_of):
                     parent[find(j)] = find(i)
     groups: dict[int, list[EventMention]] = {}
     for i, m in enumerate(mentions):
@@ -187,14 +258,19 @@ def build_event(group: list[EventMention], roots: dict[str, str],
     dated = [m for m in group if m.date]
     best_precision = min((m.time_precision or 3 for m in dated), default=None)
     event_date = _best(m.date for m in dated if (m.time_precision or 3) == best_precision) or None
-    placed = [m.place for m in group if m.place is not None]
-    place = min(placed, key=lambda p: (p.geo_precision, -len(p.admin2 or ""))) if placed else None
+    # The place most reports give, then the most precise of those.
+    placed = [m for m in group if m.place is not None]
+    counts = Counter(place_key(m) for m in placed)
+    place = min(placed, key=lambda m: (-counts[place_key(m)], m.place.geo_precision,
+                                       -len(m.place.admin2 or ""))).place if placed else None
     low, high = _fatalities(group, roots)
     article_ids = sorted({m.article_id for m in group})
     sources = []
     for m in group:
         meta = articles.get(m.article_id)
         label = m.attributed_to or (meta.wire or meta.outlet if meta else "") or ""
+        if m.modality == "denied" and label:
+            label = f"denied by {label}"
         if label and label not in sources:
             sources.append(label)
         if mention_key(m) in denied and f"denied by {denied[mention_key(m)]}" not in sources:
@@ -263,9 +339,10 @@ def fuse_events(mentions: list[ArticleMentions], stories: list[Story], previous:
                 articles: dict[str, CleanArticle] | None = None) -> list[Event]:
     max_gap = int(fuse_rules()["fusion"]["max_day_gap"])
     roots = origin_of(stories)
-    all_mentions = [m for am in mentions for m in am.events]
+    story_of = {aid: s.story_id for s in stories for aid in s.article_ids}
+    all_mentions = inherit_places([m for am in mentions for m in am.events], story_of, max_gap)
     denied = denied_mentions(mentions)
     events = [build_event(g, roots, articles or {}, denied)
-              for g in _group(all_mentions, max_gap)]
+              for g in _group(all_mentions, max_gap, story_of)]
     events = assign_ids(events, previous)
     return sorted(events, key=lambda e: (e.event_date or "9999", e.event_id))

@@ -18,7 +18,7 @@ from typing import Any
 from sitroom.geo.gazetteer import COUNTRY, load_gazetteer
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, feature_hint_after, find_spans
-from sitroom.geo.resolve import Context, best_candidate, place_of, resolve_name
+from sitroom.geo.resolve import Context, best_candidate, candidates, place_of, resolve_name
 from sitroom.records import Place, Toponym
 
 __all__ = ["geoparse", "theatre_of", "resolve_name", "precision_for", "find_spans", "resolve_spans",
@@ -36,7 +36,32 @@ def geoparse(doc: Any, theatre: dict[str, float] | None = None, demonyms: str = 
     the country, "all" also plural nouns ("Canadians"), as some annotation schemes count them;
     the pipeline leaves them out (default "").
     """
-    return resolve_spans(doc.text, find_spans(doc, demonyms=demonyms), theatre)
+    spans = find_spans(doc, demonyms=demonyms)
+    if theatre:
+        spans = [_widen_garbled(doc.text, sp, theatre) for sp in spans]
+    return resolve_spans(doc.text, spans, theatre)
+
+
+_WORD_BEFORE = re.compile(r"(?P<word>[A-Z][a-z]{2,})\s+$")
+
+
+def _widen_garbled(text: str, span: Span, theatre: dict[str, float]) -> Span:
+    """A spun copy garbles a name's first word into a common word ("Islamic Qala" for Islam
+    Qala) that the recogniser leaves outside the name. With the story's countries known, take the
+    word back in when the two words together are a curated conflict place (the project's
+    supplement: crossings, bases, districts) of those countries."""
+    if span.kind == "demonym":
+        return span
+    m = _WORD_BEFORE.search(text[max(0, span.start - 20):span.start])
+    if not m:
+        return span
+    gz = load_gazetteer()
+    joined = f"{m.group('word')} {span.text}"
+    ids = candidates(gz, joined, Context(theatre=theatre))
+    if any(gz.gid[i].startswith("sitroom:") for i in ids):
+        start = span.start - (len(m.group(0)))
+        return Span(start, span.end, text[start:span.end], span.kind, span.country_hint)
+    return span
 
 
 def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None = None) -> list[Toponym]:
