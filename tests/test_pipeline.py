@@ -100,3 +100,20 @@ def test_exit_code_and_messages_for_bad_input(tmp_path: Path, capsys) -> None:
 
 def test_unimplemented_subcommands_exit_nonzero(tmp_path: Path) -> None:
     assert main(["eval", "nosuchtask", str(tmp_path)]) != 0
+
+
+def test_adding_an_article_keeps_every_event_id(tmp_path: Path, seeds_dir: Path) -> None:
+    """Issue 7: event ids are stable when more articles arrive (here the last seed)."""
+    first = tmp_path / "first"
+    first.mkdir()
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    for path in seeds[:-1]:
+        (first / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(first), "--out", str(out), "-q"]) == 0
+    before = {r["event_id"] for r in read_csv(out / "events.csv")}
+    assert before
+    assert main(["run", str(seeds[-1]), "--out", str(out), "-q"]) == 0
+    after = {r["event_id"] for r in read_csv(out / "events.csv")}
+    assert before <= after
+    assert len(read_csv(out / "articles.csv")) == len(seeds)
