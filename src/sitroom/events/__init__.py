@@ -1,7 +1,11 @@
 """Events stage: ACLED-typed event mentions with actors, numbers and modality.
 
-Interface used by the pipeline (issue 6 deepens the implementation):
+Interface used by the pipeline:
 - extract_event_mentions(doc, article_id, published, timexes, toponyms) -> list[EventMention]
+
+Modules: triggers (lexicon on the parse), acled (codebook rules), actors, numbers, modality,
+extract (the sentence and article rules), classify (trained sub-type classifier for snippets),
+taxonomy (data loading).
 """
 
 from __future__ import annotations
@@ -18,4 +22,6 @@ def extract_event_mentions(
     timexes: list[TimeExpr],
     toponyms: list[Toponym],
 ) -> list[EventMention]:
-    return []
+    from sitroom.events.extract import extract
+
+    return extract(doc, article_id, published, timexes, toponyms)

@@ -106,7 +106,7 @@ def quantity_claims(article: CleanArticle, quotes: list[Quote]) -> list[Quantity
                 r"\bof (?:the )?(?:country['’]s )?\d|\bin \d+ provinces\b|\bacross the country\b|"
                 r"\bin afghanistan\b|\bthe country['’]s\b", sent, re.I))
             held = bool(re.search(rf"\b(?:{verbs})\w*\b", sent, re.I)) and head in (
-                "districts", "provinces", "areas", "regions")
+                "districts", "areas", "regions")
             source = (_quote_speaker(quotes, start + m.start()) or _attribution(sent)
                       or article.wire or article.outlet or article.article_id)
             holder = "Taliban" if held and re.search(r"\bTaliban\b", sent) else ""

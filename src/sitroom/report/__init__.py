@@ -1,51 +1,192 @@
-"""report.html: one self-contained page (no network request) over the store.
+"""report.html: one self-contained page over the store that makes no network request at all.
 
-This first version is a plain, fully escaped set of tables; issue 8 adds the map, the timeline,
-lineage drawings and filters.
+Layout: summary, filters (type, actor, place, dates), a Leaflet map (Natural Earth country
+boundaries inlined; events as markers coloured by type and sized by fatalities; control by place),
+a timeline, the event table (a row opens its evidence and sources), stories with their copy
+lineage, quotes, contradictions, control and articles.
+
+Security model (article text is untrusted):
+- all data travels in <script type="application/json"> blocks (never executed) with '<', '>' and
+  '&' written as JSON escapes, so no text can close the block; the page script reads them with
+  JSON.parse and builds the DOM with textContent only (never innerHTML from data);
+- a Content-Security-Policy admits only the page's own scripts and styles, by SHA-256 hash:
+  no 'unsafe-inline', no eval, no network (default-src 'none'), which also holds for file:// pages
+  where a meta CSP is the only kind there is. `sitroom serve` sends the same policy as a header.
 """
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import hashlib
 import html
 import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
 from sitroom.store import Store
 
+ASSET_DIR = ("report",)
+LEAFLET_VERSION = "1.9.4"
+WORLD_ATLAS_VERSION = "2.0.2"
+MAX_TEXT_CHARS = 2_000_000  # article texts inlined up to this total (about 300 articles)
 
-def _table(title: str, columns: list[str], rows: list[dict]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(r.get(c, '') if r.get(c) is not None else ''))}</td>"
-                         for c in columns) + "</tr>"
-        for r in rows)
-    return (f"<section><h2>{html.escape(title)} ({len(rows)})</h2><table><thead><tr>{head}</tr>"
-            f"</thead><tbody>{body}</tbody></table></section>")
+
+def _asset(*parts: str) -> str:
+    return resources.files("sitroom.data").joinpath(*ASSET_DIR, *parts).read_text(encoding="utf-8")
+
+
+def _csp_hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def json_for_html(value: Any) -> str:
+    """JSON safe inside a <script type="application/json"> element: no '<' can end the block."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _leaflet_css() -> str:
+    # Leaflet's stylesheet points at marker/layer PNGs beside it; the report uses vector markers
+    # and an uncollapsed layer control, so those images are dropped rather than fetched.
+    return re.sub(r"url\((?:'|\")?images/[^)]*\)", "none", _asset("leaflet", "leaflet.css"))
+
+
+@dataclass
+class Report:
+    html: str
+    script_hashes: list[str]
+    style_hashes: list[str]
+
+    def csp(self, served: bool = False) -> str:
+        """The page's policy; `served` adds what only an HTTP header can say."""
+        parts = ["default-src 'none'", f"script-src {' '.join(self.script_hashes)}",
+                 f"style-src {' '.join(self.style_hashes)}", "img-src data:",
+                 "base-uri 'none'", "form-action 'none'"]
+        if served:
+            parts.append("frame-ancestors 'none'")
+        return "; ".join(parts)
+
+
+# ------------------------------------------------------------------------------------------ data
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _split(joined: str | None) -> list[str]:
+    return [x for x in (joined or "").split(";") if x]
+
+
+def _place_control(control: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
+    """Give each control row the coordinates of its events, else of an event at the same place."""
+    by_id = {e["event_id"]: e for e in events if e["latitude"] is not None}
+    by_place: dict[str, dict[str, Any]] = {}
+    for e in events:
+        if e["latitude"] is None:
+            continue
+        for key in (e["location"], e["admin2"]):
+            if key:
+                by_place.setdefault(key.casefold(), e)
+    for row in control:
+        row["event_ids"] = _split(row["event_ids"])
+        located = [by_id[i] for i in row["event_ids"] if i in by_id]
+        anchor = located[0] if located else by_place.get(_text(row["place"]).casefold())
+        row["latitude"] = anchor["latitude"] if anchor else None
+        row["longitude"] = anchor["longitude"] if anchor else None
+
+
+def report_data(store: Store) -> dict[str, Any]:
+    """Everything the page shows, as plain JSON-able values (read in one snapshot)."""
+    from sitroom import export
+
+    own_transaction = not store.db.in_transaction
+    if own_transaction:  # one read transaction: a concurrent run is seen whole or not at all
+        store.db.execute("BEGIN")
+    try:
+        events = [{k: v for k, v in dataclasses.asdict(e).items() if k != "mention_keys"}
+                  for e in store.events()]
+        stories = export.story_records(store)
+        articles = store.rows(
+            "SELECT article_id, title, outlet, wire, url, published, published_source, story_id, "
+            "words, text FROM articles ORDER BY article_id")
+        quotes = store.rows("SELECT quote_id, article_id, speaker, speaker_canonical, speaker_role, "
+                            "kind, stance, text FROM quotes ORDER BY article_id, quote_id")
+        contradictions = export.contradiction_rows(store)
+        control = export.control_rows(store)
+        runs = store.rows("SELECT started, finished, status FROM runs ORDER BY run_id DESC LIMIT 1")
+    finally:
+        if own_transaction:
+            store.db.execute("COMMIT")
+    # The cleaned texts let a reader check evidence in context; past a budget they stay in clean/
+    # so that the page stays small enough to open and mail.
+    texts_included = sum(len(a["text"] or "") for a in articles) <= MAX_TEXT_CHARS
+    if not texts_included:
+        for a in articles:
+            a["text"] = None
+    for row in contradictions:
+        row["sources_a"], row["sources_b"] = _split(row["sources_a"]), _split(row["sources_b"])
+    _place_control(control, events)
+    return {"events": events, "stories": stories, "articles": articles, "quotes": quotes,
+            "contradictions": contradictions, "control": control,
+            "run": runs[0] if runs else None, "texts_included": texts_included}
+
+
+# ------------------------------------------------------------------------------------------ page
+
+def build_report(store: Store) -> Report:
+    from sitroom.report.geo import area_of, country_features
+
+    data = report_data(store)
+    points = [(e["latitude"], e["longitude"]) for e in data["events"]
+              if e["latitude"] is not None and e["longitude"] is not None]
+    geo = country_features(area_of(points))
+    scripts = [_asset("leaflet", "leaflet.js"), _asset("report.js")]
+    styles = [_leaflet_css(), _asset("report.css")]
+    report = Report("", [_csp_hash(s) for s in scripts], [_csp_hash(s) for s in styles])
+    summary = (f"{len(data['events'])} events, {len(data['stories'])} stories, "
+               f"{len(data['articles'])} articles, {len(data['quotes'])} quotes, "
+               f"{len(data['contradictions'])} contradictions, {len(data['control'])} control records")
+    style_tags = "".join(f"<style>{s}</style>" for s in styles)
+    script_tags = "".join(f"<script>{s}</script>" for s in scripts)
+    # Script/style bodies are our vendored files: '</' inside them would end the element early.
+    assert all("</script" not in s.lower() for s in scripts)
+    assert all("</style" not in s.lower() for s in styles)
+    report.html = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{html.escape(report.csp())}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>sitroom report</title>
+{style_tags}
+</head><body>
+<header><h1>sitroom report</h1><p id="summary">{html.escape(summary)}</p>
+<noscript><p>This page needs JavaScript for the map, the timeline and the tables; the data are in
+the CSV and JSON files beside it.</p></noscript></header>
+<nav id="filters" aria-label="Filters"></nav>
+<main>
+<section id="map-section"><h2>Map</h2><div id="map" role="region" aria-label="Map of events and control"></div>
+<p class="note">Boundaries: Natural Earth (public domain) via world-atlas {WORLD_ATLAS_VERSION}; map: Leaflet {LEAFLET_VERSION}.
+Markers: colour = event type, size = fatalities; rings = control by place.</p></section>
+<section id="timeline-section"><h2>Timeline</h2><div id="timeline"></div></section>
+<section id="events-section"><h2>Events <span id="event-count"></span></h2><div id="events"></div></section>
+<section id="stories-section"><h2>Stories and copy lineage</h2><div id="stories"></div></section>
+<section id="quotes-section"><h2>Quotes</h2><div id="quotes"></div></section>
+<section id="contradictions-section"><h2>Contradictions</h2><div id="contradictions"></div></section>
+<section id="control-section"><h2>Control</h2><div id="control"></div></section>
+<section id="articles-section"><h2>Articles</h2><div id="articles"></div></section>
+</main>
+<script type="application/json" id="sitroom-data">{json_for_html(data)}</script>
+<script type="application/json" id="sitroom-geo">{json_for_html(geo)}</script>
+{script_tags}
+</body></html>
+"""
+    return report
 
 
 def render_report(store: Store) -> str:
-    from sitroom import export
-
-    stories = export.story_records(store)
-    story_rows = [{"story_id": s["story_id"], "title": s["title"],
-                   "articles": "; ".join(f"{x['article_id']} ({x['relation']})" for x in s["lineage"]),
-                   "origin": s["origin_article_id"],
-                   "independent sources": s["n_independent_sources"]} for s in stories]
-    parts = [
-        _table("Events", export.EVENT_COLUMNS, export.event_rows(store)),
-        _table("Stories", ["story_id", "title", "origin", "articles", "independent sources"],
-               story_rows),
-        _table("Articles", export.ARTICLE_COLUMNS, export.article_rows(store)),
-        _table("Quotes", export.QUOTE_COLUMNS, store.rows("SELECT * FROM quotes")),
-        _table("Contradictions", export.CONTRADICTION_COLUMNS, export.contradiction_rows(store)),
-        _table("Control", export.CONTROL_COLUMNS, export.control_rows(store)),
-    ]
-    data = json.dumps({"n_stories": len(stories)})
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>sitroom report</title>
-<style>body{{font:14px system-ui,sans-serif;margin:1.5em}}table{{border-collapse:collapse;margin-bottom:2em}}
-td,th{{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}}th{{background:#eee}}</style>
-</head><body><h1>sitroom report</h1><p data-summary="{html.escape(data)}">Generated from the store.</p>
-{''.join(parts)}</body></html>
-"""
+    return build_report(store).html

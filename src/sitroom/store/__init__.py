@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+import urllib.parse
+from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,7 +44,7 @@ class Store:
     def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
         if readonly:
-            uri = f"file:{self.path}?mode=ro"
+            uri = f"file:{urllib.parse.quote(str(self.path))}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,10 +151,10 @@ class Store:
             "SELECT d.article_id FROM docs d JOIN articles a USING (article_id) "
             "WHERE d.content_hash = a.content_hash")}
 
-    def save_docs(self, rows: list[tuple[str, str, bytes]]) -> None:
-        with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO docs (article_id, content_hash, doc) "
-                                "VALUES (?, ?, ?)", rows)
+    def own_dates(self) -> dict[str, PublicationDate]:
+        """Each parsed article's publication date as found in the article itself."""
+        return {r[0]: serial.loads(PublicationDate, r[1]) for r in self.db.execute(
+            "SELECT article_id, own_date FROM docs WHERE own_date IS NOT NULL")}
 
     def iter_docs(self, article_ids: Iterable[str] | None = None) -> Iterator[tuple[str, bytes]]:
         if article_ids is None:
@@ -191,6 +192,18 @@ class Store:
                              r["origin_article_id"],
                              [serial.from_data(LineageLink, x) for x in json.loads(r["lineage"])]))
         return out
+
+    def save_analysed(self, docs: list[tuple[str, str, bytes, PublicationDate]],
+                      mentions: list[tuple[str, str, ArticleMentions]]) -> None:
+        """A batch's parses and mentions together: one transaction, so both or neither."""
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO docs (article_id, content_hash, doc, own_date) "
+                "VALUES (?, ?, ?, ?)",
+                [(aid, h, doc, serial.dumps(date)) for aid, h, doc, date in docs])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO mentions (article_id, context_hash, data) VALUES (?, ?, ?)",
+                [(aid, ctx, serial.dumps(m)) for aid, ctx, m in mentions])
 
     # -- mentions -------------------------------------------------------------------------------
     def mention_contexts(self) -> dict[str, str]:
@@ -250,6 +263,45 @@ class Store:
 
     def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute(sql, params)]
+
+
+class EmbeddingCache(MutableMapping[str, bytes]):
+    """The store's `embeddings` table as a mapping; writes are buffered and flushed in one
+    transaction (a lost buffer only costs recomputation)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.pending: dict[str, bytes] = {}
+
+    def __getitem__(self, key: str) -> bytes:
+        if key in self.pending:
+            return self.pending[key]
+        row = self.store.db.execute("SELECT vector FROM embeddings WHERE key=?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return bytes(row[0])
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        self.pending[key] = value
+        if len(self.pending) >= 512:
+            self.flush()
+
+    def __delitem__(self, key: str) -> None:
+        self.pending.pop(key, None)
+        self.store.db.execute("DELETE FROM embeddings WHERE key=?", (key,))
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (r[0] for r in self.store.db.execute("SELECT key FROM embeddings"))
+
+    def __len__(self) -> int:
+        return int(self.store.db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0])
+
+    def flush(self) -> None:
+        if self.pending:
+            with self.store.transaction():
+                self.store.db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
+                                          list(self.pending.items()))
+            self.pending.clear()
 
 
 def _split_sql(script: str) -> list[str]:

@@ -98,6 +98,18 @@ MIGRATIONS: list[str] = [
         event_ids TEXT NOT NULL DEFAULT '[]'
     );
     """,
+    # 2: cached sentence embeddings, so incremental runs embed only new texts
+    """
+    CREATE TABLE embeddings (
+        key TEXT PRIMARY KEY,
+        vector BLOB NOT NULL
+    );
+    """,
+    # 3: the publication date an article gives by itself (before its story completes it), kept
+    # with its parse so that later runs need not re-read the text for it
+    """
+    ALTER TABLE docs ADD COLUMN own_date TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,36 +1,28 @@
 """Time stage: publication dates, temporal expressions, event dates with ACLED time_precision.
 
-Interface used by the pipeline (issue 5 deepens the implementation):
-- publication_date(article) -> PublicationDate from metadata, else the text.
-- fill_story_dates(dates, stories) -> dates completed from the other articles of each story.
-- find_timexes(text, anchor) -> temporal expressions normalised against the anchor date.
-- event_date(sentence_start, sentence_end, timexes, published) -> (ISO date, time_precision).
+Interface used by the pipeline:
+- publication_date(article) -> PublicationDate from metadata, else the text (pubdate.py).
+- fill_story_dates(dates, stories) -> dates completed from the other articles of each story and the
+  collection (pubdate.py).
+- find_timexes(text, anchor) -> TimeML-style temporal expressions normalised against the anchor date
+  (timex.py: a rule-based tagger whose word lists live in data/time/).
+- event_date(sentence_start, sentence_end, timexes, published) -> (ISO date, ACLED time_precision)
+  for an event told in that sentence; event_date_at(...) does the same for an event at a given
+  character offset (eventdate.py).
 """
 
 from __future__ import annotations
 
-from sitroom.records import CleanArticle, PublicationDate, Story, TimeExpr
+from sitroom.time.eventdate import date_of_timex, event_date, event_date_at, period_of_timex
+from sitroom.time.pubdate import fill_story_dates, publication_date
+from sitroom.time.timex import find_timexes
 
-
-def publication_date(article: CleanArticle) -> PublicationDate:
-    if article.published:
-        return PublicationDate(article.published, "metadata")
-    return PublicationDate(None, "none")
-
-
-def fill_story_dates(
-    dates: dict[str, PublicationDate], stories: list[Story]
-) -> dict[str, PublicationDate]:
-    return dict(dates)
-
-
-def find_timexes(text: str, anchor: str | None) -> list[TimeExpr]:
-    return []
-
-
-def event_date(
-    sentence_start: int, sentence_end: int, timexes: list[TimeExpr], published: PublicationDate
-) -> tuple[str | None, int | None]:
-    if published.date:
-        return published.date, 1
-    return None, None
+__all__ = [
+    "date_of_timex",
+    "event_date",
+    "event_date_at",
+    "fill_story_dates",
+    "period_of_timex",
+    "find_timexes",
+    "publication_date",
+]

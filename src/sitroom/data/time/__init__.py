@@ -1,0 +1,1 @@
+"""Word lists and ACLED rules for the time stage (see README.md)."""

@@ -1,0 +1,560 @@
+"""Event mentions from one parsed article: triggers -> arguments -> ACLED rules -> filters -> article rules."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date as Date
+from typing import Any
+
+from sitroom.events.acled import code_for, sub_type
+from sitroom.events.actors import ArticleActors, demonyms, match_actor, state_forces
+from sitroom.events.modality import attribution, cues, has_aggregate_cue, has_background_cue, is_irrealis
+from sitroom.events.numbers import Quantity, numbers_in, role_of_lemma
+from sitroom.events.triggers import Trigger, find_triggers
+from sitroom.records import Actor, EventMention, Place, PublicationDate, TimeExpr, Toponym
+
+log = logging.getLogger(__name__)
+
+CLAUSAL = {"ccomp", "advcl", "relcl", "conj", "parataxis", "xcomp", "csubj", "acl"}
+TEMPORAL_PREPS = {"after", "following", "before", "amid", "during", "since", "at", "despite"}
+AGGREGATE_MIN_TERRITORIES = 20  # "more than 50 districts": a tally, not one event
+TERRITORY_NOUNS = {"district", "districts", "area", "areas", "province", "provinces", "region", "regions",
+                   "village", "villages", "town", "towns", "city", "cities", "post", "posts"}
+ANAPHORIC_DETS = {"the", "these", "those", "such"}
+DENIAL_OBJECTS = {"report", "claim", "allegation", "it", "this", "that", "account", "rumour", "rumor"}
+TERRITORY_CODES = {"NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "NON_VIOL_TERRIT_TRANSFER"}
+
+
+@dataclass
+class PlaceSpan:
+    text: str
+    start: int
+    end: int
+    place: Place | None
+    is_country: bool
+
+
+@dataclass
+class Candidate:
+    mention: EventMention
+    frame: str
+    code: str
+    own_date: bool  # the date came from an expression in the trigger's clause
+    rank: int
+    order: int
+    extra_numbers: dict[str, list[Quantity]] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- spans and clauses
+
+def local_clause(trigger: Any) -> list[Any]:
+    """Tokens of the trigger's own clause: its verb's subtree without nested clauses of other verbs."""
+    head = trigger
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head
+    path = {trigger.i} | {a.i for a in trigger.ancestors}
+    out: list[Any] = []
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        out.append(tok)
+        for child in tok.children:
+            if child.dep_ in CLAUSAL and child.i not in path and child.pos_ in ("VERB", "AUX"):
+                continue
+            stack.append(child)
+    return sorted(out, key=lambda t: t.i)
+
+
+def phrase_tokens(tok: Any) -> list[Any]:
+    """A noun phrase without its relative/participial clauses."""
+    out: list[Any] = []
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in ("relcl", "acl", "appos", "punct")
+                     or (c.dep_ == "appos" and c.head.i == tok.i))
+    return sorted(out, key=lambda t: t.i)
+
+
+def text_of(tokens: list[Any]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+def place_spans(doc: Any, toponyms: list[Toponym]) -> list[PlaceSpan]:
+    countries = set(demonyms())
+    if toponyms:
+        spans = [PlaceSpan(t.text, t.start, t.end, t.place,
+                           (t.place is not None and t.place.feature == "country")
+                           or t.text.lower() in countries) for t in toponyms]
+    else:
+        # geo stage absent: spaCy's place entities are the fallback (no coordinates)
+        spans = [PlaceSpan(e.text, e.start_char, e.end_char, None, e.text.lower() in countries)
+                 for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _is_destination(tok: Any, trigger: Any) -> bool:
+    """Inside "into X", "to X", "across X", "towards X" below the trigger (where people went)."""
+    t = tok
+    while t.i != trigger.i and t.head.i != t.i:
+        if t.dep_ == "pobj" and t.head.lower_ in ("into", "to", "across", "towards", "toward"):
+            return True
+        t = t.head
+    return False
+
+
+# ---------------------------------------------------------------- arguments
+
+def _children(tok: Any, deps: tuple[str, ...]) -> list[Any]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _prep_objects(tok: Any, preps: tuple[str, ...]) -> list[Any]:
+    out = []
+    for p in tok.children:
+        if p.dep_ in ("prep", "agent") and p.lower_ in preps:
+            out.extend(c for c in p.children if c.dep_ == "pobj")
+    return out
+
+
+def agent_tokens(trigger: Any) -> list[Any]:
+    tok = trigger
+    for _ in range(4):
+        agents = [o for a in _children(tok, ("agent",)) for o in a.children if o.dep_ == "pobj"]
+        if agents:
+            return agents
+        subj = _children(tok, ("nsubj",))
+        if subj:
+            return subj
+        poss = _children(tok, ("poss",))
+        if poss and tok.pos_ == "NOUN":
+            return poss
+        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.i != tok.i:
+            tok = tok.head  # "seized X and took control of Y": shared subject
+            continue
+        if tok.dep_ in ("acl", "relcl") and tok.tag_ == "VBG":
+            return [tok.head]  # "Taliban fighters, overrunning dozens of districts"
+        break
+    return []
+
+
+def patient_tokens(trigger: Any) -> list[Any]:
+    out = _children(trigger, ("dobj", "nsubjpass", "attr"))
+    if trigger.pos_ == "NOUN":
+        out += _prep_objects(trigger, ("of",))
+    for d in list(out):
+        if d.lemma_.lower() == "control":  # "took control of X"
+            out += _prep_objects(d, ("of", "over"))
+    return out
+
+
+def actors_in(tokens: list[Any], ctx: ArticleActors) -> list[tuple[Actor, str]]:
+    """Actors named in noun phrases: each head and its conjuncts ("Afghan and Taliban forces")."""
+    found: list[tuple[Actor, str]] = []
+    for tok in tokens:
+        words = phrase_tokens(tok)
+        heads = [tok] + [c for c in tok.subtree if c.dep_ == "conj" and c.head.i in {w.i for w in words}]
+        for h in heads:
+            ph = text_of(phrase_tokens(h)) if h.i != tok.i else text_of(words)
+            got = match_actor(ph, ctx)
+            if got is None:
+                # nationality adjective conjoined with an actor ("Afghan and Taliban forces")
+                continue
+            if all(got[0].name != a.name for a, _ in found):
+                found.append(got)
+        whole = match_actor(text_of(words), ctx)
+        # "Afghan and Taliban forces": the second actor is the head noun with the nationality
+        for cj in [c for c in tok.subtree if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "ADJ")]:
+            got = match_actor(cj.text, ctx)
+            if got and all(got[0].name != a.name for a, _ in found):
+                found.append(got)
+        if whole and all(whole[0].name != a.name for a, _ in found):
+            found.append(whole)
+    return found
+
+
+# ---------------------------------------------------------------- filters
+
+def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any]) -> str:
+    tok = trig.token
+    if is_irrealis(tok):
+        return "irrealis or negated"
+    cue = has_background_cue(text_of(clause))
+    if cue:
+        return f"background ({cue})"
+    ptoks = [t for p in patients for t in phrase_tokens(p)]
+    agg = has_aggregate_cue([t.text for t in ptoks] + [t.text for t in clause if t.dep_ == "nsubj"])
+    if agg:
+        return f"aggregate ({agg})"
+    for t in ptoks:
+        if t.like_num and t.head.lower_ in TERRITORY_NOUNS or (t.like_num and t.head.lower_ == "of"):
+            q = _int(t.text)
+            if q is not None and q >= AGGREGATE_MIN_TERRITORIES:
+                return f"aggregate ({t.text} {t.head.text})"
+    for p in patients:
+        dets = {c.lower_ for c in p.children if c.dep_ == "det"}
+        nums = any(c.like_num or c.dep_ == "nummod" for c in p.children)
+        if p.tag_ in ("NNS",) and dets & ANAPHORIC_DETS and not nums and p.lower_ in TERRITORY_NOUNS:
+            return "anaphoric summary of earlier events"
+    if tok.dep_ in ("amod", "acl") and tok.tag_ in ("VBN", "VBG") and not _children(tok, ("agent",)):
+        return "descriptive participle"
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj" and tok.head.lower_ in TEMPORAL_PREPS:
+        return "event named as time reference"
+    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("these", "those", "previous", "such") for c in tok.children):
+        return "anaphoric or past reference"
+    for anc in [tok] + list(tok.ancestors):
+        if anc.dep_ == "relcl" and anc.head.ent_type_ == "PERSON":
+            return "biographical background"
+    return ""
+
+
+def _int(text: str) -> int | None:
+    try:
+        return int(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- main
+
+def extract(doc: Any, article_id: str, published: PublicationDate, timexes: list[TimeExpr],
+            toponyms: list[Toponym]) -> list[EventMention]:
+    from sitroom import time as time_stage
+
+    ctx = ArticleActors.from_text(
+        doc.text, [t.place.country for t in toponyms if t.place is not None and t.place.country])
+    places = place_spans(doc, toponyms)
+    resolve = _name_resolver(toponyms)
+    accepted: list[Candidate] = []
+    order = 0
+    for sent in doc.sents:
+        sent_cands: list[Candidate] = []
+        for trig in find_triggers(sent):
+            cand = _candidate(trig, sent, doc, article_id, published, timexes, places, ctx, accepted,
+                              time_stage, resolve, order)
+            order += 1
+            if cand is None:
+                continue
+            if cand == "continuation":
+                _attach_numbers(sent, accepted[-1] if accepted else None)
+                continue
+            sent_cands.append(cand)
+        denial = _denial(sent, accepted, ctx) if not sent_cands else None
+        if denial is not None:
+            accepted.append(denial)
+        accepted.extend(_collapse_sentence(sent_cands))
+    return [c.mention for c in _article_rules(accepted)]
+
+
+def _name_resolver(toponyms: list[Toponym]) -> Any:
+    try:
+        from sitroom import geo
+    except ImportError:  # pragma: no cover - geo is part of the package
+        return None
+    fn = getattr(geo, "resolve_name", None)
+    if fn is None:
+        return None
+    theatre = geo.theatre_of(toponyms) if hasattr(geo, "theatre_of") else None
+
+    def resolve(name: str) -> Place | None:
+        try:
+            return fn(name, theatre)
+        except Exception as exc:  # a resolver failure must not lose the event
+            log.debug("resolve_name(%r) failed: %s", name, exc)
+            return None
+
+    return resolve
+
+
+def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: PublicationDate,
+               timexes: list[TimeExpr], places: list[PlaceSpan], ctx: ArticleActors,
+               previous: list[Candidate], time_stage: Any, resolve: Any, order: int) -> Any:
+    tok = trig.token
+    clause = local_clause(tok)
+    patients = patient_tokens(tok)
+    reason = non_event_reason(trig, clause, patients)
+    if reason:
+        log.debug("%s: no event at %r (%s): %s", article_id, trig.words, reason, sent.text[:80])
+        return None
+    # actors
+    agents = agent_tokens(tok)
+    frame = trig.frame
+    if frame == "FALL":
+        hands = [o for h in _prep_objects(tok, ("into", "to")) for o in ([h] + _prep_objects(h, ("of",)))]
+        agents = [h for h in hands if h.lemma_.lower() != "hand"]
+        patients = _children(tok, ("nsubj",)) + (_prep_objects(tok, ("of",)) if tok.pos_ == "NOUN" else [])
+    agent_actors = actors_in(agents, ctx)
+    patient_actors = actors_in(patients, ctx)
+    other_actors = actors_in(_prep_objects(tok, ("from", "with", "against", "between", "on")), ctx)
+    if frame in ("CLASH", "INCURSION") and len(agent_actors) < 2:
+        agent_actors += [a for a in other_actors + patient_actors if a[0].name not in {x[0].name for x in agent_actors}]
+    if frame == "KILL" and not agent_actors:
+        return "continuation" if previous and previous[-1].mention.sent_start >= _prev_sent_start(sent) \
+            else _kill_without_agent(trig, patient_actors, sent, doc, article_id, published, timexes, places,
+                                     ctx, previous, time_stage, resolve, order)
+    actor1, side1 = agent_actors[0] if agent_actors else (None, "")
+    victim_side = patient_actors[0][1] if patient_actors else ""
+    if frame == "REGAIN" and actor1 is None:
+        actor1, side1 = state_forces(ctx), "state"  # "were recaptured from the insurgents" (passive)
+    if frame in ("TAKE", "FALL") and actor1 is None and ctx.main_nonstate is not None:
+        actor1, side1 = Actor(ctx.main_nonstate.name, ctx.main_nonstate.actor_type, ""), "nonstate"
+    if frame in ("CLASH", "INCURSION", "ATTACK") and actor1 is None and ctx.main_nonstate is not None:
+        actor1, side1 = Actor(ctx.main_nonstate.name, ctx.main_nonstate.actor_type, ""), "nonstate"
+    clause_text = text_of(clause)
+    code = code_for(frame, side1, victim_side, sent.text if frame in ("TAKE", "FALL", "REGAIN") else clause_text)
+    if code is None:
+        log.debug("%s: %r is no ACLED event here (actor side %r)", article_id, trig.words, side1)
+        return None
+    set_ = sub_type(code)
+    actor2 = _second_actor(code, actor1, side1, agent_actors, patient_actors, other_actors, ctx)
+    # place: the patient's place, else one in the clause (not a destination, not a country), else context
+    loc = _location(tok, patients, clause, places)
+    if loc is None:
+        loc = _inherited_location(sent, previous, places)
+    place = loc.place if loc is not None else None
+    if loc is not None and place is None and resolve is not None:
+        place = resolve(loc.text)
+    # date: the clause's own expression when it has one, else the sentence's
+    c_start, c_end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+    own = any(c_start <= t.start < c_end for t in timexes)
+    start, end = (c_start, c_end) if own else (sent.start_char, sent.end_char)
+    date, precision = time_stage.event_date(start, end, timexes, published)
+    if date and _too_old(date, published):
+        log.debug("%s: %r dated %s is history, not news", article_id, trig.words, date)
+        return None
+    attr = attribution(tok, doc.text)
+    modality, by = attr.modality, attr.speaker
+    if modality == "reported" and by and actor1 is not None:
+        spoke = match_actor(by, ctx)
+        if spoke is not None and spoke[0].name == actor1.name:
+            modality = "claimed"  # a party to the event reports its own success
+    nums = numbers_in(sent)
+    mention = EventMention(
+        article_id=article_id, sentence=sent.text.strip(), sent_start=sent.start_char, trigger=trig.words,
+        event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
+        place=place, location_text=loc.text if loc is not None else "", date=date, time_precision=precision,
+        modality=modality, attributed_to=by,
+        notes=f"frame {frame}" + (f"; {attr.cue}" if attr.cue else ""),
+    )
+    cand = Candidate(mention, frame, code, own, set_.rank, order, nums)
+    _finish_numbers(cand)
+    return cand
+
+
+def _prev_sent_start(sent: Any) -> int:
+    doc = sent.doc
+    if sent.start == 0:
+        return 0
+    return doc[sent.start - 1].sent.start_char
+
+
+def _kill_without_agent(trig: Trigger, patient_actors: list[tuple[Actor, str]], sent: Any, doc: Any,
+                        article_id: str, published: PublicationDate, timexes: list[TimeExpr],
+                        places: list[PlaceSpan], ctx: ArticleActors, previous: list[Candidate],
+                        time_stage: Any, resolve: Any, order: int) -> Candidate | None:
+    """Deaths reported without a perpetrator: combatants killed in fighting -> Armed clash between
+    the victims' side and its enemy; civilians -> Attack by an unidentified actor."""
+    victim, side = patient_actors[0] if patient_actors else (None, "")
+    if victim is None:
+        return None
+    if side == "nonstate":
+        actor1, actor2 = state_forces(ctx), victim
+    elif side == "state":
+        actor1 = ctx.main_nonstate or Actor("Unidentified Armed Group", "Political militia", "")
+        actor2 = victim
+    else:
+        actor1, actor2 = None, victim
+    code = "ARMED_CLASH" if side in ("state", "nonstate") else "ATTACK"
+    set_ = sub_type(code)
+    clause = local_clause(trig.token)
+    loc = _location(trig.token, [], clause, places) or _inherited_location(sent, previous, places)
+    place = loc.place if loc else None
+    if loc is not None and place is None and resolve is not None:
+        place = resolve(loc.text)
+    date, precision = time_stage.event_date(sent.start_char, sent.end_char, timexes, published)
+    attr = attribution(trig.token, doc.text)
+    mention = EventMention(
+        article_id=article_id, sentence=sent.text.strip(), sent_start=sent.start_char, trigger=trig.words,
+        event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
+        place=place, location_text=loc.text if loc else "", date=date, time_precision=precision,
+        modality=attr.modality, attributed_to=attr.speaker, notes="frame KILL (no perpetrator named)")
+    cand = Candidate(mention, "KILL", code, False, set_.rank, order, numbers_in(sent))
+    _finish_numbers(cand)
+    return cand
+
+
+def _second_actor(code: str, actor1: Actor | None, side1: str, agents: list[tuple[Actor, str]],
+                  patients: list[tuple[Actor, str]], others: list[tuple[Actor, str]],
+                  ctx: ArticleActors) -> Actor | None:
+    name1 = actor1.name if actor1 else ""
+    for a, _side in agents[1:] + others + patients:
+        if a.name != name1:
+            return a
+    if code == "NON_STATE_ACTOR_OVERTAKES_TER" or (code == "ARMED_CLASH" and side1 == "nonstate"):
+        return state_forces(ctx)
+    if code in ("GOV_REGAINS_TERIT",) or (code == "ARMED_CLASH" and side1 == "state"):
+        return ctx.main_nonstate
+    return None
+
+
+def _location(trigger: Any, patients: list[Any], clause: list[Any], places: list[PlaceSpan]) -> PlaceSpan | None:
+    def spans_in(tokens: list[Any]) -> list[PlaceSpan]:
+        idx = {t.idx: t for t in tokens}
+        out = []
+        for p in places:
+            t = idx.get(p.start)
+            if t is None:
+                # a toponym may start inside a token span the parser merged differently
+                t = next((x for x in tokens if x.idx <= p.start < x.idx + len(x.text)), None)
+            if t is not None and not _is_destination(t, trigger):
+                out.append(p)
+        return out
+
+    ptoks = [t for p in patients for t in p.subtree]
+    for group in (spans_in(ptoks), spans_in(clause)):
+        finer = [p for p in group if not p.is_country]
+        if finer:
+            return finer[0]
+    return None
+
+
+def _inherited_location(sent: Any, previous: list[Candidate], places: list[PlaceSpan]) -> PlaceSpan | None:
+    """No place in the clause: the event happened where the article's last event was, or at the last
+    place (not a country) named before this sentence in the same paragraph of reporting."""
+    last_mention = next((c for c in reversed(previous) if c.mention.location_text), None)
+    before = [p for p in places if p.end <= sent.start_char and not p.is_country]
+    last_place = before[-1] if before else None
+    if last_mention is not None and (last_place is None or last_mention.mention.sent_start >= last_place.start):
+        m = last_mention.mention
+        return PlaceSpan(m.location_text, -1, -1, m.place, False)
+    if last_place is not None:
+        return last_place
+    # nothing before: the sentence's own non-country place, wherever it sits (e.g. a destination)
+    return None
+
+
+def _too_old(iso: str, published: PublicationDate) -> bool:
+    if not published.date:
+        return False
+    try:
+        event = Date.fromisoformat(iso[:10])
+        pub = Date.fromisoformat(published.date[:10])
+    except ValueError:
+        return False
+    return (pub - event).days > 366
+
+
+def _finish_numbers(cand: Candidate) -> None:
+    m = cand.mention
+    m.numbers = {role: [q.low for q in qs] for role, qs in cand.extra_numbers.items()}
+    killed = cand.extra_numbers.get("killed", [])
+    if killed:
+        m.fatalities = sum(q.low for q in killed)
+        highs = [q.high for q in killed if q.high is not None]
+        m.fatalities_max = sum(q.high or q.low for q in killed) if highs else None
+
+
+def _attach_numbers(sent: Any, target: Candidate | None) -> None:
+    if target is None:
+        return
+    for role, qs in numbers_in(sent).items():
+        target.extra_numbers.setdefault(role, []).extend(qs)
+    _finish_numbers(target)
+    target.mention.notes += "; numbers from the next sentence"
+
+
+def _collapse_sentence(cands: list[Candidate]) -> list[Candidate]:
+    """One incident per place and day in a sentence: co-occurring types go by the ACLED hierarchy
+    ("seized the crossing ... soldiers fled across the border" is one takeover)."""
+    kept: list[Candidate] = []
+    for cand in sorted(cands, key=lambda c: (c.rank, c.order)):
+        twin = next((k for k in kept if _same_incident(k, cand)), None)
+        if twin is None:
+            kept.append(cand)
+            continue
+        for role, qs in cand.extra_numbers.items():
+            if role not in twin.extra_numbers:
+                twin.extra_numbers[role] = qs
+        twin.mention.notes += f"; also {cand.mention.sub_event_type} ({cand.mention.trigger})"
+        _finish_numbers(twin)
+    return sorted(kept, key=lambda c: c.order)
+
+
+def _same_incident(a: Candidate, b: Candidate) -> bool:
+    la, lb = a.mention.location_text, b.mention.location_text
+    same_place = not la or not lb or la == lb
+    same_day = not a.own_date or not b.own_date or a.mention.date == b.mention.date
+    return same_place and same_day
+
+
+def _denial(sent: Any, previous: list[Candidate], ctx: ArticleActors) -> Candidate | None:
+    """"X denied these reports": the previous event, as denied by X (fusion then marks it disputed)."""
+    if not previous:
+        return None
+    deny = set(cues()["deny_verbs"])
+    for tok in sent:
+        if tok.lemma_.lower() in deny and tok.pos_ == "VERB":
+            objs = [c for c in tok.children if c.dep_ == "dobj"]
+            if not any(o.lemma_.lower() in DENIAL_OBJECTS for o in objs):
+                continue
+            speaker = " ".join(t.text for c in tok.children if c.dep_ == "nsubj" for t in c.subtree)
+            src = previous[-1]
+            m = src.mention
+            denied = EventMention(
+                article_id=m.article_id, sentence=sent.text.strip(), sent_start=sent.start_char,
+                trigger=tok.text, event_type=m.event_type, sub_event_type=m.sub_event_type,
+                actor1=m.actor1, actor2=m.actor2, place=m.place, location_text=m.location_text, date=m.date,
+                time_precision=m.time_precision, modality="denied", attributed_to=speaker,
+                notes=f"denial of: {m.sentence[:120]}")
+            return Candidate(denied, src.frame, src.code, src.own_date, src.rank, src.order)
+    return None
+
+
+def _article_rules(cands: list[Candidate]) -> list[Candidate]:
+    # 1. a mention without its own date takes the date of a dated mention of the same kind and place
+    for c in cands:
+        if c.own_date or not c.mention.location_text:
+            continue
+        twin = next((d for d in cands if d.own_date and d.code == c.code
+                     and d.mention.location_text == c.mention.location_text), None)
+        if twin is not None:
+            c.mention.date, c.mention.time_precision = twin.mention.date, twin.mention.time_precision
+    # 2. ACLED: a takeover reversed within a day is an armed clash
+    for c in cands:
+        if c.code != "NON_STATE_ACTOR_OVERTAKES_TER" or not c.mention.location_text:
+            continue
+        regained = [d for d in cands if d.code == "GOV_REGAINS_TERIT"
+                    and d.mention.location_text == c.mention.location_text
+                    and _days_apart(c.mention.date, d.mention.date) <= 1]
+        if regained:
+            st = sub_type("ARMED_CLASH")
+            c.code, c.rank = "ARMED_CLASH", st.rank
+            c.mention.event_type, c.mention.sub_event_type = st.event_type, st.sub_event_type
+            c.mention.notes += "; takeover reversed within a day -> Armed clash (ACLED)"
+    # 3. hierarchy across sentences: fighting at the place and on the day of a territory change is
+    #    part of that change (its numbers go with it)
+    out: list[Candidate] = []
+    for c in cands:
+        if c.code == "ARMED_CLASH" and c.mention.location_text and c.mention.modality != "denied":
+            host = next((d for d in cands if d.code in TERRITORY_CODES - {"NON_VIOL_TERRIT_TRANSFER"}
+                         and d.mention.location_text == c.mention.location_text
+                         and d.mention.date == c.mention.date), None)
+            if host is not None:
+                for role, qs in c.extra_numbers.items():
+                    host.extra_numbers.setdefault(role, []).extend(qs)
+                _finish_numbers(host)
+                host.mention.notes += f"; with fighting: {c.mention.sentence[:80]}"
+                continue
+        out.append(c)
+    return out
+
+
+def _days_apart(a: str | None, b: str | None) -> int:
+    if not a or not b:
+        return 0
+    try:
+        return abs((Date.fromisoformat(a[:10]) - Date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return 99

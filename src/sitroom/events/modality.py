@@ -1,0 +1,113 @@
+"""Modality of an event report: reported, claimed (by a party), denied, hedged; and non-event filters
+(irrealis, background, aggregate) read from the clause around a trigger. Cue words: data/events/modality.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sitroom.events.taxonomy import DATA_DIR
+
+QUOTE_CHARS = "'\"‘’“”"
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, Any]:
+    return json.loads((DATA_DIR / "modality.json").read_text(encoding="utf-8"))
+
+
+@dataclass
+class Attribution:
+    modality: str  # reported | claimed | denied | hedged
+    speaker: str  # words of the source the clause is attributed to ("" if the article itself)
+    cue: str
+
+
+def reporting_verb(trigger: Any) -> Any | None:
+    """The nearest ancestor verb that reports the trigger's clause (said, told, denied, claimed ...)."""
+    c = cues()
+    verbs = set(c["report_verbs"]) | set(c["claim_verbs"]) | set(c["deny_verbs"])
+    for anc in trigger.ancestors:
+        if anc.lemma_.lower() in verbs:
+            return anc
+    # "..., officials said": the reporting verb may be the root with the trigger clause as its ccomp/
+    # parataxis sibling
+    root = trigger.sent.root
+    if root.lemma_.lower() in verbs and root.i != trigger.i:
+        return root
+    return None
+
+
+def speaker_of(verb: Any) -> str:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return " ".join(t.text for t in child.subtree)
+    if verb.lower_ == "according":
+        for child in verb.children:
+            for pobj in child.children:
+                return " ".join(t.text for t in pobj.subtree)
+    return ""
+
+
+def attribution(trigger: Any, doc_text: str) -> Attribution:
+    c = cues()
+    clause = list(trigger.subtree) + list(trigger.head.children if trigger.dep_ != "ROOT" else [])
+    for tok in clause + list(trigger.ancestors):
+        if tok.lower_ in c["hedge_words"]:
+            return Attribution("hedged", "", tok.text)
+    i, j = trigger.idx, trigger.idx + len(trigger.text)
+    before = doc_text[max(0, i - 1):i]
+    after = doc_text[j:j + 1]
+    if before and after and before in QUOTE_CHARS and after in QUOTE_CHARS:
+        return Attribution("hedged", "", "scare quotes")  # 'Captures': the outlet keeps its distance
+    verb = reporting_verb(trigger)
+    if verb is None:
+        return Attribution("reported", "", "")
+    speaker = speaker_of(verb)
+    lemma = verb.lemma_.lower()
+    if lemma in c["deny_verbs"]:
+        return Attribution("denied", speaker, verb.text)
+    if lemma in c["claim_verbs"]:
+        return Attribution("claimed", speaker, verb.text)
+    return Attribution("reported", speaker, verb.text)
+
+
+def is_irrealis(trigger: Any) -> bool:
+    """Plans, wishes, possibilities and negations are not events ("aiming to capture it",
+    "did not want to seize provinces", "would regain control")."""
+    words = set(cues()["irrealis_words"])
+    for child in trigger.children:
+        if child.dep_ == "neg":
+            return True
+        if child.dep_ == "aux" and child.lower_ in words | {"will", "'ll", "wo"}:
+            return True
+    tok = trigger
+    while tok.dep_ in ("xcomp", "acl", "advcl", "pcomp", "pobj", "prep", "conj") and tok.head.i != tok.i:
+        head = tok.head
+        if head.lemma_.lower() in words:
+            return True
+        if any(c.dep_ == "neg" for c in head.children) and tok.dep_ == "xcomp":
+            return True
+        if tok.dep_ == "advcl" and any(c.lower_ == "to" for c in tok.children) and \
+                any(c.lower_ == "order" for c in tok.subtree):
+            return True
+        tok = head
+    return False
+
+
+def has_background_cue(text: str) -> str:
+    low = " " + text.lower() + " "
+    for phrase in cues()["background_phrases"]:
+        if phrase in low:
+            return phrase
+    return ""
+
+
+def has_aggregate_cue(words: list[str]) -> str:
+    agg = set(cues()["aggregate_words"])
+    for w in words:
+        if w.lower() in agg:
+            return w
+    return ""

@@ -1,0 +1,227 @@
+"""Toponym recognition: spaCy NER plus gazetteer matching, datelines and demonyms.
+
+spaCy's small model misses or mislabels many places of conflict news ("Shir Khan Bandar" comes out
+as a PERSON), so capitalised token runs are also matched against the gazetteer (a longest-match
+scan over name keys; our own loop because the keys are folded forms, which PhraseMatcher cannot
+look up). A gazetteer-only match is kept when its place is prominent or a location word stands
+before it. Datelines ("KUNDUZ:", "KABUL (Reuters) -") are read at line starts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sitroom.geo.gazetteer import ADMIN1, ADMIN2, COUNTRY, DATA, Gazetteer, load_gazetteer
+from sitroom.geo.names import name_key
+
+PLACE_LABELS = {"GPE", "LOC"}
+MAX_TOKENS = 6
+# Inside a multiword name these lower-case words may appear ("Bosnia and Herzegovina", "Isle of Man").
+_INNER_WORDS = {"of", "de", "del", "da", "do", "la", "le", "al", "el", "and", "e", "i", "ye", "y", "-", "'s",
+                "upon", "on", "sur", "am", "an", "der", "du", "des", "wa", "ul", "us", "ud"}
+_DATELINE = re.compile(r"(?m)^\s*(?P<name>[A-Z][A-Z .'\-]{2,40}?)\s*(?:,\s*[A-Z][A-Za-z .]+)?\s*(?::|\(|—|–|-{1,2}\s)")
+# Prominence a gazetteer-only name needs to be taken without a location word before it.
+MIN_POP_ALONE = 100_000
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # character offsets in the doc text
+    end: int
+    text: str
+    kind: str  # ner | gazetteer | dateline | demonym
+    country_hint: str = ""  # alpha-2 for demonyms
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, Any]:
+    with (DATA / "cues.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+@lru_cache(maxsize=1)
+def _needs_cue() -> frozenset[str]:
+    return frozenset(name_key(n) for n in cues()["recognition"]["needs_cue"])
+
+
+@lru_cache(maxsize=1)
+def _not_places() -> frozenset[str]:
+    return frozenset(name_key(n) for n in cues()["recognition"]["not_places"])
+
+
+@lru_cache(maxsize=1)
+def _cue_words() -> frozenset[str]:
+    return frozenset(w.split()[-1] for w in cues()["location_cues"]["prepositions"])
+
+
+def _capitalised(tok: Any) -> bool:
+    t = tok.text
+    return bool(t) and t[0].isupper() and (t[0].isalpha())
+
+
+def _has_location_cue(doc: Any, start_tok: int) -> bool:
+    i = start_tok - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    return i >= 0 and doc[i].lower_ in _cue_words()
+
+
+def _prominent(gz: Gazetteer, ids: list[int]) -> bool:
+    for i in ids:
+        f = gz.feature[i]
+        if f in (COUNTRY, ADMIN1) or gz.gid[i].startswith("sitroom:"):
+            return True
+        if gz.population[i] >= MIN_POP_ALONE:
+            return True
+    return False
+
+
+def _max_pop(gz: Gazetteer, ids: list[int]) -> int:
+    return max((gz.population[i] for i in ids), default=0)
+
+
+def find_spans(doc: Any, demonyms: bool = False) -> list[Span]:
+    gz = load_gazetteer()
+    text = doc.text
+    spans: list[Span] = []
+    taken = [False] * len(doc)
+    ent_label = [""] * len(doc)
+    ent_of: list[Any] = [None] * len(doc)
+    for ent in doc.ents:
+        for t in range(ent.start, ent.end):
+            ent_label[t] = ent.label_
+            ent_of[t] = ent
+
+    def take(a: int, b: int, kind: str, hint: str = "") -> None:
+        # Leading "the" and trailing possessive are not part of the name.
+        while a < b and doc[a].lower_ == "the":
+            a += 1
+        while b > a and doc[b - 1].text in {"'s", "’s", "'", "’"}:
+            b -= 1
+        if a >= b or any(taken[a:b]):
+            return
+        if name_key(doc[a:b].text) in _not_places():
+            return
+        for t in range(a, b):
+            taken[t] = True
+        s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+        spans.append(Span(s, e, text[s:e], kind, hint))
+
+    # 1. NER places.
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS:
+            take(ent.start, ent.end, "ner")
+        elif ent.label_ == "FAC" and gz.lookup(ent.text):
+            take(ent.start, ent.end, "ner")
+        elif demonyms and ent.label_ == "NORP" and doc[ent.end - 1].tag_ not in ("NNS", "NNPS"):
+            # adjectival use only ("Turkish troops"); plural nouns ("Canadians") are people
+            cc = gz.demonyms.get(name_key(ent.text))
+            if cc:
+                take(ent.start, ent.end, "demonym", cc)
+
+    # 2. Gazetteer matches over capitalised runs (longest first at each position).
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        if taken[i] or not _capitalised(tok):
+            i += 1
+            continue
+        found = 0
+        for j in range(min(n, i + MAX_TOKENS), i, -1):
+            last = doc[j - 1]
+            if not _capitalised(last) and not last.text.isupper():
+                continue
+            if any(taken[i:j]):
+                continue
+            if any(not _capitalised(doc[k]) and doc[k].lower_ not in _INNER_WORDS for k in range(i, j)):
+                continue
+            surface = text[doc[i].idx: last.idx + len(last.text)]
+            ids = gz.lookup(surface)
+            if not ids:
+                continue
+            if _accept_gazetteer_match(doc, gz, i, j, ids, ent_label, ent_of):
+                found = j
+            break
+        if found:
+            take(i, found, "gazetteer")
+            i = found
+        else:
+            i += 1
+
+    # 3. Datelines: an upper-case place name opening a line, before ":" or "(Reuters)".
+    for m in _DATELINE.finditer(text):
+        name = m.group("name").strip(" .-")
+        if len(name) < 3 or not gz.lookup(name.title()):
+            continue
+        s = m.start("name") + (len(m.group("name")) - len(m.group("name").lstrip()))
+        span = doc.char_span(s, s + len(name), alignment_mode="expand")
+        if span is not None and not any(taken[span.start:span.end]):
+            if _prominent(gz, gz.lookup(name.title())):
+                take(span.start, span.end, "dateline")
+    spans.sort(key=lambda sp: sp.start)
+    return spans
+
+
+def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[int],
+                            ent_label: list[str], ent_of: list[Any]) -> bool:
+    surface_key = name_key(doc[i:j].text)
+    # Inside a longer person/organisation/work name ("Jack London", "Bank of America"): not a place.
+    # A prominent place inside an organisation's name ("Kentucky State Police", "CTV Edmonton")
+    # is still a place name; inside a person's or a work's name it is not.
+    prominent = _prominent(gz, ids)
+    for t in range(i, j):
+        ent = ent_of[t]
+        if ent is not None and ent.label_ not in PLACE_LABELS and (ent.start < i or ent.end > j):
+            if not (ent.label_ in ("ORG", "FAC") and prominent and surface_key not in _needs_cue()):
+                return False
+            return True
+    labels = {ent_label[t] for t in range(i, j)}
+    if labels & {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY",
+                 "EVENT", "WORK_OF_ART", "LAW"}:
+        return False
+    if labels & {"NORP", "LANGUAGE"}:
+        # mislabelled place names ("Aleppo" as NORP); true demonyms are handled elsewhere
+        return prominent and surface_key not in gz.demonyms
+    cue = _has_location_cue(doc, i)
+    single = j - i == 1
+    if single and (doc[i].is_stop or doc[i].is_sent_start and not cue):
+        # A capitalised first word of a sentence is capitalised for grammar, not as a name.
+        if not (doc[i].is_sent_start and _prominent(gz, ids) and not doc[i].is_stop):
+            return False
+    if surface_key in _needs_cue() and not cue:
+        return False
+    if "ORG" in labels:
+        # the small model often calls a bare city name an organisation ("Edmonton")
+        return prominent or cue and _max_pop(gz, ids) >= 1000
+    if "PERSON" in labels:
+        # a person of exactly this extent: only big or curated places, or after a location word
+        return (cue and (prominent or _max_pop(gz, ids) >= 1000)) or _max_pop(gz, ids) >= 500_000 \
+            or any(gz.feature[k] in (COUNTRY, ADMIN1) or gz.gid[k].startswith("sitroom:") for k in ids)
+    if _prominent(gz, ids):
+        return True
+    # Smaller places: need a location word before them, or a multiword name.
+    return cue or (not single and _max_pop(gz, ids) >= 5000)
+
+
+def feature_hint_after(doc_text: str, end: int) -> str:
+    """'Kunduz province', 'Panjwai district', 'Spin Boldak crossing': the word after the name."""
+    m = re.match(r"\s+([A-Za-z]+(?:\s+[A-Za-z]+)?)", doc_text[end:end + 30])
+    if not m:
+        return ""
+    words = m.group(1).lower().split()
+    fw = cues()["feature_words"]
+    for w in (" ".join(words), words[0]):
+        for feature in ("admin1", "admin2", "city", "crossing", "base"):
+            if w in fw[feature]:
+                return {"admin1": ADMIN1, "admin2": ADMIN2}.get(feature, feature)
+    return ""
+
+
+def log_prominence(gz: Gazetteer, pid: int) -> float:
+    return math.log10(gz.population[pid] + 10)

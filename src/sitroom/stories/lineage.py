@@ -1,0 +1,104 @@
+"""Lineage inside one story: which article is the origin and which copy came from which.
+
+Relations, from the copy's point of view:
+- duplicate: the same text (word 3-gram Jaccard >= 0.8),
+- rewrite: edited but largely verbatim (Jaccard >= 0.3),
+- spun: few shared word sequences but sentence after sentence says the same thing (paraphrase
+  alignment), or the same quotes, usually with garbled names or mangled numbers,
+- independent: reports the same event in its own words (an origin of its own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+
+from sitroom.records import CleanArticle, LineageLink
+from sitroom.stories.features import ArticleFeatures
+from sitroom.stories.minhash import shingle_jaccard
+from sitroom.stories.spin import garbled_name_pairs, minority_spellings, spin_score
+
+DUPLICATE_JACCARD = 0.8
+REWRITE_JACCARD = 0.3
+# share of the copy's sentences that have a paraphrase in the source, above which it is derived
+DERIVED_ALIGNMENT = 0.3
+MIN_SHARED_QUOTES = 2
+
+
+def _quote_overlap(a: str, b: str) -> float:
+    wa, wb = set(a.split()), set(b.split())
+    return len(wa & wb) / max(1, min(len(wa), len(wb)))
+
+
+def shared_quotes(qa: Sequence[str], qb: Sequence[str]) -> list[str]:
+    """Quotes of a that b also carries (same words, possibly re-punctuated or trimmed)."""
+    return [q for q in qa if any(_quote_overlap(q, r) >= 0.6 for r in qb)]
+
+
+def sentence_alignment(vec_a: np.ndarray, vec_b: np.ndarray, sents_a: Sequence[str],
+                       sents_b: Sequence[str]) -> float:
+    """Share of a's sentences whose closest sentence in b is a paraphrase of it."""
+    from sitroom.stories.paraphrase import is_paraphrase_batch
+
+    if len(vec_a) == 0 or len(vec_b) == 0:
+        return 0.0
+    sims = vec_a @ vec_b.T
+    best = sims.argmax(axis=1)
+    pairs = [(sents_a[i], sents_b[int(best[i])]) for i in range(len(sents_a))]
+    cosines = sims[np.arange(len(sents_a)), best]
+    flags = is_paraphrase_batch(pairs, cosines)
+    return float(np.mean(flags))
+
+
+def build_lineage(
+    articles: Sequence[CleanArticle],
+    features: Sequence[ArticleFeatures],
+    dates: Sequence[date | None],
+) -> list[LineageLink]:
+    """One LineageLink per article; the first in (date, spin marks, -length) order is the origin."""
+    n = len(articles)
+    if n == 1:
+        return [LineageLink(articles[0].article_id, None, "origin", 1.0)]
+    minority = minority_spellings(features)
+    marks = [spin_score(f, m) for f, m in zip(features, minority)]
+    order = sorted(
+        range(n),
+        key=lambda i: (dates[i] or date.max, marks[i], -len(articles[i].text), articles[i].article_id),
+    )
+    from sitroom.embed import embed
+
+    sents = [f.sentences[:60] for f in features]  # cap: long articles cost, their leads carry the copy
+    flat = [s for ss in sents for s in ss]
+    vectors = embed(flat) if flat else np.zeros((0, 384), dtype="float32")
+    offsets = np.cumsum([0] + [len(ss) for ss in sents])
+    vec = [vectors[offsets[i] : offsets[i + 1]] for i in range(n)]
+
+    links = {order[0]: LineageLink(articles[order[0]].article_id, None, "origin", 1.0)}
+    for pos, i in enumerate(order[1:], start=1):
+        best: tuple[float, int, float, float, list[str]] | None = None
+        for j in order[:pos]:
+            jac = shingle_jaccard(articles[i].text, articles[j].text)
+            align = sentence_alignment(vec[i], vec[j], sents[i], sents[j])
+            quotes = shared_quotes(features[i].quotes, features[j].quotes)
+            score = max(jac, align)
+            if best is None or score > best[0]:
+                best = (score, j, jac, align, quotes)
+        assert best is not None
+        score, j, jac, align, quotes = best
+        signs = [f"{a}~{b}" for a, b in garbled_name_pairs(features[i].names, features[j].names)]
+        signs += [f"mangled number: {m}" for m in features[i].mangled_numbers]
+        signs += [f"shared quote: {q[:60]}" for q in quotes]
+        if jac >= DUPLICATE_JACCARD:
+            relation = "duplicate"
+        elif jac >= REWRITE_JACCARD:
+            relation = "rewrite"
+        elif align >= DERIVED_ALIGNMENT or len(quotes) >= MIN_SHARED_QUOTES:
+            relation = "spun"
+        else:
+            relation = "independent"
+        # an independent report is its own source; derived_from then names its closest report
+        links[i] = LineageLink(articles[i].article_id, articles[j].article_id, relation,
+                               round(min(1.0, score), 3), signs)
+    return [links[i] for i in range(n)]

@@ -1,0 +1,176 @@
+"""Sentence-pair paraphrase decision: logistic regression on MiniLM cosine and surface overlap.
+
+The model is a few dozen numbers (see data/stories/paraphrase_model.json and its README); it is trained by
+`train_model` on a fixed split of the MSR Paraphrase Corpus training file, never on the rows
+`sitroom eval paraphrase` reports. Without the weights file, a cosine cut is the fallback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "stories" / "paraphrase_model.json"
+FALLBACK_COSINE = 0.8  # used only when the weights file is missing
+SPLIT_SEED = 20240611
+HELD_ASIDE_SHARE = 0.3
+
+_WORD = re.compile(r"\w+")
+_NUM = re.compile(r"\d+(?:[.,]\d+)*")
+_CAP = re.compile(r"\b[A-Z][a-zA-Z]+")
+_STOP = frozenset(
+    "a an the of to in on at for and or but is are was were be been by with as from that this it "
+    "its he she they his her their said says will would has have had not".split()
+)
+
+FEATURE_NAMES = [
+    "cosine", "word_jaccard", "content_overlap_min", "content_overlap_max", "char3_jaccard",
+    "numbers_equal", "numbers_only_one_side", "length_ratio", "length_diff", "names_jaccard",
+    "cosine_x_jaccard", "bigram_jaccard",
+]
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+def pair_features(a: str, b: str, cosine: float) -> list[float]:
+    wa, wb = _WORD.findall(a.lower()), _WORD.findall(b.lower())
+    sa, sb = set(wa), set(wb)
+    ca, cb = sa - _STOP, sb - _STOP
+    inter = len(ca & cb)
+    na, nb = set(_NUM.findall(a)), set(_NUM.findall(b))
+    c3a = {a.lower()[i : i + 3] for i in range(max(0, len(a) - 2))}
+    c3b = {b.lower()[i : i + 3] for i in range(max(0, len(b) - 2))}
+    bga, bgb = set(zip(wa, wa[1:])), set(zip(wb, wb[1:]))
+    word_j = _jaccard(sa, sb)
+    return [
+        cosine,
+        word_j,
+        inter / max(1, min(len(ca), len(cb))),
+        inter / max(1, max(len(ca), len(cb))),
+        _jaccard(c3a, c3b),
+        1.0 if na == nb else 0.0,
+        float(len(na ^ nb)),
+        min(len(wa), len(wb)) / max(1, max(len(wa), len(wb))),
+        abs(len(wa) - len(wb)) / 10.0,
+        _jaccard(set(_CAP.findall(a)), set(_CAP.findall(b))),
+        cosine * word_j,
+        _jaccard(bga, bgb),
+    ]
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_PATH) -> dict | None:
+    if not path.exists():
+        log.warning("paraphrase model %s missing; falling back to cosine >= %.2f", path, FALLBACK_COSINE)
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def paraphrase_probability(pairs: Sequence[tuple[str, str]], cosines: Sequence[float],
+                           model: dict | None = None) -> np.ndarray:
+    model = model if model is not None else load_model()
+    if model is None:
+        return (np.asarray(cosines, dtype=float) >= FALLBACK_COSINE).astype(float)
+    x = np.array([pair_features(a, b, float(c)) for (a, b), c in zip(pairs, cosines)], dtype=float)
+    if len(x) == 0:
+        return np.zeros(0)
+    z = (x - np.array(model["mean"])) / np.array(model["scale"])
+    logits = z @ np.array(model["coef"]) + model["intercept"]
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
+def is_paraphrase_batch(pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray:
+    model = load_model()
+    threshold = model["threshold"] if model else 0.5
+    return paraphrase_probability(pairs, cosines, model) >= threshold
+
+
+# --- training and data -------------------------------------------------------------------------
+
+
+def read_msrp(path: Path) -> list[tuple[int, str, str]]:
+    """(label, sentence 1, sentence 2) rows of an MSRP TSV (header: Quality, #1 ID, #2 ID, ...)."""
+    rows = []
+    for i, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines()):
+        parts = line.split("\t")
+        if i == 0 or len(parts) < 5:
+            continue
+        try:
+            rows.append((int(parts[0]), parts[3], parts[4]))
+        except ValueError:
+            log.warning("%s:%d: not a paraphrase row; skipped", path, i + 1)
+    return rows
+
+
+def split_rows(n: int, seed: int = SPLIT_SEED, held_aside: float = HELD_ASIDE_SHARE):
+    """Fixed (train, held-aside) index split of n rows."""
+    perm = np.random.default_rng(seed).permutation(n)
+    cut = int(round(n * (1 - held_aside)))
+    return np.sort(perm[:cut]), np.sort(perm[cut:])
+
+
+def pair_cosines(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    from sitroom.embed import embed
+
+    va = embed([a for a, _ in pairs])
+    vb = embed([b for _, b in pairs])
+    return (va * vb).sum(axis=1)
+
+
+def train_model(msrp_path: Path, out_path: Path | None = MODEL_PATH) -> dict:
+    """Fit the logistic regression on the fixed training part; returns (and writes) the weights.
+
+    C is chosen by 5-fold cross-validation inside the training part; the decision threshold is
+    the probability maximising accuracy on out-of-fold predictions of the training part.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_predict
+    from sklearn.preprocessing import StandardScaler
+
+    rows = read_msrp(msrp_path)
+    train_idx, _ = split_rows(len(rows))
+    train = [rows[i] for i in train_idx]
+    pairs = [(a, b) for _, a, b in train]
+    y = np.array([lab for lab, _, _ in train])
+    cos = pair_cosines(pairs)
+    x = np.array([pair_features(a, b, float(c)) for (a, b), c in zip(pairs, cos)])
+    scaler = StandardScaler().fit(x)
+    z = scaler.transform(x)
+    folds = StratifiedKFold(5, shuffle=True, random_state=SPLIT_SEED)
+    search = GridSearchCV(LogisticRegression(max_iter=2000), {"C": [0.01, 0.1, 1.0, 10.0]},
+                          cv=folds, scoring="accuracy").fit(z, y)
+    best_c = float(search.best_params_["C"])
+    oof = cross_val_predict(LogisticRegression(C=best_c, max_iter=2000), z, y, cv=folds,
+                            method="predict_proba")[:, 1]
+    grid = np.round(np.arange(0.3, 0.71, 0.01), 2)
+    threshold = float(grid[int(np.argmax([((oof >= t) == y).mean() for t in grid]))])
+    clf = LogisticRegression(C=best_c, max_iter=2000).fit(z, y)
+    model = {
+        "about": "Logistic regression for sentence-pair paraphrase; trained by "
+        "sitroom.stories.paraphrase.train_model on the fixed training part (seed "
+        f"{SPLIT_SEED}, {1 - HELD_ASIDE_SHARE:.0%}) of msr_paraphrase_train.txt; C by 5-fold CV, "
+        "threshold by out-of-fold accuracy.",
+        "features": FEATURE_NAMES,
+        "mean": scaler.mean_.tolist(),
+        "scale": scaler.scale_.tolist(),
+        "coef": clf.coef_[0].tolist(),
+        "intercept": float(clf.intercept_[0]),
+        "C": best_c,
+        "threshold": threshold,
+        "n_train": int(len(y)),
+    }
+    if out_path is not None:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+        load_model.cache_clear()
+    return model

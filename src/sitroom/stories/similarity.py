@@ -1,0 +1,83 @@
+"""Article-to-article similarity for same-event clustering.
+
+Three views, each a set of unit vectors, so a weighted dot product of their concatenation is a
+weighted sum of cosines and can be computed in blocks for large batches:
+- words: TF-IDF of content words (topic and wording),
+- names: TF-IDF of capitalised names and numbers (who, where, how many: what tells two look-alike
+  events apart, e.g. two district captures in the same week),
+- meaning: all-MiniLM-L6-v2 embedding of title and lead (spun copies that share few words).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sitroom.stories.features import ArticleFeatures
+
+LEAD_CHARS = 1200  # the embedding model reads 256 word pieces; the lead carries the event
+
+
+@dataclass(frozen=True)
+class SimilarityWeights:
+    """Weights of the three views; chosen on a fixed half of ECB+ topics (see eval/cluster.py)."""
+
+    words: float = 0.4
+    names: float = 0.35
+    meaning: float = 0.25
+
+
+def _tfidf(docs: Sequence[str], analyzer: str | Callable = "word", **kw) -> np.ndarray:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if not any(len(d) and (not isinstance(d, str) or d.strip()) for d in docs):
+        return np.zeros((len(docs), 1), dtype=np.float32)
+    vec = TfidfVectorizer(sublinear_tf=True, analyzer=analyzer, dtype=np.float32, **kw)
+    try:
+        return vec.fit_transform(docs)
+    except ValueError:  # empty vocabulary (only stop words)
+        return np.zeros((len(docs), 1), dtype=np.float32)
+
+
+def name_tokens(features: ArticleFeatures) -> list[str]:
+    """Names as whole phrases and as their words (garbled spellings still share some words)."""
+    out: list[str] = []
+    for name in features.names:
+        low = name.lower()
+        out.append(low)
+        words = low.split()
+        if len(words) > 1:
+            out.extend(w for w in words if len(w) > 2)
+    out.extend("#" + n for n in features.numbers if n not in {"0", "1", "2"})
+    return out
+
+
+def article_views(
+    titles: Sequence[str],
+    texts: Sequence[str],
+    features: Sequence[ArticleFeatures],
+    weights: SimilarityWeights = SimilarityWeights(),
+    embeddings: np.ndarray | None = None,
+):
+    """Return a sparse (n, d) matrix X whose X @ X.T is the combined similarity."""
+    from scipy import sparse
+
+    docs = [f"{t}\n{x}" for t, x in zip(titles, texts)]
+    words = _tfidf(docs, stop_words="english", min_df=1, token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b")
+    names = _tfidf([name_tokens(f) for f in features], analyzer=lambda toks: toks)
+    if embeddings is None:
+        from sitroom.embed import embed
+
+        embeddings = embed(lead_texts(titles, texts))
+    blocks = [
+        sparse.csr_matrix(words) * np.sqrt(weights.words),
+        sparse.csr_matrix(names) * np.sqrt(weights.names),
+        sparse.csr_matrix(np.asarray(embeddings, dtype=np.float32)) * np.sqrt(weights.meaning),
+    ]
+    return sparse.hstack(blocks, format="csr")
+
+
+def lead_texts(titles: Sequence[str], texts: Sequence[str]) -> list[str]:
+    return [f"{t}. {x[:LEAD_CHARS]}" for t, x in zip(titles, texts)]

@@ -1,0 +1,321 @@
+"""Publication dates: from metadata, else from the text, else from the story and the collection.
+
+Order of evidence (each step says in `source` and `evidence` what it rests on):
+1. metadata (ingest/clean found a date): source "metadata".
+2. the text: a full date with a year, not spoken of as future, in the first 400 characters (dateline,
+   caption "On July 8, 2021, ...", "Posted 2021-07-08") or in a reporting sentence ("said on July 8,
+   2021"); elsewhere only if the text names no later year (else it may be history). Source "text".
+3. otherwise the text still constrains the date, and we keep those constraints (`Partial`) in the
+   evidence for the story step: the weekday of the report (the weekday the reporting sentences use:
+   "said on Tuesday"), a month-day without a year ("said on June 22", a dateline "KABUL, July 8"), the
+   month ("last month" next to a named month), the latest year mentioned as past (the report cannot
+   be older), and the latest dated thing the article tells of (news is written soon after what it
+   reports: the first day after it that fits the other constraints is taken).
+4. fill_story_dates: copies of one story share the story's date (source "story"); undated stories are
+   solved from the merged constraints of their articles, the year taken from the dates of the other
+   articles of the collection (a scraped collection covers one period) or, without any, the earliest
+   year that satisfies the constraints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sitroom.records import CleanArticle, PublicationDate, Story
+from sitroom.time.periods import last_day_of_month, parse_day
+from sitroom.time.timex import Context, find_timexes, has_future_cue, lexicon
+
+WEEKDAY_VALUE = re.compile(r"^XXXX-WXX-([1-7])$")
+MONTH_DAY_VALUE = re.compile(r"^XXXX-(\d{2})-(\d{2})$")
+MONTH_VALUE = re.compile(r"^XXXX-(\d{2})$")
+YEAR_IN_VALUE = re.compile(r"^(\d{4})")
+PARTIAL_PREFIX = "partial:"
+TOP_CHARS = 400  # datelines and captions sit at the top of a page
+MOD_DAY = {"early": 1, "beginning": 1, "start": 1, "mid": 15, "middle": 15, "late": 28, "end": 28}
+
+
+@dataclass
+class Partial:
+    """What the text says about its own date when it gives no full date."""
+
+    weekday_votes: list[int] = field(default_factory=list)  # 0=Monday; weekdays of reporting sentences
+    month_days: list[tuple[int, int]] = field(default_factory=list)  # (month, day) of reporting sentences
+    month: int | None = None  # the month of publication ('last month' = the month after the latest named)
+    min_year: int | None = None  # the latest year the text speaks of as past
+    latest: tuple[int, int] | None = None  # (month, day) of the latest dated past thing told
+
+    def is_empty(self) -> bool:
+        return not (self.weekday_votes or self.month_days or self.month or self.latest)
+
+    def to_evidence(self) -> str:
+        parts = [PARTIAL_PREFIX]
+        if self.weekday_votes:
+            parts.append("weekdays=" + ",".join(str(w) for w in self.weekday_votes))
+        if self.month_days:
+            parts.append("monthdays=" + ",".join(f"{m:02d}-{d:02d}" for m, d in self.month_days))
+        if self.month:
+            parts.append(f"month={self.month:02d}")
+        if self.min_year:
+            parts.append(f"minyear={self.min_year}")
+        if self.latest:
+            parts.append(f"latest={self.latest[0]:02d}-{self.latest[1]:02d}")
+        return " ".join(parts)
+
+    @classmethod
+    def from_evidence(cls, evidence: str) -> Partial | None:
+        if not evidence.startswith(PARTIAL_PREFIX):
+            return None
+        p = cls()
+        for item in evidence[len(PARTIAL_PREFIX):].split():
+            key, _, val = item.partition("=")
+            if key == "weekdays":
+                p.weekday_votes = [int(v) for v in val.split(",") if v]
+            elif key == "monthdays":
+                p.month_days = [(int(v[:2]), int(v[3:5])) for v in val.split(",") if v]
+            elif key == "month":
+                p.month = int(val)
+            elif key == "minyear":
+                p.min_year = int(val)
+            elif key == "latest":
+                p.latest = (int(val[:2]), int(val[3:5]))
+        return p
+
+    def merged(self, other: Partial) -> Partial:
+        return Partial(
+            weekday_votes=self.weekday_votes + other.weekday_votes,
+            month_days=self.month_days + other.month_days,
+            month=self.month or other.month,
+            min_year=max([y for y in (self.min_year, other.min_year) if y] or [0]) or None,
+            latest=max([x for x in (self.latest, other.latest) if x], default=None),
+        )
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in re.finditer(r"(?<=[.!?])[\"”’']?\s+|\n+", text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _is_reporting(sentence: str) -> bool:
+    low = sentence.lower()
+    return any(re.search(r"(?<![a-z])" + re.escape(v) + r"(?![a-z])", low) for v in lexicon()["reporting_verbs"])
+
+
+def _best_weekday(votes: list[int]) -> int | None:
+    """The report's weekday: the day after which the weekdays told are the most recent ones
+    (the smallest total count of days back from it)."""
+    if not votes:
+        return None
+    counts = Counter(votes)
+    return min(range(7), key=lambda w: (sum((w - d) % 7 * n for d, n in counts.items()), -counts[w]))
+
+
+def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
+    """A full date the text gives for itself, else the constraints it sets on its date."""
+    text = f"{article.title}\n{article.text}" if article.title else article.text
+    timexes = find_timexes(text, None)
+    ctx = Context(text, None)
+    sentences = _sentence_spans(text)
+
+    def sentence_of(pos: int) -> str:
+        for s, e in sentences:
+            if s <= pos < e:
+                return text[s:e]
+        return ""
+
+    full_dates: list[tuple[date, str, bool]] = []
+    partial = Partial()
+    latest: tuple[int, int] | None = None
+    named_months: list[int] = []
+    says_last_month = False
+    years: list[int] = []
+    for t in timexes:
+        future = has_future_cue(ctx.before(t.start))
+        low = t.text.lower()
+        if re.search(r"\blast month\b", low):
+            says_last_month = True
+        if t.kind not in ("DATE", "TIME") or future:
+            continue
+        attributive = bool(re.search(r"\bthe\s+$", text[max(0, t.start - 5):t.start].lower()))
+        day = parse_day(t.value)
+        if day is not None:
+            # a dateline or caption near the top, or the date of a reporting sentence, dates the
+            # report; a full date elsewhere may be history ('killed on September 9, 2001')
+            strong = t.start < TOP_CHARS or _is_reporting(sentence_of(t.start))
+            full_dates.append((day, t.text, strong))
+            years.append(day.year)
+            continue
+        year_match = YEAR_IN_VALUE.match(t.value)
+        if year_match:
+            years.append(int(year_match.group(1)))
+            continue
+        if attributive:
+            continue  # 'the September 11 attacks': a date used as a name, not as the time of a report
+        reporting = _is_reporting(sentence_of(t.start))
+        m = WEEKDAY_VALUE.match(t.value[:10]) or WEEKDAY_VALUE.match(t.value)
+        if m:
+            if reporting:
+                partial.weekday_votes.append(int(m.group(1)) - 1)
+            continue
+        m = MONTH_DAY_VALUE.match(t.value[:10])
+        if m:
+            md = (int(m.group(1)), int(m.group(2)))
+            latest = max(latest, md) if latest else md
+            if reporting or t.start < TOP_CHARS:  # 'KABUL, July 8 (Reuters) -' is a dateline
+                partial.month_days.append(md)
+            continue
+        m = MONTH_VALUE.match(t.value)
+        if m:
+            month = int(m.group(1))
+            named_months.append(month)
+            word = next((w for w in MOD_DAY if re.search(rf"\b{w}", low)), "")
+            md = (month, MOD_DAY[word] if word else 1)
+            latest = max(latest, md) if latest else md
+    strong = [(d, surface) for d, surface, is_strong in full_dates if is_strong]
+    if strong:
+        day, surface = max(strong)
+        return PublicationDate(day.isoformat(), "text", f"full date in the text: {surface!r}"), partial
+    if full_dates and max(d for d, _, _ in full_dates).year >= max(years):
+        # no dateline: the latest full date counts only where the text names no later year
+        day, surface, _ = max(full_dates)
+        return PublicationDate(day.isoformat(), "text", f"latest full date in the text: {surface!r}"), partial
+    partial.latest = latest
+    if years:
+        partial.min_year = max(years)
+    if says_last_month and named_months:
+        # 'last month' beside 'in late June': the text was written in the month after the latest named
+        partial.month = max(named_months) % 12 + 1
+    return None, partial
+
+
+def publication_date(article: CleanArticle) -> PublicationDate:
+    if article.published and parse_day(article.published):
+        return PublicationDate(article.published[:10], "metadata", "metadata")
+    found, partial = text_date(article)
+    if found is not None:
+        return found
+    if partial.is_empty():
+        return PublicationDate(None, "none", "no date in metadata or text")
+    return PublicationDate(None, "none", partial.to_evidence())
+
+
+# ------------------------------------------------------------------------------------------------
+# story and collection step
+
+
+def _candidates_in_year(p: Partial, year: int, lag_days: int = 0) -> list[date]:
+    """Days of one year that satisfy the constraints, nearest the latest thing told first."""
+    weekday = _best_weekday(p.weekday_votes)
+    days: list[date] = []
+    if p.month_days:
+        month, day = max(p.month_days)
+        try:
+            base = date(year, month, day)
+        except ValueError:
+            return []
+        # the report is on the latest day it names, or the day after (datelines lag by a day);
+        # the day itself is tried in every year before the day after (solve_partial, lag_days)
+        day_ = base + timedelta(days=lag_days)
+        return [day_] if weekday is None or day_.weekday() == weekday else []
+    if p.month:
+        first = date(year, p.month, 1)
+        days = [first + timedelta(days=i) for i in range(last_day_of_month(year, p.month))]
+    elif p.latest:
+        try:
+            start = date(year, p.latest[0], min(p.latest[1], last_day_of_month(year, p.latest[0])))
+        except ValueError:
+            return []
+        days = [start + timedelta(days=i) for i in range(0, 62)]
+    else:
+        return []
+    if weekday is not None:
+        days = [d for d in days if d.weekday() == weekday]
+    if p.latest and not (p.month and p.latest[0] > p.month):
+        try:
+            latest = date(year, p.latest[0], min(p.latest[1], last_day_of_month(year, p.latest[0])))
+        except ValueError:
+            latest = None
+        if latest is not None:
+            # a month named as past ('late June') lies before the month of publication
+            if p.month and p.month != p.latest[0]:
+                latest = date(year, p.latest[0], last_day_of_month(year, p.latest[0]))
+            after = [d for d in days if d >= latest]
+            days = sorted(after or days, key=lambda d: abs((d - latest).days))
+    return days
+
+
+def solve_partial(p: Partial, reference_days: list[date]) -> date | None:
+    """The most likely publication day under the constraints; None where they do not fix one."""
+    if p.is_empty() or not (p.month_days or p.month or (p.latest and p.weekday_votes)):
+        return None
+    if reference_days:
+        ref_years = sorted({d.year for d in reference_days})
+        years = sorted({y + k for y in ref_years for k in (-1, 0, 1)})
+    elif p.min_year and p.weekday_votes and p.month_days:
+        # a weekday on a given month-day recurs only every 5 to 11 years: the earliest after the
+        # latest year the text speaks of is the defensible reading
+        years = list(range(p.min_year, p.min_year + 30))
+    else:
+        return None
+    if p.min_year:
+        years = [y for y in years if y >= p.min_year]
+    options: list[date] = []
+    for lag_days in (0, 1) if p.month_days else (0,):
+        for year in years:
+            found = _candidates_in_year(p, year, lag_days)
+            if found:
+                options.append(found[0])
+        if options:
+            break
+    if not options:
+        return None
+    if reference_days:
+        return min(options, key=lambda d: (min(abs((d - r).days) for r in reference_days), d))
+    return options[0]
+
+
+def fill_story_dates(dates: dict[str, PublicationDate], stories: list[Story]) -> dict[str, PublicationDate]:
+    out = dict(dates)
+    dated = {aid: parse_day(pd.date) for aid, pd in dates.items() if pd.date and parse_day(pd.date)}
+    # 1. an undated copy takes the date of its story (the origin's if dated, else the commonest)
+    for story in stories:
+        members = [a for a in story.article_ids if a in out]
+        known = [dated[a] for a in members if a in dated]
+        if known:
+            story_day = dated.get(story.origin_article_id) or Counter(known).most_common(1)[0][0]
+            for a in members:
+                if a not in dated:
+                    out[a] = PublicationDate(story_day.isoformat(), "story",
+                                             f"date of story {story.story_id}")
+    # 2. undated stories (and undated articles in no story): merged text constraints + collection dates
+    reference_days = sorted({d for a, d in dated.items()})
+    groups: list[list[str]] = [[a for a in s.article_ids if a in out] for s in stories]
+    in_story = {a for g in groups for a in g}
+    groups += [[a] for a in out if a not in in_story]
+    for members in groups:
+        if not members or any(out[a].date for a in members):
+            continue
+        merged = Partial()
+        for a in members:
+            p = Partial.from_evidence(out[a].evidence)
+            if p is not None:
+                merged = merged.merged(p)
+        day = solve_partial(merged, reference_days)
+        if day is None:
+            continue
+        why = "; ".join(x for x in (
+            f"weekday {day.strftime('%A')}" if merged.weekday_votes else "",
+            f"month-day {max(merged.month_days)}" if merged.month_days else "",
+            f"month {merged.month}" if merged.month else "",
+            f"not before {merged.min_year}" if merged.min_year else "",
+            "year from the collection's dated articles" if reference_days else "earliest year that fits",
+        ) if x)
+        for a in members:
+            out[a] = PublicationDate(day.isoformat(), "story", f"solved from the story's text: {why}")
+    return out

@@ -1,0 +1,34 @@
+"""The Dask engine gives exactly the local engine's results (LocalCluster, real worker processes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitroom.engines import DaskEngine, LocalEngine
+from sitroom.pipeline import RunOptions, run
+
+OUTPUTS = ["articles.csv", "stories.json", "events.csv", "quotes.csv", "contradictions.csv",
+           "control.csv"]
+
+
+def test_local_engine_keeps_order() -> None:
+    assert list(LocalEngine().map(lambda x: x * 2, [3, 1, 2])) == [6, 2, 4]
+
+
+@pytest.mark.slow
+def test_dask_engine_matches_local(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    local_out, dask_out = tmp_path / "local", tmp_path / "dask"
+    run([], RunOptions(out_dir=local_out, quiet=True))
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        engine = DaskEngine(client=client)
+        assert list(engine.map(abs, [-1, 2, -3])) == [1, 2, 3]
+        run([], RunOptions(out_dir=dask_out, quiet=True, engine="dask", engine_obj=engine))
+    for name in OUTPUTS:
+        assert (dask_out / name).read_text() == (local_out / name).read_text(), name
+    assert sorted(p.name for p in (dask_out / "clean").iterdir()) == \
+        sorted(p.name for p in (local_out / "clean").iterdir())

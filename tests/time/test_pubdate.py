@@ -1,0 +1,83 @@
+"""Publication dates from metadata, text and story, on articles written for these tests."""
+
+from __future__ import annotations
+
+from sitroom.records import CleanArticle, PublicationDate, Story
+from sitroom.time import fill_story_dates, publication_date
+
+
+def article(aid: str, text: str, published: str | None = None) -> CleanArticle:
+    return CleanArticle(aid, "", text, f"{aid}.txt", "txt", published=published)
+
+
+def test_metadata_first() -> None:
+    pd = publication_date(article("a", "On July 8, 2021, soldiers patrolled.", published="2021-07-09"))
+    assert (pd.date, pd.source) == ("2021-07-09", "metadata")
+
+
+def test_full_date_in_a_caption() -> None:
+    pd = publication_date(article("a", "Photo: On July 8, 2021, soldiers patrolled.\n\nTaliban seized a crossing on Thursday."))
+    assert (pd.date, pd.source) == ("2021-07-08", "text")
+
+
+def test_future_full_date_is_not_the_publication_date() -> None:
+    pd = publication_date(article("a", "On March 3, 2020, talks opened. Elections will be held on May 9, 2021."))
+    assert pd.date == "2020-03-03"
+
+
+def test_yearless_dates_are_kept_as_constraints_and_solved_in_the_story() -> None:
+    wire = article("w", "KUNDUZ: Rebels seized the crossing on Tuesday, an official said. A 2019 deal stalled.")
+    report = article("r", "The envoy said on June 22 that fifty districts had fallen. Rebels took the town on June 21.")
+    other = article("o", "Nothing here carries a date.")
+    dates = {a.article_id: publication_date(a) for a in (wire, report, other)}
+    assert all(d.date is None for d in dates.values())
+    assert dates["w"].evidence.startswith("partial:")
+    story = Story("s1", "crossing", ["w", "r", "o"], "r")
+    filled = fill_story_dates(dates, [story])
+    # June 22 falls on a Tuesday in 2021, the first such year after 2019
+    assert {a: (d.date, d.source) for a, d in filled.items()} == {
+        "w": ("2021-06-22", "story"), "r": ("2021-06-22", "story"), "o": ("2021-06-22", "story")}
+
+
+def test_copies_share_the_dated_article_of_their_story() -> None:
+    dates = {"a": PublicationDate("2021-07-08", "text"), "b": PublicationDate(None, "none")}
+    filled = fill_story_dates(dates, [Story("s", "", ["a", "b"], "a")])
+    assert (filled["b"].date, filled["b"].source) == ("2021-07-08", "story")
+    assert filled["a"].source == "text"
+
+
+def test_weekday_and_last_month_take_the_year_from_the_collection() -> None:
+    text = ("Officials said in a statement on Sunday that soldiers crossed on Saturday. "
+            "In late June, militias were raised. Last month the group took a town.")
+    dates = {"x": publication_date(article("x", text)), "y": PublicationDate("2021-07-08", "metadata")}
+    assert dates["x"].date is None
+    filled = fill_story_dates(dates, [Story("s1", "", ["x"], "x"), Story("s2", "", ["y"], "y")])
+    # the first Sunday after late June, in the collection's year
+    assert (filled["x"].date, filled["x"].source) == ("2021-07-04", "story")
+    # alone, a weekday in July recurs every year: left undated rather than guessed
+    alone = fill_story_dates({"x": dates["x"]}, [Story("s1", "", ["x"], "x")])
+    assert alone["x"].date is None
+
+
+def test_a_full_date_of_history_does_not_date_the_report() -> None:
+    text = ("Far down the page of a long report about the province and its many districts, " * 6
+            + "The old commander was killed on September 9, 2001, by two men. His son led the party in 2011.")
+    assert publication_date(article("a", text)).date is None
+
+
+def test_lowercase_scraped_text() -> None:
+    pd = publication_date(article("a", "this story is from march 10, 2002\n\nlucknow: on saturday the police said."))
+    assert (pd.date, pd.source) == ("2002-03-10", "text")
+
+
+def test_dateline_without_year_takes_the_collection_year() -> None:
+    wire = article("w", "KABUL, July 8 (Reuters) - Fighters seized a town. A 2020 deal stalled.")
+    dates = {"w": publication_date(wire), "d": PublicationDate("2021-06-22", "metadata")}
+    assert dates["w"].date is None
+    filled = fill_story_dates(dates, [Story("s1", "", ["w"], "w"), Story("s2", "", ["d"], "d")])
+    assert filled["w"].date == "2021-07-08"
+
+
+def test_numeric_dates() -> None:
+    pd = publication_date(article("a", "Posted 2021-07-08T10:00:00Z\n\nFighters seized a town."))
+    assert pd.date == "2021-07-08"
