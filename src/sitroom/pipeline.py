@@ -69,6 +69,29 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[i:i + size]
 
 
+# spaCy's memory grows with the characters in one nlp.pipe batch (~0.7 GB per 200,000 chars
+# with en_core_web_sm), so a batch of 64 long articles could take tens of GB. Batches are cut
+# at this many characters as well as at BATCH articles; ordinary news (~5,000 chars) is unaffected.
+MAX_BATCH_CHARS = 300_000
+
+
+def _text_batches(articles: list[CleanArticle], size: int = BATCH,
+                  max_chars: int = MAX_BATCH_CHARS) -> Iterator[list[CleanArticle]]:
+    from sitroom.nlp import MAX_CHARS
+
+    batch: list[CleanArticle] = []
+    chars = 0
+    for article in articles:
+        n = min(len(article.text), MAX_CHARS)  # what spaCy is actually given
+        if batch and (len(batch) >= size or chars + n > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(article)
+        chars += n
+    if batch:
+        yield batch
+
+
 def ingest_into_store(paths: list[Path], store: Store, run_id: int, quiet: bool
                       ) -> tuple[int, int, list[InputProblem]]:
     known = store.article_hashes()
@@ -182,7 +205,7 @@ def analyse_new(store: Store, articles: list[CleanArticle], engine: Engine, quie
     if not todo:
         return
     bar = progress(iter(range(len(todo))), "analyse", quiet, total=len(todo))
-    for results in engine.map(analyse_batch, _chunks(todo, BATCH)):
+    for results in engine.map(analyse_batch, _text_batches(todo)):
         store.save_analysed([(r.article_id, r.content_hash, r.doc, r.mentions.published)
                              for r in results],
                             [(r.article_id, r.context, r.mentions) for r in results])
