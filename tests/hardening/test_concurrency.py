@@ -95,7 +95,7 @@ def test_readers_during_a_sitroom_run_see_whole_snapshots(
     out = tmp_path / "out"
     shutil.copytree(reference_run, out)
     extra = tmp_path / "extra"
-    write_corpus(extra, 40, seed=11, start=1000)
+    write_corpus(extra, 10, seed=11, start=1000)
 
     def counts() -> tuple[int, int, int]:
         store = open_store(out, readonly=True)
@@ -134,7 +134,7 @@ def test_readers_during_a_sitroom_run_see_whole_snapshots(
             except BaseException as exc:  # noqa: BLE001 - any failure of a reader is the finding
                 errors.append(exc)
                 return
-            time.sleep(0.01)
+            time.sleep(0.05)
 
     threads = [threading.Thread(target=reader) for _ in range(2)]
     for t in threads:
