@@ -138,21 +138,33 @@ def context_hash(article: CleanArticle, published: PublicationDate, members: lis
     return hashlib.sha1(key.encode()).hexdigest()
 
 
+def _guarded(stage: str, article_id: str, fn: Any, *args: Any) -> list[Any]:
+    """One stage on one article. Text from the web can hit a bug in any stage; that article then
+    lacks that stage's mentions (logged) instead of failing the run, and every re-run with it."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # noqa: BLE001 - isolate the article; the log names the bug
+        log.warning("%s: %s failed (%s: %s); its %s mentions are left out", article_id, stage,
+                    type(exc).__name__, str(exc)[:200], stage)
+        return []
+
+
 def mentions_of(article: CleanArticle, doc: Any, published: PublicationDate,
                 theatre: dict[str, float] | None) -> ArticleMentions:
     """Everything one article says, given its parse, date and the places of its story."""
+    aid = article.article_id
     if theatre is None:  # alone: the article's own places are its prior
-        theatre = geo.theatre_of(geo.geoparse(doc))
-    toponyms = geo.geoparse(doc, theatre)
-    timexes = time_stage.find_timexes(article.text, published.date)
+        theatre = geo.theatre_of(_guarded("geo", aid, geo.geoparse, doc))
+    toponyms = _guarded("geo", aid, geo.geoparse, doc, theatre)
+    timexes = _guarded("time", aid, time_stage.find_timexes, article.text, published.date)
     return ArticleMentions(
-        article_id=article.article_id,
+        article_id=aid,
         published=published,
         timexes=timexes,
         toponyms=toponyms,
-        events=events_stage.extract_event_mentions(doc, article.article_id, published, timexes,
-                                                   toponyms),
-        quotes=quotes.extract_quotes(doc, article.article_id),
+        events=_guarded("events", aid, events_stage.extract_event_mentions, doc, aid, published,
+                        timexes, toponyms),
+        quotes=_guarded("quotes", aid, quotes.extract_quotes, doc, aid),
     )
 
 
