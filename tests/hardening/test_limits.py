@@ -181,3 +181,15 @@ def test_analysis_batches_are_bounded_in_characters() -> None:
         chars = sum(min(len(a.text), MAX_CHARS) for a in batch)
         assert len(batch) == 1 or chars <= MAX_BATCH_CHARS
     assert len(batches[0]) == BATCH  # ordinary articles still go 64 at a time
+
+
+def test_a_feed_of_broken_lines_reports_a_bounded_number_of_problems(tmp_path: Path) -> None:
+    from sitroom.ingest import MAX_PROBLEMS_PER_FILE
+
+    feed = tmp_path / "broken.jsonl"
+    n_broken = MAX_PROBLEMS_PER_FILE * 20
+    feed.write_bytes(b"{not json\n" * n_broken + b'{"id": "last", "text": "Fighters attacked."}\n')
+    result = ingest([feed])
+    assert [a.article_id for a in result.articles] == ["last"]  # the good record after them is read
+    assert len(result.problems) == MAX_PROBLEMS_PER_FILE + 1
+    assert f"{n_broken - MAX_PROBLEMS_PER_FILE} more problem" in result.problems[-1].problem
