@@ -1,7 +1,11 @@
 """`sitroom eval quotes FOLDER`: attribution extraction scored on PolNeAR (text/ + attributions/ brat).
 
 Gold: every brat event ``E`` with a Cue and a Content argument (Source optional; Content2 is added
-to Content). Offsets are characters of text/NAME.txt; annotation files are NAME_ANNOTATOR.ann.
+to Content). Offsets are characters of text/NAME.txt; annotation files are NAME_ANNOTATOR.ann, and a
+text annotated by several annotators is scored once per annotation file (n_docs counts files).
+Predictions: sitroom.quotes.extract.extract_attributions with every cue class (speech, cognition,
+evidence, "according to"), because PolNeAR attributions include thoughts and findings; the pipeline's
+quotes use the speech classes only.
 
 Metrics (all micro-averaged over the folder; "tokens" are the word tokens ``\\w+`` of the text, so
 punctuation conventions at span edges do not count):
@@ -19,6 +23,7 @@ punctuation conventions at span edges do not count):
 from __future__ import annotations
 
 import bisect
+import hashlib
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -136,23 +141,32 @@ def _dice(a: set[int], b: set[int]) -> float:
 
 
 def _parsed(docs: list[GoldDoc], quiet: bool, cache_dir: Path | None) -> Iterator[Any]:
+    """One spaCy Doc per GoldDoc; a text annotated by several annotators is parsed once."""
     from sitroom.nlp import load_nlp, parse_many
 
+    names = list(dict.fromkeys(d.name for d in docs))
+    texts = {d.name: d.text for d in docs}
+    cache = None
     if cache_dir is not None:
         from spacy.tokens import DocBin
 
-        cache = cache_dir / (str(abs(hash(tuple(d.name for d in docs)))) + ".spacy")
+        cache = cache_dir / f"polnear-{hashlib.sha1(chr(10).join(names).encode()).hexdigest()[:12]}.spacy"
         if cache.exists():
-            yield from DocBin().from_bytes(cache.read_bytes()).get_docs(load_nlp().vocab)
+            parsed = dict(zip(names, DocBin().from_bytes(cache.read_bytes()).get_docs(load_nlp().vocab)))
+            yield from (parsed[d.name] for d in docs)
             return
+    parsed = dict(
+        zip(names, tqdm(parse_many([texts[n] for n in names]), total=len(names), disable=quiet, desc="parse"))
+    )
+    if cache is not None:
+        from spacy.tokens import DocBin
+
         bin_ = DocBin()
-        for d in tqdm(parse_many([d.text for d in docs]), total=len(docs), disable=quiet, desc="parse"):
-            bin_.add(d)
-            yield d
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        for n in names:
+            bin_.add(parsed[n])
+        cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(bin_.to_bytes())
-        return
-    yield from tqdm(parse_many([d.text for d in docs]), total=len(docs), disable=quiet, desc="parse")
+    yield from (parsed[d.name] for d in docs)
 
 
 def evaluate(path: Path, **options: Any) -> dict[str, Any]:

@@ -84,17 +84,21 @@ def _entry(phrase: str) -> ActorEntry:
     raise KeyError(phrase)
 
 
-def match_actor(phrase: str, ctx: ArticleActors) -> tuple[Actor, str] | None:
+def match_actor(phrase: str, ctx: ArticleActors, countries: bool = False) -> tuple[Actor, str] | None:
     """Resolve a noun phrase to an ACLED actor; returns (actor, side) or None when it names no actor.
 
     The first actor word in the phrase decides ("Taliban fighters" -> Taliban, "Afghan soldiers" ->
     Military Forces of Afghanistan); nationality words fill the {STATE} slot.
     """
     low = phrase.lower()
-    m = _actor_regex().search(low)
-    if not m:
+    matches = [_entry(m.group(1)) for m in _actor_regex().finditer(low)]
+    if not matches:
+        country = _country_as_actor(low) if countries else ""
+        if country:
+            return Actor(f"Military Forces of {_the(country)}", "State forces", phrase.strip()), \
+                "state" if country == ctx.state else "external"
         return None
-    entry = _entry(m.group(1))
+    entry = min(matches, key=lambda e: _PRIORITY.get(e.side, 2) - (0.5 if e.side == "state" and country_in(low) else 0))
     surface = phrase.strip()
     if entry.side == "generic_nonstate":
         if ctx.main_nonstate is not None:
@@ -108,12 +112,30 @@ def match_actor(phrase: str, ctx: ArticleActors) -> tuple[Actor, str] | None:
         if not country:
             return Actor(name.replace(" of {STATE}", "").replace(" ({STATE})", ""), entry.actor_type,
                          surface), entry.side
-        name = name.replace("{STATE}", "the " + country if country == "United States" else country)
+        name = name.replace("{STATE}", _the(country))
     side = "external" if entry.side == "state" and ctx.state and country and country != ctx.state \
         else entry.side
     return Actor(name, entry.actor_type if side != "external" else "External/Other forces", surface), side
 
 
+# which actor word names the actor when a phrase has several ("Taliban fighters", "US and NATO forces"):
+# a named armed group, then nationality-qualified state forces, then others, then generic words
+_PRIORITY = {"nonstate": 0, "state": 1.2, "external": 1.2, "civilian": 2, "protester": 2, "rioter": 2,
+             "generic_nonstate": 3}
+_THE = {"United States", "United Kingdom"}
+
+
+def _the(country: str) -> str:
+    return f"the {country}" if country in _THE else country
+
+
+def _country_as_actor(low: str) -> str:
+    """A phrase that is just a country name ("the United States withdrew") stands for its forces."""
+    words = low.strip().removeprefix("the ").strip()
+    country = demonyms().get(words, "")
+    return country if country and words == country.lower() or words in ("us", "u.s.") else ""
+
+
 def state_forces(ctx: ArticleActors) -> Actor:
-    name = f"Military Forces of {ctx.state}" if ctx.state else "Military Forces"
+    name = f"Military Forces of {_the(ctx.state)}" if ctx.state else "Military Forces"
     return Actor(name, "State forces", "")

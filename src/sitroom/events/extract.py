@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date as Date
+from datetime import timedelta
 from typing import Any
 
 from sitroom.events.acled import code_for, sub_type
 from sitroom.events.actors import ArticleActors, demonyms, match_actor, state_forces
 from sitroom.events.modality import attribution, cues, has_aggregate_cue, has_background_cue, is_irrealis
-from sitroom.events.numbers import Quantity, numbers_in, role_of_lemma
+from sitroom.events.numbers import Quantity, numbers_in
 from sitroom.events.triggers import Trigger, find_triggers
 from sitroom.records import Actor, EventMention, Place, PublicationDate, TimeExpr, Toponym
 
 log = logging.getLogger(__name__)
 
 CLAUSAL = {"ccomp", "advcl", "relcl", "conj", "parataxis", "xcomp", "csubj", "acl"}
-TEMPORAL_PREPS = {"after", "following", "before", "amid", "during", "since", "at", "despite"}
+# a nominal event under these prepositions is a time reference or circumstance of another event
+# ("after an hour of fighting", "at the time of the attack", "crossed under attack")
+CIRCUMSTANCE_PREPS = {"after", "following", "before", "amid", "during", "since", "at", "despite", "under",
+                      "without", "until"}
+PAST_ADVERBS = {"before", "previously", "formerly", "once", "historically"}
 AGGREGATE_MIN_TERRITORIES = 20  # "more than 50 districts": a tally, not one event
 TERRITORY_NOUNS = {"district", "districts", "area", "areas", "province", "provinces", "region", "regions",
                    "village", "villages", "town", "towns", "city", "cities", "post", "posts"}
 ANAPHORIC_DETS = {"the", "these", "those", "such"}
 DENIAL_OBJECTS = {"report", "claim", "allegation", "it", "this", "that", "account", "rumour", "rumor"}
+# "fighting is underway/ongoing" describes a situation; ACLED needs a dated incident
+ONGOING_WORDS = {"underway", "ongoing"}
+OBJECT_PLACE_FRAMES = {"WITHDRAW", "HANDOVER", "SURRENDER"}
+CLAIMABLE_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 TERRITORY_CODES = {"NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "NON_VIOL_TERRIT_TRANSFER"}
 
 
@@ -33,6 +44,7 @@ class PlaceSpan:
     end: int
     place: Place | None
     is_country: bool
+    token_i: int = -1  # index of the token the name starts in (-1: carried over from context)
 
 
 @dataclass
@@ -44,6 +56,7 @@ class Candidate:
     rank: int
     order: int
     extra_numbers: dict[str, list[Quantity]] = field(default_factory=dict)
+    own_place: bool = True  # the place is named in the trigger's clause (not carried over from context)
 
 
 # ---------------------------------------------------------------- spans and clauses
@@ -66,6 +79,21 @@ def local_clause(trigger: Any) -> list[Any]:
     return sorted(out, key=lambda t: t.i)
 
 
+def segments(sent: Any) -> list[Any]:
+    """A sentence cut at blank lines: the parser sometimes joins a headline or caption to the next
+    paragraph, and a headline's subject must not become the next sentence's speaker."""
+    cuts = [t.i for t in sent if t.is_space and t.text.count("\n") >= 2]
+    if not cuts:
+        return [sent]
+    doc = sent.doc
+    out, start = [], sent.start
+    for c in cuts + [sent.end]:
+        if c > start and any(not t.is_space for t in doc[start:c]):
+            out.append(doc[start:c])
+        start = c + 1
+    return out
+
+
 def phrase_tokens(tok: Any) -> list[Any]:
     """A noun phrase without its relative/participial clauses."""
     out: list[Any] = []
@@ -78,6 +106,22 @@ def phrase_tokens(tok: Any) -> list[Any]:
     return sorted(out, key=lambda t: t.i)
 
 
+_TEXT: dict[int, str] = {}
+
+
+def _text(doc: Any) -> str:
+    """Doc.text joins every token on each access; keep it for the article being read."""
+    key = id(doc)
+    if key not in _TEXT:
+        _TEXT.clear()
+        _TEXT[key] = doc.text
+    return _TEXT[key]
+
+
+def _span(tokens: list[Any]) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
 def text_of(tokens: list[Any]) -> str:
     return " ".join(t.text for t in tokens)
 
@@ -86,13 +130,21 @@ def place_spans(doc: Any, toponyms: list[Toponym]) -> list[PlaceSpan]:
     countries = set(demonyms())
     if toponyms:
         spans = [PlaceSpan(t.text, t.start, t.end, t.place,
-                           (t.place is not None and t.place.feature == "country")
-                           or t.text.lower() in countries) for t in toponyms]
+                           (t.place is not None and (t.place.feature == "country" or not t.place.admin1))
+                           or _bare(t.text) in countries) for t in toponyms]
     else:
         # geo stage absent: spaCy's place entities are the fallback (no coordinates)
-        spans = [PlaceSpan(e.text, e.start_char, e.end_char, None, e.text.lower() in countries)
+        spans = [PlaceSpan(e.text, e.start_char, e.end_char, None, _bare(e.text) in countries)
                  for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
+    # the token each name starts in, found once per article (bisect over token offsets)
+    starts = [t.idx for t in doc]
+    for sp in spans:
+        sp.token_i = max(0, bisect.bisect_right(starts, sp.start) - 1)
     return sorted(spans, key=lambda s: s.start)
+
+
+def _bare(name: str) -> str:
+    return name.lower().removeprefix("the ").strip()
 
 
 def _is_destination(tok: Any, trigger: Any) -> bool:
@@ -131,6 +183,15 @@ def agent_tokens(trigger: Any) -> list[Any]:
         poss = _children(tok, ("poss",))
         if poss and tok.pos_ == "NOUN":
             return poss
+        if tok.tag_ == "VBG" and tok.dep_ in ("conj", "advcl") and trigger.tag_ == "VBG":
+            # "Taliban militants have conducted offensives, overrunning ... and capturing ...":
+            # a participle's doer is the subject of the sentence's main clause
+            root = tok.head
+            while root.head.i != root.i:  # the main clause (Token.sent would rescan the document)
+                root = root.head
+            subj = _children(root, ("nsubj",))
+            if subj:
+                return subj
         if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.i != tok.i:
             tok = tok.head  # "seized X and took control of Y": shared subject
             continue
@@ -150,7 +211,7 @@ def patient_tokens(trigger: Any) -> list[Any]:
     return out
 
 
-def actors_in(tokens: list[Any], ctx: ArticleActors) -> list[tuple[Actor, str]]:
+def actors_in(tokens: list[Any], ctx: ArticleActors, countries: bool = False) -> list[tuple[Actor, str]]:
     """Actors named in noun phrases: each head and its conjuncts ("Afghan and Taliban forces")."""
     found: list[tuple[Actor, str]] = []
     for tok in tokens:
@@ -158,16 +219,16 @@ def actors_in(tokens: list[Any], ctx: ArticleActors) -> list[tuple[Actor, str]]:
         heads = [tok] + [c for c in tok.subtree if c.dep_ == "conj" and c.head.i in {w.i for w in words}]
         for h in heads:
             ph = text_of(phrase_tokens(h)) if h.i != tok.i else text_of(words)
-            got = match_actor(ph, ctx)
+            got = match_actor(ph, ctx, countries)
             if got is None:
                 # nationality adjective conjoined with an actor ("Afghan and Taliban forces")
                 continue
             if all(got[0].name != a.name for a, _ in found):
                 found.append(got)
-        whole = match_actor(text_of(words), ctx)
+        whole = match_actor(text_of(words), ctx, countries)
         # "Afghan and Taliban forces": the second actor is the head noun with the nationality
         for cj in [c for c in tok.subtree if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "ADJ")]:
-            got = match_actor(cj.text, ctx)
+            got = match_actor(cj.text, ctx, countries)
             if got and all(got[0].name != a.name for a, _ in found):
                 found.append(got)
         if whole and all(whole[0].name != a.name for a, _ in found):
@@ -181,11 +242,27 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any]) -> s
     tok = trig.token
     if is_irrealis(tok):
         return "irrealis or negated"
-    cue = has_background_cue(text_of(clause))
+    doc = tok.doc
+    # the words just before the trigger, within its sentence ("nearly two decades of fighting")
+    window: list[Any] = []
+    for i in range(tok.i - 1, max(-1, tok.i - 5), -1):
+        window.insert(0, doc[i])
+        if doc[i].is_sent_start:
+            break
+    cue = has_background_cue(text_of(window + clause))
+    for anc in [tok] + list(tok.ancestors):
+        # inside "after [nearly two decades of fighting X and helping Y fight Z]": the phrase the
+        # preposition hangs on
+        if anc.dep_ in ("pobj", "pcomp"):
+            cue = cue or has_background_cue(text_of(list(anc.head.head.subtree)))
+            break
+        if anc.i != tok.i and anc.pos_ in ("VERB", "AUX") and _children(anc, ("nsubj", "nsubjpass")):
+            break
     if cue:
         return f"background ({cue})"
     ptoks = [t for p in patients for t in phrase_tokens(p)]
-    agg = has_aggregate_cue([t.text for t in ptoks] + [t.text for t in clause if t.dep_ == "nsubj"])
+    subj_words = [w.text for t in clause if t.dep_ == "nsubj" for w in phrase_tokens(t)]
+    agg = has_aggregate_cue([t.text for t in ptoks] + subj_words)
     if agg:
         return f"aggregate ({agg})"
     for t in ptoks:
@@ -198,14 +275,41 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any]) -> s
         nums = any(c.like_num or c.dep_ == "nummod" for c in p.children)
         if p.tag_ in ("NNS",) and dets & ANAPHORIC_DETS and not nums and p.lower_ in TERRITORY_NOUNS:
             return "anaphoric summary of earlier events"
-    if tok.dep_ in ("amod", "acl") and tok.tag_ in ("VBN", "VBG") and not _children(tok, ("agent",)):
+    if trig.frame in ("TAKE", "FALL", "REGAIN"):
+        for p in patients:
+            nums = any(c.like_num or c.dep_ == "nummod" or c.lower_ in ("several", "many", "dozens")
+                       for c in p.children)
+            dets = [c for c in p.children if c.dep_ in ("det", "poss")]
+            if p.tag_ == "NNS" and p.lower_ in TERRITORY_NOUNS and not nums and not dets and \
+                    not any(c.dep_ in ("compound",) and c.pos_ == "PROPN" for c in p.children):
+                return "unspecified territory (bare plural)"
+    # (the small model tags some of these participles VBD)
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if tok.pos_ in ("NOUN", "PROPN") and nxt is not None and nxt.text in ("-", "–") and not nxt.whitespace_ \
+            and not tok.whitespace_:
+        return "part of a compound modifier (riot-hit, clash-prone)"
+    if trig.frame == "CLASH" and not any(t.ent_type_ in ("DATE", "TIME") for t in clause) and \
+            any(t.lower_ in ONGOING_WORDS for t in clause):
+        return "ongoing situation, not a dated incident"
+    if tok.dep_ in ("amod", "acl") and tok.tag_ in ("VBN", "VBG", "VBD") and not _children(tok, ("agent",)):
         return "descriptive participle"
-    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj" and tok.head.lower_ in TEMPORAL_PREPS:
-        return "event named as time reference"
-    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("these", "those", "previous", "such") for c in tok.children):
+    t, steps = tok, 0
+    while t.dep_ in ("pobj", "pcomp", "prep") and steps < 4:
+        if t.dep_ in ("pobj", "pcomp") and t.head.lower_ in CIRCUMSTANCE_PREPS:
+            return f"circumstance of another event ({t.head.text} ...)"
+        t, steps = t.head, steps + 1
+    if any(c.dep_ == "advmod" and c.lower_ in PAST_ADVERBS for c in clause if c.head.i == clause[0].i
+           or c.head.pos_ in ("VERB", "AUX")):
+        return "past background (before/previously)"
+    first_conj = tok
+    while first_conj.dep_ == "conj" and first_conj.head.i != first_conj.i:
+        first_conj = first_conj.head
+    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("these", "those", "previous", "such")
+                                             for c in list(tok.children) + list(first_conj.children)):
         return "anaphoric or past reference"
     for anc in [tok] + list(tok.ancestors):
-        if anc.dep_ == "relcl" and anc.head.ent_type_ == "PERSON":
+        if anc.dep_ == "relcl" and anc.head.ent_type_ == "PERSON" and trig.frame in ("KILL", "EXPLOSION", "ATTACK") \
+                and anc.tag_ == "VBN":
             return "biographical background"
     return ""
 
@@ -223,22 +327,26 @@ def extract(doc: Any, article_id: str, published: PublicationDate, timexes: list
             toponyms: list[Toponym]) -> list[EventMention]:
     from sitroom import time as time_stage
 
+    _TEXT.clear()
     ctx = ArticleActors.from_text(
-        doc.text, [t.place.country for t in toponyms if t.place is not None and t.place.country])
+        _text(doc), [t.place.country for t in toponyms if t.place is not None and t.place.country])
     places = place_spans(doc, toponyms)
     resolve = _name_resolver(toponyms)
     accepted: list[Candidate] = []
     order = 0
-    for sent in doc.sents:
+    for sent in (seg for s in doc.sents for seg in segments(s)):
         sent_cands: list[Candidate] = []
-        for trig in find_triggers(sent):
-            cand = _candidate(trig, sent, doc, article_id, published, timexes, places, ctx, accepted,
-                              time_stage, resolve, order)
+        triggers = find_triggers(sent)
+        spans = [_span(local_clause(t.token)) for t in triggers]
+        for k, trig in enumerate(triggers):
+            foreign = [sp for j, sp in enumerate(spans) if j != k and not (sp[0] <= trig.token.idx < sp[1])]
+            cand = _candidate(trig, sent, doc, article_id, published, timexes, places, ctx, accepted + sent_cands,
+                              time_stage, resolve, order, foreign)
             order += 1
             if cand is None:
                 continue
             if cand == "continuation":
-                _attach_numbers(sent, accepted[-1] if accepted else None)
+                _attach_numbers(sent, (accepted + sent_cands)[-1] if accepted or sent_cands else None)
                 continue
             sent_cands.append(cand)
         denial = _denial(sent, accepted, ctx) if not sent_cands else None
@@ -270,7 +378,12 @@ def _name_resolver(toponyms: list[Toponym]) -> Any:
 
 def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: PublicationDate,
                timexes: list[TimeExpr], places: list[PlaceSpan], ctx: ArticleActors,
-               previous: list[Candidate], time_stage: Any, resolve: Any, order: int) -> Any:
+               previous: list[Candidate], time_stage: Any, resolve: Any, order: int,
+               foreign: list[tuple[int, int]] = ()) -> Any:
+    """One trigger to a candidate mention, None (no event), or "continuation" (numbers for the last one).
+
+    ``foreign`` are the clause spans of the sentence's other triggers: their date expressions belong
+    to them ("regained X, which was attacked on Wednesday")."""
     tok = trig.token
     clause = local_clause(tok)
     patients = patient_tokens(tok)
@@ -285,8 +398,9 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         hands = [o for h in _prep_objects(tok, ("into", "to")) for o in ([h] + _prep_objects(h, ("of",)))]
         agents = [h for h in hands if h.lemma_.lower() != "hand"]
         patients = _children(tok, ("nsubj",)) + (_prep_objects(tok, ("of",)) if tok.pos_ == "NOUN" else [])
-    agent_actors = actors_in(agents, ctx)
-    patient_actors = actors_in(patients, ctx)
+    agent_actors = actors_in(agents, ctx, countries=True)
+    # the object of a territory frame is a place ("the police headquarters"), not an actor
+    patient_actors = [] if frame in ("TAKE", "FALL", "REGAIN") else actors_in(patients, ctx)
     other_actors = actors_in(_prep_objects(tok, ("from", "with", "against", "between", "on")), ctx)
     if frame in ("CLASH", "INCURSION") and len(agent_actors) < 2:
         agent_actors += [a for a in other_actors + patient_actors if a[0].name not in {x[0].name for x in agent_actors}]
@@ -310,7 +424,16 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     set_ = sub_type(code)
     actor2 = _second_actor(code, actor1, side1, agent_actors, patient_actors, other_actors, ctx)
     # place: the patient's place, else one in the clause (not a destination, not a country), else context
-    loc = _location(tok, patients, clause, places)
+    loc = _location(tok, patients, clause, places, ctx.state)
+    own_place = loc is not None
+    if loc is None and frame in OBJECT_PLACE_FRAMES:
+        # these frames name the place left in their object; "withdrew from its base" cannot be coded
+        log.debug("%s: %r names no place it left", article_id, trig.words)
+        return None
+    if loc is None:
+        # a place in the trigger's dependent clauses ("fled to X as the Taliban occupied Y") still
+        # belongs to this event; the reporting frame's places (datelines, speakers' titles) do not
+        loc = _location(tok, [], list(tok.subtree), places, ctx.state)
     if loc is None:
         loc = _inherited_location(sent, previous, places)
     place = loc.place if loc is not None else None
@@ -320,13 +443,26 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     c_start, c_end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
     own = any(c_start <= t.start < c_end for t in timexes)
     start, end = (c_start, c_end) if own else (sent.start_char, sent.end_char)
-    date, precision = time_stage.event_date(start, end, timexes, published)
+    usable = timexes if own else [t for t in timexes if not any(a <= t.start < b for a, b in foreign)]
+    date, precision = time_stage.event_date(start, end, usable, published)
+    shift = _relative_shift(tok, timexes)
+    if shift is not None:
+        # "X comes two days after Y": Y's date is X's date minus the duration
+        rest = [t for t in usable if not (c_start <= t.start < c_end)]
+        main_date, main_precision = time_stage.event_date(sent.start_char, sent.end_char, rest, published)
+        if main_date:
+            try:
+                date = (Date.fromisoformat(main_date[:10]) + timedelta(days=shift)).isoformat()
+                precision = main_precision
+                own = True
+            except ValueError:
+                pass
     if date and _too_old(date, published):
         log.debug("%s: %r dated %s is history, not news", article_id, trig.words, date)
         return None
-    attr = attribution(tok, doc.text)
+    attr = attribution(tok, _text(doc), sent)
     modality, by = attr.modality, attr.speaker
-    if modality == "reported" and by and actor1 is not None:
+    if modality == "reported" and by and actor1 is not None and set_.event_type in CLAIMABLE_TYPES:
         spoke = match_actor(by, ctx)
         if spoke is not None and spoke[0].name == actor1.name:
             modality = "claimed"  # a party to the event reports its own success
@@ -338,16 +474,21 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         modality=modality, attributed_to=by,
         notes=f"frame {frame}" + (f"; {attr.cue}" if attr.cue else ""),
     )
-    cand = Candidate(mention, frame, code, own, set_.rank, order, nums)
+    cand = Candidate(mention, frame, code, own, set_.rank, order, nums, own_place)
     _finish_numbers(cand)
     return cand
 
 
-def _prev_sent_start(sent: Any) -> int:
+def _prev_sent_start(sent: Any, back: int = 1) -> int:
+    """Start offset of the sentence ``back`` sentences before this one (sentence starts are read
+    from the tokens' is_sent_start flags: Token.sent would rescan the whole document each time)."""
     doc = sent.doc
-    if sent.start == 0:
-        return 0
-    return doc[sent.start - 1].sent.start_char
+    i, seen = sent.start, 0
+    while i > 0 and seen < back:
+        i -= 1
+        if doc[i].is_sent_start:
+            seen += 1
+    return doc[i].idx
 
 
 def _kill_without_agent(trig: Trigger, patient_actors: list[tuple[Actor, str]], sent: Any, doc: Any,
@@ -369,18 +510,20 @@ def _kill_without_agent(trig: Trigger, patient_actors: list[tuple[Actor, str]], 
     code = "ARMED_CLASH" if side in ("state", "nonstate") else "ATTACK"
     set_ = sub_type(code)
     clause = local_clause(trig.token)
-    loc = _location(trig.token, [], clause, places) or _inherited_location(sent, previous, places)
+    loc = _location(trig.token, [], clause, places, ctx.state)
+    own_place = loc is not None
+    loc = loc or _inherited_location(sent, previous, places)
     place = loc.place if loc else None
     if loc is not None and place is None and resolve is not None:
         place = resolve(loc.text)
     date, precision = time_stage.event_date(sent.start_char, sent.end_char, timexes, published)
-    attr = attribution(trig.token, doc.text)
+    attr = attribution(trig.token, _text(doc), sent)
     mention = EventMention(
         article_id=article_id, sentence=sent.text.strip(), sent_start=sent.start_char, trigger=trig.words,
         event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
         place=place, location_text=loc.text if loc else "", date=date, time_precision=precision,
         modality=attr.modality, attributed_to=attr.speaker, notes="frame KILL (no perpetrator named)")
-    cand = Candidate(mention, "KILL", code, False, set_.rank, order, numbers_in(sent))
+    cand = Candidate(mention, "KILL", code, False, set_.rank, order, numbers_in(sent), own_place=own_place)
     _finish_numbers(cand)
     return cand
 
@@ -399,39 +542,72 @@ def _second_actor(code: str, actor1: Actor | None, side1: str, agents: list[tupl
     return None
 
 
-def _location(trigger: Any, patients: list[Any], clause: list[Any], places: list[PlaceSpan]) -> PlaceSpan | None:
+def _location(trigger: Any, patients: list[Any], clause: list[Any], places: list[PlaceSpan],
+              state: str = "") -> PlaceSpan | None:
     def spans_in(tokens: list[Any]) -> list[PlaceSpan]:
-        idx = {t.idx: t for t in tokens}
-        out = []
-        for p in places:
-            t = idx.get(p.start)
-            if t is None:
-                # a toponym may start inside a token span the parser merged differently
-                t = next((x for x in tokens if x.idx <= p.start < x.idx + len(x.text)), None)
-            if t is not None and not _is_destination(t, trigger):
-                out.append(p)
-        return out
+        by_i = {t.i: t for t in tokens}
+        return [p for p in places if p.token_i in by_i and not _is_destination(by_i[p.token_i], trigger)]
 
     ptoks = [t for p in patients for t in p.subtree]
     for group in (spans_in(ptoks), spans_in(clause)):
         finer = [p for p in group if not p.is_country]
-        if finer:
-            return finer[0]
+        # a place resolved inside the article's country beats one resolved abroad (a garbled
+        # "Islamic Qala" may resolve to a namesake elsewhere)
+        home = [p for p in finer if p.place is not None and state and p.place.country == state]
+        if home or finer:
+            return (home or finer)[0]
     return None
 
 
 def _inherited_location(sent: Any, previous: list[Candidate], places: list[PlaceSpan]) -> PlaceSpan | None:
-    """No place in the clause: the event happened where the article's last event was, or at the last
-    place (not a country) named before this sentence in the same paragraph of reporting."""
-    last_mention = next((c for c in reversed(previous) if c.mention.location_text), None)
-    before = [p for p in places if p.end <= sent.start_char and not p.is_country]
-    last_place = before[-1] if before else None
-    if last_mention is not None and (last_place is None or last_mention.mention.sent_start >= last_place.start):
+    """No place in the clause: the event happened where the article's last event was, if that was
+    reported within the last few sentences, else at the last specific place named just before."""
+    window_start = _prev_sent_start(sent, back=3)
+    # a withdrawal's place is the facility left (its object), not the scene of the reporting
+    last_mention = next((c for c in reversed(previous) if c.mention.location_text
+                         and c.frame not in OBJECT_PLACE_FRAMES), None)
+    if last_mention is not None and last_mention.mention.sent_start >= window_start:
         m = last_mention.mention
         return PlaceSpan(m.location_text, -1, -1, m.place, False)
-    if last_place is not None:
-        return last_place
-    # nothing before: the sentence's own non-country place, wherever it sits (e.g. a destination)
+    para_start = _paragraph_start(_text(sent.doc), sent.start_char, back=1)
+    before = [p for p in places if max(window_start, para_start) <= p.start and p.end <= sent.start_char
+              and not p.is_country]
+    return before[-1] if before else None
+
+
+def _paragraph_start(text: str, pos: int, back: int = 1) -> int:
+    """Start of the paragraph ``back`` paragraphs before the one holding ``pos`` (blank-line paragraphs,
+    or lines when the text has no blank lines)."""
+    sep = "\n\n" if "\n\n" in text else "\n"
+    start = text.rfind(sep, 0, pos)
+    for _ in range(back):
+        if start <= 0:
+            return 0
+        # skip runs of blank lines
+        k = start
+        while k > 0 and text[k - 1] in "\n \t\r":
+            k -= 1
+        start = text.rfind(sep, 0, k)
+    return max(start, 0)
+
+
+_DURATION = re.compile(r"^P(\d+)([DW])$")
+
+
+def _relative_shift(trigger: Any, timexes: list[TimeExpr]) -> int | None:
+    """Days between this clause and its main clause when it is anchored by "N days after/before"."""
+    if trigger.dep_ != "advcl":
+        return None
+    for mark in trigger.children:
+        if mark.dep_ != "mark" or mark.lower_ not in ("after", "before"):
+            continue
+        mods = [t for c in list(mark.children) + list(trigger.children) if c.dep_ == "npadvmod"
+                for t in c.subtree]
+        for tx in timexes:
+            m = _DURATION.match(tx.value or "")
+            if m and tx.kind == "DURATION" and any(tx.start <= t.idx < tx.end for t in mods):
+                days = int(m.group(1)) * (7 if m.group(2) == "W" else 1)
+                return -days if mark.lower_ == "after" else days
     return None
 
 
@@ -485,7 +661,7 @@ def _collapse_sentence(cands: list[Candidate]) -> list[Candidate]:
 def _same_incident(a: Candidate, b: Candidate) -> bool:
     la, lb = a.mention.location_text, b.mention.location_text
     same_place = not la or not lb or la == lb
-    same_day = not a.own_date or not b.own_date or a.mention.date == b.mention.date
+    same_day = a.mention.date == b.mention.date
     return same_place and same_day
 
 
@@ -515,9 +691,9 @@ def _denial(sent: Any, previous: list[Candidate], ctx: ArticleActors) -> Candida
 def _article_rules(cands: list[Candidate]) -> list[Candidate]:
     # 1. a mention without its own date takes the date of a dated mention of the same kind and place
     for c in cands:
-        if c.own_date or not c.mention.location_text:
+        if c.own_date or not c.own_place:
             continue
-        twin = next((d for d in cands if d.own_date and d.code == c.code
+        twin = next((d for d in cands if d.own_date and d.own_place and d.code == c.code
                      and d.mention.location_text == c.mention.location_text), None)
         if twin is not None:
             c.mention.date, c.mention.time_precision = twin.mention.date, twin.mention.time_precision
@@ -525,7 +701,7 @@ def _article_rules(cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         if c.code != "NON_STATE_ACTOR_OVERTAKES_TER" or not c.mention.location_text:
             continue
-        regained = [d for d in cands if d.code == "GOV_REGAINS_TERIT"
+        regained = [d for d in cands if d.code == "GOV_REGAINS_TERIT" and d.own_place
                     and d.mention.location_text == c.mention.location_text
                     and _days_apart(c.mention.date, d.mention.date) <= 1]
         if regained:
@@ -533,12 +709,15 @@ def _article_rules(cands: list[Candidate]) -> list[Candidate]:
             c.code, c.rank = "ARMED_CLASH", st.rank
             c.mention.event_type, c.mention.sub_event_type = st.event_type, st.sub_event_type
             c.mention.notes += "; takeover reversed within a day -> Armed clash (ACLED)"
+            c.frame = "REVERSED_TAKEOVER"  # the attack itself: not folded into the retaking below
     # 3. hierarchy across sentences: fighting at the place and on the day of a territory change is
     #    part of that change (its numbers go with it)
     out: list[Candidate] = []
     for c in cands:
-        if c.code == "ARMED_CLASH" and c.mention.location_text and c.mention.modality != "denied":
+        if c.code == "ARMED_CLASH" and c.mention.location_text and c.mention.modality != "denied" \
+                and c.frame != "REVERSED_TAKEOVER":
             host = next((d for d in cands if d.code in TERRITORY_CODES - {"NON_VIOL_TERRIT_TRANSFER"}
+                         and d.own_place
                          and d.mention.location_text == c.mention.location_text
                          and d.mention.date == c.mention.date), None)
             if host is not None:

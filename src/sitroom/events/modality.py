@@ -25,7 +25,7 @@ class Attribution:
     cue: str
 
 
-def reporting_verb(trigger: Any) -> Any | None:
+def reporting_verb(trigger: Any, segment: Any = None) -> Any | None:
     """The nearest ancestor verb that reports the trigger's clause (said, told, denied, claimed ...)."""
     c = cues()
     verbs = set(c["report_verbs"]) | set(c["claim_verbs"]) | set(c["deny_verbs"])
@@ -34,16 +34,31 @@ def reporting_verb(trigger: Any) -> Any | None:
             return anc
     # "..., officials said": the reporting verb may be the root with the trigger clause as its ccomp/
     # parataxis sibling
-    root = trigger.sent.root
+    root = trigger
+    while root.head.i != root.i:
+        root = root.head
     if root.lemma_.lower() in verbs and root.i != trigger.i:
         return root
+    # the parser sometimes hangs a sentence under a headline glued before it: take the first
+    # reporting verb with a subject earlier in the trigger's own segment
+    for tok in segment if segment is not None else []:
+        if tok.i >= trigger.i:
+            break
+        if tok.lemma_.lower() in verbs and tok.pos_ == "VERB" and \
+                any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            return tok
     return None
 
 
 def speaker_of(verb: Any) -> str:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            return " ".join(t.text for t in child.subtree)
+    # the subject nearest the verb: a headline glued before the sentence may add a second "subject"
+    for child in sorted((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), key=lambda c: -c.i):
+        words = [t for t in child.subtree]
+        # stop at a blank line: a headline glued to the sentence is not part of the speaker
+        cut = max((i for i, t in enumerate(words) if t.is_space and "\n" in t.text), default=-1)
+        text = " ".join(t.text for t in words[cut + 1:] if not t.is_space)
+        if text:
+            return text
     if verb.lower_ == "according":
         for child in verb.children:
             for pobj in child.children:
@@ -51,7 +66,7 @@ def speaker_of(verb: Any) -> str:
     return ""
 
 
-def attribution(trigger: Any, doc_text: str) -> Attribution:
+def attribution(trigger: Any, doc_text: str, segment: Any = None) -> Attribution:
     c = cues()
     clause = list(trigger.subtree) + list(trigger.head.children if trigger.dep_ != "ROOT" else [])
     for tok in clause + list(trigger.ancestors):
@@ -62,7 +77,7 @@ def attribution(trigger: Any, doc_text: str) -> Attribution:
     after = doc_text[j:j + 1]
     if before and after and before in QUOTE_CHARS and after in QUOTE_CHARS:
         return Attribution("hedged", "", "scare quotes")  # 'Captures': the outlet keeps its distance
-    verb = reporting_verb(trigger)
+    verb = reporting_verb(trigger, segment)
     if verb is None:
         return Attribution("reported", "", "")
     speaker = speaker_of(verb)
@@ -78,6 +93,7 @@ def is_irrealis(trigger: Any) -> bool:
     """Plans, wishes, possibilities and negations are not events ("aiming to capture it",
     "did not want to seize provinces", "would regain control")."""
     words = set(cues()["irrealis_words"])
+    habitual = set(cues()["habitual_words"])
     for child in trigger.children:
         if child.dep_ == "neg":
             return True
@@ -86,10 +102,15 @@ def is_irrealis(trigger: Any) -> bool:
     tok = trigger
     while tok.dep_ in ("xcomp", "acl", "advcl", "pcomp", "pobj", "prep", "conj") and tok.head.i != tok.i:
         head = tok.head
-        if head.lemma_.lower() in words:
-            return True
-        if any(c.dep_ == "neg" for c in head.children) and tok.dep_ == "xcomp":
-            return True
+        # a conjunct shares its head's clause but not its head's verb ("fighting continued and
+        # the rebels had occupied ..."), so the head word itself is only checked for other relations
+        if tok.dep_ != "conj":
+            if head.lemma_.lower() in words:
+                return True
+            if tok.dep_ == "xcomp" and head.lemma_.lower() in habitual:
+                return True
+            if any(c.dep_ == "neg" for c in head.children) and tok.dep_ == "xcomp":
+                return True
         if tok.dep_ == "advcl" and any(c.lower_ == "to" for c in tok.children) and \
                 any(c.lower_ == "order" for c in tok.subtree):
             return True

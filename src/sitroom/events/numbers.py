@@ -75,15 +75,18 @@ def role_of_lemma() -> dict[str, str]:
 def number_phrase(noun: Any) -> Quantity | None:
     """The quantity attached to a noun token: its nummod/quantmod children, or the noun itself
     when it is a number ("five of the soldiers", "hundreds of them")."""
+    rules = number_rules()
+    if noun.like_num or noun.lower_ in rules["multipliers"] or noun.pos_ == "NUM":
+        words = [t.text for t in noun.lefts if t.dep_ in ("quantmod", "advmod", "nummod", "compound", "amod")]
+        return parse_quantity(words + [noun.text])
     words: list[str] = []
     for child in noun.children:
         if child.dep_ in ("nummod", "quantmod") or (child.dep_ == "amod" and child.lower_ in ("several", "many")):
             words.extend(t.text for t in child.subtree)
     if words:
         return parse_quantity(words)
-    if noun.like_num or noun.lower_ in number_rules()["vague"] or noun.pos_ == "NUM":
-        words = [t.text for t in noun.lefts if t.dep_ in ("quantmod", "advmod", "nummod", "compound")]
-        return parse_quantity(words + [noun.text])
+    if noun.lower_ in rules["vague"]:
+        return parse_quantity([noun.text])
     return None
 
 

@@ -14,6 +14,7 @@ POS_OK = {"VERB": ("VERB", "AUX"), "NOUN": ("NOUN", "PROPN"), "ANY": ("VERB", "A
 AIR_WORDS = {"air", "drone", "aerial", "missile"}
 PLACE_OBJECTS = {"base", "post", "posts", "checkpoint", "checkpoints", "outpost", "outposts", "area", "district",
                  "city", "town", "village", "position", "positions", "headquarters", "airport", "crossing"}
+TIME_NOUNS = {"time", "day", "night", "morning", "evening", "afternoon", "week", "hour"}
 INCURSION_OBJECTS = {"outskirt", "outskirts", "entrance", "gate", "gates", "edge", "centre", "center"}
 
 
@@ -72,11 +73,17 @@ def _frame_ok(tok: Any, entry: TriggerEntry) -> bool:
         return bool(AIR_WORDS & kids)
     if entry.frame == "CROSS":
         if entry.lemma == "cross":
-            return bool({"border", "into", "to", "frontier"} & kids | ({"border"} & sub))
+            objs = {c.lemma_.lower() for c in tok.children if c.dep_ == "dobj"
+                    and c.ent_type_ not in ("TIME", "DATE") and c.lemma_.lower() not in TIME_NOUNS}
+            # "crossed the border", "crossed into X", or troops who "crossed" (no object)
+            return bool({"into", "to", "over"} & kids) or bool(objs & {"border", "frontier", "river", "bridge"}) \
+                or not objs
         return bool({"across", "to", "into", "border"} & kids)
     if entry.frame == "WITHDRAW":
+        # leaving a base, post or town (not "withdrawing from Afghanistan": a country is no territory
+        # that changes hands)
         objs = {c.lower_ for c in tok.subtree if c.dep_ in ("dobj", "pobj")}
-        return bool(objs & PLACE_OBJECTS) or any(c.ent_type_ in ("GPE", "FAC", "LOC") for c in tok.subtree)
+        return bool(objs & PLACE_OBJECTS)
     if entry.frame == "TAKE" and entry.lemma in ("capture", "seize") and tok.pos_ == "NOUN":
         return "of" in kids  # "the capture of Shir Khan"
     return True

@@ -15,38 +15,45 @@ import re
 from collections import Counter
 from typing import Any
 
-from sitroom.geo.gazetteer import ADMIN1, COUNTRY, load_gazetteer
+from sitroom.geo.gazetteer import COUNTRY, load_gazetteer
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, feature_hint_after, find_spans
 from sitroom.geo.resolve import Context, best_candidate, place_of, resolve_name
 from sitroom.records import Place, Toponym
 
-__all__ = ["geoparse", "theatre_of", "resolve_name", "precision_for"]
+__all__ = ["geoparse", "theatre_of", "resolve_name", "precision_for", "find_spans", "resolve_spans",
+           "warm_up"]
 
 # "X district of Y", "X, Y", "X in Y province": the name after is a container of the name before.
 _CONTAINER_GAP = re.compile(r"^(?:\s+(?:district|province|county|city|town|village))?"
                             r"(?:\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?)$", re.IGNORECASE)
 
 
-def geoparse(doc: Any, theatre: dict[str, float] | None = None, demonyms: bool = False) -> list[Toponym]:
+def geoparse(doc: Any, theatre: dict[str, float] | None = None, demonyms: str = "") -> list[Toponym]:
     """Find and resolve the place names of one parsed article.
 
-    demonyms=True also returns adjectival country mentions ("Turkish") resolved to the country,
-    as some annotation schemes count them; the pipeline leaves them out.
+    demonyms="adjectival" also returns adjectival country mentions ("Turkish troops") resolved to
+    the country, "all" also plural nouns ("Canadians"), as some annotation schemes count them;
+    the pipeline leaves them out (default "").
     """
+    return resolve_spans(doc.text, find_spans(doc, demonyms=demonyms), theatre)
+
+
+def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None = None) -> list[Toponym]:
+    """Resolve recognised spans of one article, each in the light of the others."""
     gz = load_gazetteer()
-    text = doc.text
-    spans = find_spans(doc, demonyms=demonyms)
     hints = [feature_hint_after(text, sp.end) for sp in spans]
 
     # Pass 1: each name on its own (prominence, theatre, hint).
     first: list[int | None] = []
+    memo: dict[tuple[str, str], int | None] = {}  # a name repeated in an article resolves once
     for sp, hint in zip(spans, hints):
         if sp.kind == "demonym":
             first.append(_country_row(gz, sp.country_hint))
             continue
-        pid, _ = best_candidate(gz, sp.text, Context(theatre=theatre, hint=hint))
-        first.append(pid)
+        if (sp.text, hint) not in memo:
+            memo[(sp.text, hint)] = best_candidate(gz, sp.text, Context(theatre=theatre, hint=hint))[0]
+        first.append(memo[(sp.text, hint)])
 
     # The article's own context: countries and admin1s of its names (each name counts once).
     country_n: Counter[str] = Counter()
@@ -62,9 +69,13 @@ def geoparse(doc: Any, theatre: dict[str, float] | None = None, demonyms: bool =
             admin1_n[(gz.country[pid], gz.admin1[pid])] += 1
 
     out: list[Toponym] = []
+    memo2: dict[tuple, int | None] = {}
     for k, (sp, hint) in enumerate(zip(spans, hints)):
         pid = first[k]
-        if sp.kind != "demonym":
+        container = _container(gz, spans, first, k, text) if sp.kind != "demonym" else None
+        if sp.kind != "demonym" and (sp.text, hint, container) in memo2:
+            pid = memo2[(sp.text, hint, container)]
+        elif sp.kind != "demonym":
             own = first[k]
             countries = dict(country_n)
             admin1s = dict(admin1_n)
@@ -73,10 +84,10 @@ def geoparse(doc: Any, theatre: dict[str, float] | None = None, demonyms: bool =
                 if gz.admin1[own]:
                     key = (gz.country[own], gz.admin1[own])
                     admin1s[key] = admin1s.get(key, 0) - 1
-            container = _container(gz, spans, first, k, text)
             ctx = Context(theatre=theatre, countries=countries, admin1s=admin1s,
                           container=container, hint=hint)
             pid, _ = best_candidate(gz, sp.text, ctx)
+            memo2[(sp.text, hint, container)] = pid
         place: Place | None = None
         if pid is not None:
             place = place_of(gz, pid)
@@ -101,9 +112,19 @@ def _container(gz: Any, spans: list[Span], first: list[int | None], k: int, text
     outer = first[k + 1]
     if gz.feature[outer] == COUNTRY:
         return gz.country[outer], ""
-    if gz.feature[outer] == ADMIN1:
+    if gz.country[outer] and gz.admin1[outer]:
         return gz.country[outer], gz.admin1[outer]
     return None
+
+
+def warm_up() -> None:
+    """Load the gazetteer and build the lazy indexes once (a second or two), before timing work."""
+    from sitroom.geo.precision import _near_pattern
+    from sitroom.geo.resolve import _notable_by_country
+
+    _notable_by_country(load_gazetteer())
+    _near_pattern()
+    resolve_name("Kabul, Afghanistan")
 
 
 def theatre_of(toponyms: list[Toponym]) -> dict[str, float]:

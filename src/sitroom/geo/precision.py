@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from sitroom.geo.names import name_key
+from sitroom.geo.names import name_key, skeleton_key
 from sitroom.records import Place
 
-_REGIONAL = {"country", "admin1"}
+_REGIONAL = {"country", "admin1", "continent", "region"}
+_AREAL = {"admin2", "river"}  # a district or a river reach: somewhere along/within it
 
 
 @lru_cache(maxsize=1)
@@ -27,7 +28,7 @@ def _near_pattern() -> re.Pattern[str]:
 def base_precision(place: Place) -> int:
     if place.feature in _REGIONAL:
         return 3
-    if place.feature == "admin2":
+    if place.feature in _AREAL:
         return 2
     return 1
 
@@ -52,16 +53,16 @@ def precision_for(place: Place, context: str) -> int:
     base = base_precision(place)
     if base == 3 or not context:
         return base
-    key = name_key(place.name)
+    key, skel = name_key(place.name), skeleton_key(place.name)
     ctx_key_positions = []
-    low = context
-    # Find where the place is named (any spelling whose folded form equals the place's).
-    for m in re.finditer(r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,4}", low):
+    # Find where the place is named (any spelling whose folded or transliteration key matches).
+    for m in re.finditer(r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,4}", context):
         words = m.group(0).split()
         for n in range(len(words), 0, -1):
-            if name_key(" ".join(words[:n])) == key:
+            cand = " ".join(words[:n])
+            if name_key(cand) == key or skeleton_key(cand) == skel:
                 ctx_key_positions.append(m.start())
                 break
     if not ctx_key_positions:
         return base
-    return max(precision_in_text(place, context, pos) for pos in ctx_key_positions) if base != 3 else 3
+    return max(precision_in_text(place, context, pos) for pos in ctx_key_positions)

@@ -9,7 +9,6 @@ before it. Datelines ("KUNDUZ:", "KABUL (Reuters) -") are read at line starts.
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -55,6 +54,11 @@ def _not_places() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _disease_words() -> frozenset[str]:
+    return frozenset(cues()["recognition"]["disease_words"])
+
+
+@lru_cache(maxsize=1)
 def _cue_words() -> frozenset[str]:
     return frozenset(w.split()[-1] for w in cues()["location_cues"]["prepositions"])
 
@@ -85,7 +89,8 @@ def _max_pop(gz: Gazetteer, ids: list[int]) -> int:
     return max((gz.population[i] for i in ids), default=0)
 
 
-def find_spans(doc: Any, demonyms: bool = False) -> list[Span]:
+def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
+    """Place-name spans of a parsed article; demonyms: "" (none), "adjectival" or "all"."""
     gz = load_gazetteer()
     text = doc.text
     spans: list[Span] = []
@@ -107,20 +112,27 @@ def find_spans(doc: Any, demonyms: bool = False) -> list[Span]:
             return
         if name_key(doc[a:b].text) in _not_places():
             return
+        if b < len(doc) and doc[b].lower_ in _disease_words():
+            return
         for t in range(a, b):
             taken[t] = True
         s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
         spans.append(Span(s, e, text[s:e], kind, hint))
 
-    # 1. NER places.
+    # 1. NER places, widened to a longer gazetteer name around them where there is one
+    # ("Fort St. John" cut at "Fort St.", "New Milford" tagged from "Milford").
     for ent in doc.ents:
         if ent.label_ in PLACE_LABELS:
-            take(ent.start, ent.end, "ner")
+            a, b = _widen(doc, gz, ent.start, ent.end, taken)
+            take(a, b, "ner")
         elif ent.label_ == "FAC" and gz.lookup(ent.text):
             take(ent.start, ent.end, "ner")
-        elif demonyms and ent.label_ == "NORP" and doc[ent.end - 1].tag_ not in ("NNS", "NNPS"):
-            # adjectival use only ("Turkish troops"); plural nouns ("Canadians") are people
-            cc = gz.demonyms.get(name_key(ent.text))
+        elif demonyms and ent.label_ == "NORP":
+            plural = doc[ent.end - 1].tag_ in ("NNS", "NNPS")
+            if plural and demonyms != "all":
+                continue  # "Canadians" are people; only adjectival use ("Turkish troops") counts
+            key = name_key(ent.text)
+            cc = gz.demonyms.get(key) or (gz.demonyms.get(key[:-1]) if plural and key.endswith("s") else None)
             if cc:
                 take(ent.start, ent.end, "demonym", cc)
 
@@ -168,6 +180,26 @@ def find_spans(doc: Any, demonyms: bool = False) -> list[Span]:
     return spans
 
 
+def _widen(doc: Any, gz: Gazetteer, start: int, end: int, taken: list[bool]) -> tuple[int, int]:
+    """The longest capitalised run around [start, end) (up to 2 tokens each side) that the
+    gazetteer knows as one name; the span itself if none is longer."""
+    best = (start, end)
+    for a in range(max(0, start - 2), start + 1):
+        for b in range(min(len(doc), end + 2), end - 1, -1):
+            if (a, b) == (start, end) or b - a <= best[1] - best[0]:
+                continue
+            extra = list(range(a, start)) + list(range(end, b))
+            if any(taken[t] or not (_capitalised(doc[t]) or doc[t].lower_ in _INNER_WORDS
+                                    or doc[t].text == ".") for t in extra):
+                continue
+            if doc[a].lower_ in _INNER_WORDS or doc[b - 1].lower_ in _INNER_WORDS or doc[b - 1].text == ".":
+                continue
+            surface = doc.text[doc[a].idx: doc[b - 1].idx + len(doc[b - 1].text)]
+            if gz.by_key.get(name_key(surface)):
+                best = (a, b)
+    return best
+
+
 def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[int],
                             ent_label: list[str], ent_of: list[Any]) -> bool:
     surface_key = name_key(doc[i:j].text)
@@ -201,8 +233,11 @@ def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[i
         return prominent or cue and _max_pop(gz, ids) >= 1000
     if "PERSON" in labels:
         # a person of exactly this extent: only big or curated places, or after a location word
-        return (cue and (prominent or _max_pop(gz, ids) >= 1000)) or _max_pop(gz, ids) >= 500_000 \
-            or any(gz.feature[k] in (COUNTRY, ADMIN1) or gz.gid[k].startswith("sitroom:") for k in ids)
+        # (a district's population says nothing here: "King" is a county and a surname)
+        return (cue and (prominent or _max_pop(gz, ids) >= 1000)) \
+            or any(gz.feature[k] == "city" and gz.population[k] >= 500_000 for k in ids) \
+            or any((gz.feature[k] in (COUNTRY, ADMIN1) or gz.gid[k].startswith("sitroom:"))
+                   and (k, surface_key) in gz.primary for k in ids)
     if _prominent(gz, ids):
         return True
     # Smaller places: need a location word before them, or a multiword name.
@@ -221,7 +256,3 @@ def feature_hint_after(doc_text: str, end: int) -> str:
             if w in fw[feature]:
                 return {"admin1": ADMIN1, "admin2": ADMIN2}.get(feature, feature)
     return ""
-
-
-def log_prominence(gz: Gazetteer, pid: int) -> float:
-    return math.log10(gz.population[pid] + 10)

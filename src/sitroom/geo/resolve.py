@@ -27,10 +27,10 @@ FEATURE_BONUS = {COUNTRY: 6.0, ADMIN1: 2.0, ADMIN2: -0.5, CITY: 0.0, "continent"
 CITY_SHARE = 0.25
 CAPITAL_BONUS = 1.0
 CURATED_BONUS = 5.5
-PRIMARY_NAME_BONUS = 1.0
+PRIMARY_NAME_BONUS = 2.0
 HINT_BONUS = 6.0
 THEATRE_COUNTRY, THEATRE_ADMIN1 = 3.0, 2.0
-CONTEXT_COUNTRY, CONTEXT_SHARE, CONTEXT_ADMIN1 = 1.5, 3.0, 2.0
+CONTEXT_COUNTRY, CONTEXT_SHARE, CONTEXT_ADMIN1 = 1.0, 2.5, 1.2
 CONTAINMENT_BONUS = 8.0
 
 _SUFFIX_HINT = re.compile(
@@ -58,6 +58,10 @@ class Context:
     container: tuple[str, str] | None = None  # (alpha-2, admin1 or "") the name is said to lie in
     hint: str = ""  # feature kind named next to the name
 
+    def __post_init__(self) -> None:
+        self.theatre_total = sum(self.theatre.values()) or 1.0 if self.theatre else 1.0
+        self.countries_total = sum(v for v in (self.countries or {}).values() if v > 0) or 1.0
+
 
 def split_hint(name: str) -> tuple[str, str]:
     """'Kunduz province' -> ('Kunduz', 'admin1'); names without such a word come back as is."""
@@ -73,7 +77,8 @@ def candidates(gz: Gazetteer, name: str, ctx: Context) -> list[int]:
         return ids
     # Fallback for transliteration variants: only places in countries already in play, so that a
     # loose key cannot pull a name to the other side of the world.
-    in_play = set(ctx.countries or {})
+    in_play = {cc for cc, n in (ctx.countries or {}).items() if n > 0}
+    names: set[str] = set()
     if ctx.theatre:
         names = {n.split(", ")[-1] for n in ctx.theatre}
         in_play |= {cc for cc, cname in gz.country_names.items() if cname in names}
@@ -82,21 +87,35 @@ def candidates(gz: Gazetteer, name: str, ctx: Context) -> list[int]:
     if not in_play:
         return []
     ids = [i for i in gz.lookup_skeleton(name) if gz.country[i] in in_play]
-    if ids:
+    if ids or not (ctx.theatre or ctx.container):
         return ids
-    return fuzzy_candidates(gz, name, frozenset(in_play))
+    # Garbled spellings: only against the story's own countries, where the evidence is strongest.
+    story = {cc for cc, cname in gz.country_names.items() if cname in names} if ctx.theatre else set()
+    if ctx.container:
+        story.add(ctx.container[0])
+    return fuzzy_candidates(gz, name, frozenset(story))
 
 
 def fuzzy_candidates(gz: Gazetteer, name: str, in_play: frozenset[str]) -> list[int]:
     """Last resort for garbled spellings ("Islamic Qala"): close string match against the curated
     and administrative names of the countries in play (a few hundred names each)."""
+    if len(name) < FUZZY_MIN_LEN:
+        return []
+    return list(_fuzzy_cached(gz, name_key(name), in_play))
+
+
+FUZZY_MIN_LEN = 6
+
+
+@lru_cache(maxsize=4096)
+def _fuzzy_cached(gz: Gazetteer, key: str, in_play: frozenset[str]) -> tuple[int, ...]:
     from rapidfuzz import fuzz, process
 
     choices = _notable_names(gz, in_play)
     if not choices:
         return []
-    hit = process.extractOne(name_key(name), list(choices), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-    return choices[hit[0]] if hit else []
+    hit = process.extractOne(key, list(choices), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    return tuple(choices[hit[0]]) if hit else ()
 
 
 FUZZY_CUTOFF = 88
@@ -137,7 +156,7 @@ def score(gz: Gazetteer, pid: int, key: str, ctx: Context) -> float:
         elif ctx.hint == ADMIN2 and feature == ADMIN1:
             s -= 2.0
     if ctx.theatre:
-        total = sum(ctx.theatre.values()) or 1.0
+        total = ctx.theatre_total
         cname = gz.country_names.get(cc, cc)
         s += THEATRE_COUNTRY * min(1.0, 2 * ctx.theatre.get(cname, 0.0) / total)
         if gz.admin1[pid]:
@@ -146,8 +165,7 @@ def score(gz: Gazetteer, pid: int, key: str, ctx: Context) -> float:
         # any mention of the country counts; the article's main country counts more
         n = ctx.countries.get(cc, 0.0)
         if n > 0:
-            total = sum(v for v in ctx.countries.values() if v > 0)
-            s += CONTEXT_COUNTRY + CONTEXT_SHARE * n / total
+            s += CONTEXT_COUNTRY + CONTEXT_SHARE * n / ctx.countries_total
     if ctx.admin1s and feature not in (COUNTRY, ADMIN1):
         s += CONTEXT_ADMIN1 * min(1.0, ctx.admin1s.get((cc, gz.admin1[pid]), 0.0))
     if ctx.container:
@@ -166,17 +184,31 @@ def best_candidate(gz: Gazetteer, name: str, ctx: Context) -> tuple[int | None, 
         ids = candidates(gz, name, ctx)
     if not ids:
         return None, 0.0
+    if all(gz.feature[i] in (ADMIN1, ADMIN2) for i in ids):
+        # Only an admin unit under this spelling ("Qala-e-Naw" district): its namesake town may be
+        # spelt otherwise in GeoNames ("Qal'ah-ye Now"); add same-skeleton towns inside the unit.
+        units = {(gz.country[i], gz.admin1[i]) for i in ids}
+        ids = ids + [j for j in gz.lookup_skeleton(base)
+                     if gz.feature[j] == CITY and (gz.country[j], gz.admin1[j]) in units]
     key = name_key(base)
+    # Largest city per (country, admin1) among the candidates, and countries whose capital is one:
+    # "Kabul", "Moscow" (a unit named after its main city) and "Washington" (a capital's namesake)
+    # mean the city unless a word next to the name says province/district.
+    city_pop: dict[tuple[str, str], int] = {}
+    capital_cc: set[str] = set()
+    for j in ids:
+        if gz.feature[j] == CITY:
+            k = (gz.country[j], gz.admin1[j])
+            city_pop[k] = max(city_pop.get(k, 0), gz.population[j])
+            if j in gz.capitals:
+                capital_cc.add(gz.country[j])
     scored = []
     for i in ids:
         s = score(gz, i, key, ctx)
         if gz.feature[i] in (ADMIN1, ADMIN2) and ctx.hint not in (ADMIN1, ADMIN2):
-            # "Kabul", "Moscow": the unit named after its main city, or a capital's namesake
-            # ("Washington"), means the city.
-            if any(gz.feature[j] == CITY and gz.country[j] == gz.country[i]
-                   and (gz.admin1[j] == gz.admin1[i] and gz.population[j] >= CITY_SHARE * gz.population[i]
-                        or j in gz.capitals) for j in ids):
-                s -= FEATURE_BONUS[gz.feature[i]] + 1.5
+            if (city_pop.get((gz.country[i], gz.admin1[i]), 0) >= CITY_SHARE * gz.population[i]
+                    or gz.country[i] in capital_cc):
+                s -= FEATURE_BONUS[gz.feature[i]] + 3.0
         if i in gz.capitals:
             s += CAPITAL_BONUS
         scored.append((s, i))
@@ -197,28 +229,43 @@ def place_of(gz: Gazetteer, pid: int, precision: int | None = None) -> Place:
 
 def default_precision(feature: str) -> int:
     """ACLED geo_precision of a place named alone: town/site 1, district 2, province/country 3."""
-    if feature in (COUNTRY, ADMIN1):
-        return 3
-    if feature == ADMIN2:
-        return 2
-    return 1
+    from sitroom.geo.precision import base_precision
+
+    return base_precision(Place(name="", feature=feature))
 
 
 def resolve_name(name: str, theatre: dict[str, float] | None = None) -> Place | None:
     """Resolve one location string ("Panjwai district of Kandahar", "Kunduz") to a Place."""
+    from sitroom.geo.precision import base_precision
+
     gz = load_gazetteer()
+    # "near X", "outskirts of X", "20 km north of X": resolve X; the cue lowers the precision.
+    stripped = _LEADING_CUE.sub("", name.strip())
+    near = stripped != name.strip()
+    name = stripped or name
     container: tuple[str, str] | None = None
     m = re.match(r"^(?P<inner>.+?)(?:,\s*|\s+(?:district|province)?\s*(?:of|in)\s+)(?P<outer>[^,]+)$",
                  name.strip(), re.IGNORECASE)
     inner = name
     if m:
         outer_id, _ = best_candidate(gz, m.group("outer"), Context(theatre=theatre))
-        if outer_id is not None and gz.feature[outer_id] in (COUNTRY, ADMIN1):
-            container = (gz.country[outer_id], gz.admin1[outer_id])
+        if outer_id is not None and gz.country[outer_id]:
+            # the container's admin1 ("of Kandahar" names the province even if read as the city)
+            container = (gz.country[outer_id], "" if gz.feature[outer_id] == COUNTRY else gz.admin1[outer_id])
             inner = m.group("inner")
             if re.search(r"district\s+(of|in)\s", name, re.IGNORECASE):
                 inner = f"{inner} district"
     pid, _ = best_candidate(gz, inner, Context(theatre=theatre, container=container))
     if pid is None:
         return None
-    return place_of(gz, pid)
+    place = place_of(gz, pid)
+    if near and base_precision(place) == 1:
+        place.geo_precision = 2
+    return place
+
+
+_LEADING_CUE = re.compile(
+    r"^(?:(?:on\s+)?the\s+)?(?:near|nearby|outside|outskirts\s+of|close\s+to|around|vicinity\s+of|"
+    r"suburbs\s+of|(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?(?:north|south|east|west|"
+    r"northeast|northwest|southeast|southwest)(?:ern)?\s+of|\d+\s*(?:km|kilometres|kilometers|miles)"
+    r"\s+from)\s+", re.IGNORECASE)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from sitroom.quotes.canonical import canonicalise_speakers
-from sitroom.quotes.extract import Attribution, extract_attributions, quote_regions
+from sitroom.quotes.extract import Attribution, doc_text, extract_attributions, quote_regions
 from sitroom.quotes.lexicon import load_lexicon
 from sitroom.quotes.speakers import PERSONAL_PRONOUNS, Speaker, describe_source
 from sitroom.records import Quote
@@ -41,13 +41,13 @@ def _char_spans(doc: Any, toks: list[int]) -> list[tuple[int, int]]:
     return spans
 
 
-def _person_mentions(doc: Any, attributions: list[Attribution]) -> list[tuple[int, str]]:
+def _person_mentions(doc: Any, people: list[Any], attributions: list[Attribution]) -> list[tuple[int, str]]:
     """(token index, name) of people named as subjects outside any quotation or reported content."""
     inside = {i for a in attributions for i in a.content}
-    regions = quote_regions(doc.text)
+    regions = quote_regions(doc_text(doc))
     out: list[tuple[int, str]] = []
-    for ent in doc.ents:
-        if ent.label_ != "PERSON" or ent.root.dep_ not in ("nsubj", "nsubjpass", "appos"):
+    for ent in people:
+        if ent.root.dep_ not in ("nsubj", "nsubjpass", "appos"):
             continue
         if any(i in inside for i in range(ent.start, ent.end)):
             continue
@@ -95,15 +95,26 @@ def _plural(sp: Speaker) -> bool:
     return not sp.person and last.endswith("s") and not last.endswith("ss")
 
 
+def _drop_redundant(attributions: list[Attribution]) -> list[Attribution]:
+    """"X said Y, according to AFP": the medium repeats X's quote; keep X's."""
+    spoken = [set(a.content) for a in attributions if a.cls != "according"]
+    return [
+        a
+        for a in attributions
+        if a.cls != "according" or not any(len(set(a.content) & s) * 2 >= len(a.content) for s in spoken)
+    ]
+
+
 def extract_quotes(doc: Any, article_id: str) -> list[Quote]:
     """Direct and indirect quotes of one article (its cleaned text parsed by spaCy)."""
     lex = load_lexicon()
-    attributions = extract_attributions(doc, lex, classes=QUOTE_CLASSES)
+    attributions = _drop_redundant(extract_attributions(doc, lex, classes=QUOTE_CLASSES))
     earlier: list[tuple[Attribution, Speaker]] = []
-    mentions = _person_mentions(doc, attributions)
+    people = [e for e in doc.ents if e.label_ == "PERSON"]
+    mentions = _person_mentions(doc, people, attributions)
     quotes: list[Quote] = []
     for att in sorted(attributions, key=lambda a: a.cue[0]):
-        described = describe_source(doc, att.source, lex)
+        described = describe_source(doc, att.source, lex, people)
         if described is None:
             continue  # "it was reported that ...": nobody to attribute it to
         speaker = _resolve(att, described, earlier, mentions)
@@ -121,7 +132,7 @@ def extract_quotes(doc: Any, article_id: str) -> list[Quote]:
                 quote_id=f"{article_id}:{start}-{end}",
                 article_id=article_id,
                 speaker=name,
-                text=" ... ".join(doc.text[a:b] for a, b in spans),
+                text=" ... ".join(doc_text(doc)[a:b] for a, b in spans),
                 kind="direct" if att.quoted else "indirect",
                 stance=att.stance,
                 speaker_role=role,

@@ -100,21 +100,24 @@ def canonicalise_speakers(quotes: list[Quote]) -> list[Quote]:
     for k in keys:
         uf.find(k)
     # spun spellings: pairwise over distinct names (a few hundred at most per run)
-    for i, a in enumerate(keys):
-        for b in keys[i + 1 :]:
-            sim = _similar_names(a, b)
-            if sim < NAME_SIM:
-                continue
-            if roles_of[a] and roles_of[b]:
-                if _jaccard(roles_of[a], roles_of[b]) >= ROLE_OVERLAP:
-                    uf.union(a, b)
-            elif sim >= NAME_SIM_NO_ROLE:
-                uf.union(a, b)
+    by_words: dict[int, list[str]] = defaultdict(list)
+    for k in keys:
+        by_words[len(k.split())].append(k)
+    for group in by_words.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if abs(len(a) - len(b)) > 4 or SequenceMatcher(None, a, b).quick_ratio() < NAME_SIM:
+                    continue  # cheap upper bound first: most pairs are plainly different
+                _link_if_same_person(uf, a, b, roles_of)
     # bare surnames: join the one cluster of full names that ends with it
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for f in keys:
+        if len(f.split()) > 1:
+            by_last[f.split()[-1]].append(f)
     for k in keys:
         if len(k.split()) != 1:
             continue
-        owners = {uf.find(f) for f in keys if len(f.split()) > 1 and f.split()[-1] == k}
+        owners = {uf.find(f) for f in by_last.get(k, [])}
         if len(owners) == 1:
             uf.union(k, owners.pop())
     # canonical name and role per cluster
@@ -122,9 +125,11 @@ def canonicalise_speakers(quotes: list[Quote]) -> list[Quote]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     role_articles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     role_counts: dict[str, Counter[str]] = defaultdict(Counter)
+    multiword_roots = {uf.find(k) for k in keys if len(k.split()) > 1}
     for q in named:
         root = uf.find(_key(q.speaker))
-        full = q.speaker if len(q.speaker.split()) > 1 or all(len(k.split()) == 1 for k in _members(uf, root)) else None
+        # a bare surname never becomes the canonical form of a cluster that has a full name
+        full = q.speaker if len(q.speaker.split()) > 1 or root not in multiword_roots else None
         if full:
             articles[root][full].add(q.article_id)
             counts[root][full] += 1
@@ -151,14 +156,24 @@ def canonicalise_speakers(quotes: list[Quote]) -> list[Quote]:
     return quotes
 
 
-def _members(uf: _Union, root: str) -> list[str]:
-    return [k for k in uf.parent if uf.find(k) == root]
+def _link_if_same_person(uf: _Union, a: str, b: str, roles_of: dict[str, set[str]]) -> None:
+    sim = _similar_names(a, b)
+    if sim < NAME_SIM:
+        return
+    if roles_of[a] and roles_of[b]:
+        if _jaccard(roles_of[a], roles_of[b]) >= ROLE_OVERLAP:
+            uf.union(a, b)
+    elif sim >= NAME_SIM_NO_ROLE:
+        uf.union(a, b)
 
 
 def _role_owner(q: Quote, cluster_roles: dict[str, set[str]]) -> str | None:
     """The one named speaker whose roles cover a definite role-only description, else None."""
     if not q.speaker_role or q.speaker != q.speaker_role:
         return None
+    head = q.speaker_role.split()[-1].lower()
+    if head.endswith("s") and not head.endswith("ss"):
+        return None  # "Pentagon officials": a group, not the one person who holds a title
     words = role_words(q.speaker_role)
     if len(words) < 2:
         return None  # "the spokesman" alone is not safe across a whole run

@@ -10,6 +10,8 @@ spans, while ``sitroom.quotes`` turns it into the pipeline's ``Quote`` record.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,7 @@ from sitroom.quotes.lexicon import CueVerb, Lexicon, load_lexicon
 OPEN_QUOTES = "“„«"
 CLOSE_QUOTES = "”»"
 STRAIGHT_QUOTES = '"'
+QUOTE_MARK = re.compile("``|''|[\n" + OPEN_QUOTES + CLOSE_QUOTES + STRAIGHT_QUOTES + "]")
 SUBJECT_DEPS = ("nsubj",)
 CLAUSE_DEPS = ("ccomp", "xcomp")
 OBJECT_DEPS = ("dobj", "obj")
@@ -39,6 +42,7 @@ class Attribution:
     cls: str  # speech | cognition | according
     stance: str  # assert | deny
     quoted: bool = False  # content (mostly) inside quotation marks
+    phrase: set[int] = field(default_factory=set)  # the cue verb's own phrase: "Cruz said Monday"
     quote_regions: set[int] = field(default_factory=set)
 
     @property
@@ -47,28 +51,58 @@ class Attribution:
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
-    """Character spans of quotations, marks included; an unclosed quote ends at the line end."""
+    """Character spans of quotations, marks included; an unclosed quote ends at the line end.
+
+    Marks: curly quotes and guillemets, straight double quotes, and the ASCII typesetting pairs
+    ``...'' and ''...'' (used by some wires and archives).
+    """
     regions: list[tuple[int, int]] = []
     open_at: int | None = None
-    for i, ch in enumerate(text):
-        if ch == "\n" and open_at is not None:
-            regions.append((open_at, i))
-            open_at = None
-        elif ch in OPEN_QUOTES:
-            open_at = i if open_at is None else open_at
-        elif ch in CLOSE_QUOTES:
+    for m in QUOTE_MARK.finditer(text):
+        mark, i = m.group(), m.start()
+        if mark == "\n":
             if open_at is not None:
-                regions.append((open_at, i + 1))
+                regions.append((open_at, i))
                 open_at = None
-        elif ch in STRAIGHT_QUOTES:
-            if open_at is None:
-                open_at = i
-            else:
-                regions.append((open_at, i + 1))
+        elif mark in OPEN_QUOTES or mark == "``":
+            open_at = i if open_at is None else open_at
+        elif mark in CLOSE_QUOTES:
+            if open_at is not None:
+                regions.append((open_at, m.end()))
                 open_at = None
+        elif open_at is None:  # straight quotes and '' toggle
+            open_at = i
+        else:
+            regions.append((open_at, m.end()))
+            open_at = None
     if open_at is not None:
         regions.append((open_at, len(text)))
     return [r for r in regions if r[1] - r[0] > 2]
+
+
+TEXT_KEY = "sitroom.quotes.text"
+
+
+def doc_text(doc: Any) -> str:
+    """The Doc's text, kept in doc.user_data: Doc.text joins every token again on each access."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[TEXT_KEY] = text
+    return text
+
+
+def sentence_bounds(doc: Any) -> list[tuple[int, int]]:
+    """(start, end) token bounds of each token's sentence, computed once.
+
+    Token.sent re-checks the whole Doc's annotation on every call (linear in the Doc), so it is
+    never used per token here.
+    """
+    bounds: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
+    for sent in doc.sents:
+        for i in range(sent.start, sent.end):
+            bounds[i] = (sent.start, sent.end)
+    return bounds
 
 
 def _token_regions(doc: Any, regions: Sequence[tuple[int, int]]) -> list[int]:
@@ -87,10 +121,14 @@ def _subtree(tok: Any) -> set[int]:
     return {t.i for t in tok.subtree}
 
 
-def _subject_of(verb: Any) -> Any | None:
+def _subject_of(verb: Any, lex: Lexicon) -> Any | None:
     """The speaker of a cue verb: its own subject, a passive agent, or the subject of its head."""
     seen = 0
     cur = verb
+    head = verb.head
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.dep_ == "ccomp" and _is_cue(head.head, lex):
+        # "Lyons said the Taliban had taken 50 districts, warning that ...": Lyons warns
+        cur = head.head
     while cur is not None and seen < 4:
         for c in cur.children:
             if c.dep_ in SUBJECT_DEPS:
@@ -120,6 +158,8 @@ def _is_cue(tok: Any, lex: Lexicon) -> CueVerb | None:
 def _content_from_verb(verb: Any, cue: CueVerb, cue_tokens: list[int]) -> set[int]:
     content: set[int] = set()
     for c in verb.children:
+        if c.dep_ == "xcomp" and not cue.xcomp:
+            continue
         if c.dep_ in CLAUSE_DEPS and c.i > verb.i:
             content |= _subtree(c)
         elif c.dep_ in CLAUSE_DEPS and c.i < verb.i:
@@ -138,14 +178,17 @@ def _content_from_verb(verb: Any, cue: CueVerb, cue_tokens: list[int]) -> set[in
             for g in c.children:
                 if g.dep_ in CLAUSE_DEPS:
                     content |= _subtree(g)
-    if not content and verb.dep_ in ("ccomp", "parataxis") and verb.head.i < verb.i:
-        # "The situation is changing, he told reporters.": the cue hangs off the reported clause
+    if not content and verb.dep_ in ("ccomp", "parataxis") and (verb.head.i < verb.i or verb.dep_ == "parataxis"):
+        # "The situation is changing, he told reporters." / "The problem, she said, is that ...":
+        # the cue hangs off the reported clause
         head = verb.head
+        while head.dep_ in ("aux", "auxpass") and head.head.i != head.i:
+            head = head.head  # the parser sometimes hangs the cue on an auxiliary ("is now closed")
         content = _subtree(head) - _subtree(verb)
     return content
 
 
-def _after_colon(doc: Any, verb: Any, tok_region: list[int], regions: Sequence[tuple[int, int]]) -> set[int]:
+def _after_colon(doc: Any, verb: Any, tok_region: list[int], sents: list[tuple[int, int]]) -> set[int]:
     """Content introduced by a colon after the cue phrase ("told the Council: “...”")."""
     last = max(t.i for t in verb.subtree)
     j = last + 1
@@ -162,11 +205,52 @@ def _after_colon(doc: Any, verb: Any, tok_region: list[int], regions: Sequence[t
         k += 1
     if k >= len(doc):
         return set()
+    if "\n" in doc_text(doc)[doc[j].idx : doc[k].idx]:
+        # "... as follows:" closing a paragraph: the next paragraph is what was said
+        nxt = _line_of(doc_text(doc), doc[k].idx)
+        return {i for i in range(k, len(doc)) if doc[i].idx < nxt[1]}
     if tok_region[k] >= 0:
         r = tok_region[k]
         return {i for i in range(k, len(doc)) if tok_region[i] == r}
-    sent = doc[k].sent
-    return set(range(k, sent.end))
+    return set(range(k, sents[k][1]))
+
+
+MAX_GAP = 8  # tokens between a quotation and its cue phrase ("”, Sarandon, 69, told")
+
+
+def _adjacent_quote(
+    doc: Any, verb: Any, tok_region: list[int], regions: Sequence[tuple[int, int]]
+) -> tuple[set[int], set[int]]:
+    """A quotation right before ("“...,” Ramos told AFP") or after ("said, “...”") the cue phrase.
+
+    Returns the quotation's tokens and, for a quotation before the cue, the words between them
+    (the speaker when the parser did not attach it as subject).
+    """
+    line = _line_of(doc_text(doc), verb.idx)
+    # before: walk left over at most MAX_GAP tokens with no verb among them
+    j = verb.i - 1
+    between: list[int] = []
+    while j >= 0 and tok_region[j] < 0 and len(between) <= MAX_GAP and doc[j].idx >= line[0]:
+        if doc[j].pos_ in ("VERB", "AUX"):
+            break
+        between.append(j)
+        j -= 1
+    if j >= 0 and tok_region[j] >= 0 and doc[j].idx >= line[0] and len(between) <= MAX_GAP:
+        r = tok_region[j]
+        speaker = {i for i in between if not doc[i].is_punct and not doc[i].like_num}
+        return {i for i in range(max(0, j - 400), j + 1) if tok_region[i] == r}, speaker
+    # after: the cue's own phrase (subject after the verb, hearer) then a quotation
+    k = verb.i + 1
+    gap = 0
+    while k < len(doc) and tok_region[k] < 0 and gap <= MAX_GAP and doc[k].idx < line[1]:
+        if doc[k].pos_ in ("VERB", "AUX"):
+            return set(), set()
+        gap += 1
+        k += 1
+    if k < len(doc) and tok_region[k] >= 0 and doc[k].idx < line[1]:
+        r = tok_region[k]
+        return {i for i in range(k, min(len(doc), k + 400)) if tok_region[i] == r}, set()
+    return set(), set()
 
 
 def _clean(doc: Any, content: set[int], tok_region: list[int]) -> list[int]:
@@ -184,14 +268,14 @@ def _clean(doc: Any, content: set[int], tok_region: list[int]) -> list[int]:
 
 
 def _snap_to_quotes(
-    doc: Any, content: set[int], cue_sent: Any, tok_region: list[int]
+    doc: Any, content: set[int], cue_sent: tuple[int, int], tok_region: list[int]
 ) -> tuple[set[int], set[int]]:
     """Extend content to whole quotations it touches (direct speech is quoted whole)."""
     touched = {tok_region[i] for i in content if tok_region[i] >= 0}
     if not touched:
         return content, set()
     extended = set(content)
-    for i in range(max(0, cue_sent.start - 80), min(len(doc), cue_sent.end + 400)):
+    for i in range(max(0, cue_sent[0] - 80), min(len(doc), cue_sent[1] + 400)):
         if tok_region[i] in touched:
             extended.add(i)
     return extended, touched
@@ -200,38 +284,47 @@ def _snap_to_quotes(
 def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iterable[str] | None = None) -> list[Attribution]:
     """All attributions in a Doc, in text order; ``classes`` limits cue classes (speech, cognition, according)."""
     lex = lexicon or load_lexicon()
-    allowed = set(classes) if classes is not None else {"speech", "cognition", "according"}
-    regions = quote_regions(doc.text)
+    allowed = set(classes) if classes is not None else {"speech", "cognition", "evidence", "according"}
+    regions = quote_regions(doc_text(doc))
     tok_region = _token_regions(doc, regions)
+    sents = sentence_bounds(doc)
     found: list[Attribution] = []
     for tok in doc:
         if tok_region[tok.i] >= 0:
             continue  # a verb inside a quotation is the speaker's own words
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             if "according" in allowed:
-                att = _according_to(doc, tok, tok_region)
+                att = _according_to(doc, tok, tok_region, sents)
                 if att is not None:
                     found.append(att)
             continue
         cue = _is_cue(tok, lex)
         if cue is None or cue.cls not in allowed:
             continue
+        if tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl") and not any(c.dep_ in SUBJECT_DEPS for c in tok.children):
+            continue  # "when asked about ...", "Asked what ...": the speaker is being addressed
         cue_tokens = [tok.i]
         for c in tok.children:
-            if c.dep_ == "neg":
-                cue_tokens.append(c.i)
+            # "has also said", "did not deny": auxiliaries and adverbs right before the verb
+            if c.dep_ in ("neg", "aux", "auxpass", "advmod", "prt") and abs(c.i - tok.i) <= 3 and not c.is_punct:
+                if c.dep_ != "advmod" or c.i < tok.i:
+                    cue_tokens.append(c.i)
         content = _content_from_verb(tok, cue, cue_tokens)
+        line = _line_of(doc_text(doc), tok.idx)
+        content = {i for i in content if line[0] <= doc[i].idx < line[1]}
         if not content:
-            content = _after_colon(doc, tok, tok_region, regions)
-        subj = _subject_of(tok)
+            content = _after_colon(doc, tok, tok_region, sents)
+        subj = _subject_of(tok, lex)
         source = _subtree(subj) if subj is not None else set()
+        if not content:
+            content, between = _adjacent_quote(doc, tok, tok_region, regions)
+            if not source and between:
+                source = between
         if subj is not None and subj.dep_ != "nsubj" and tok.dep_ == "relcl" and subj.i == tok.head.i:
             source = {subj.i} | {t.i for c in subj.children if c.dep_ in ("compound", "amod", "det", "poss") for t in c.subtree}
-        line = _line_of(doc.text, tok.idx)
         source = {i for i in source if line[0] <= doc[i].idx < line[1]}
-        content = {i for i in content if line[0] <= doc[i].idx < line[1]}
         content -= source | set(cue_tokens)
-        content, touched = _snap_to_quotes(doc, content, tok.sent, tok_region)
+        content, touched = _snap_to_quotes(doc, content, sents[tok.i], tok_region)
         content -= source | set(cue_tokens)
         cleaned = _clean(doc, content, tok_region)
         if sum(1 for i in cleaned if not doc[i].is_punct) < 2:
@@ -247,11 +340,71 @@ def extract_attributions(doc: Any, lexicon: Lexicon | None = None, classes: Iter
                 stance=cue.stance,
                 quoted=n_quoted * 2 >= len(cleaned),
                 quote_regions=touched,
+                phrase=_subtree(tok) - set(cleaned),
             )
         )
+    if "speech" in allowed:
+        found.extend(_speaker_colons(doc, found, tok_region))
     _attach_continuations(doc, found, tok_region)
+    _attach_quoted_sentences(doc, found, tok_region)
     found.sort(key=lambda a: a.start_token)
     return found
+
+
+MAX_NAME = 6  # tokens of a "Name:" speaker label
+
+
+def _speaker_colons(doc: Any, found: list[Attribution], tok_region: list[int]) -> list[Attribution]:
+    """Transcript and excerpt labels: "Chris Matthews: Seriously, ..." / "More from Jones: “...”".
+
+    The words before the colon must be a person's name (a PERSON entity) or follow "from"; place
+    names are datelines ("KUNDUZ: The Taliban ..."), not speakers.
+    """
+    text = doc_text(doc)
+    owned = {i for a in found for i in (*a.content, *a.cue, *a.source)}
+    out: list[Attribution] = []
+    for colon in doc:
+        if colon.text != ":" or tok_region[colon.i] >= 0 or colon.i in owned:
+            continue
+        line = _line_of(text, colon.idx)
+        j = colon.i - 1
+        name: list[int] = []
+        while j >= 0 and doc[j].idx >= line[0] and len(name) < MAX_NAME:
+            t = doc[j]
+            if t.pos_ == "PROPN" or (t.text in ".-" and not t.whitespace_):
+                name.insert(0, j)
+                j -= 1
+            else:
+                break
+        if not name:
+            continue
+        before = doc[j] if j >= 0 and doc[j].idx >= line[0] else None
+        after_from = before is not None and before.lower_ == "from"
+        if before is not None and not after_from and before.text not in "-—–\"“":
+            continue
+        if any(doc[i].ent_type_ in ("GPE", "LOC", "NORP") for i in name):
+            continue
+        if not after_from and not any(doc[i].ent_type_ == "PERSON" for i in name):
+            continue
+        k = colon.i + 1
+        while k < len(doc) and doc[k].is_space and doc[k].idx < line[1]:
+            k += 1
+        if k >= len(doc) or doc[k].idx >= line[1]:
+            continue
+        if tok_region[k] >= 0:
+            content = {i for i in range(k, min(len(doc), k + 400)) if tok_region[i] == tok_region[k]}
+        else:
+            content = {i for i in range(k, len(doc)) if doc[i].idx < line[1]}
+        cleaned = _clean(doc, content, tok_region)
+        if sum(1 for i in cleaned if doc[i].is_alpha) < 3 or any(i in owned for i in cleaned):
+            continue
+        n_quoted = sum(1 for i in cleaned if tok_region[i] >= 0)
+        out.append(
+            Attribution(cue=[colon.i], source=name, content=cleaned, lemma=":", cls="speech", stance="assert",
+                        quoted=n_quoted * 2 >= len(cleaned), phrase={colon.i, *name})
+        )
+        owned |= set(cleaned) | set(name) | {colon.i}
+    return out
 
 
 def _line_of(text: str, at: int) -> tuple[int, int]:
@@ -261,7 +414,7 @@ def _line_of(text: str, at: int) -> tuple[int, int]:
     return start, (len(text) if end < 0 else end)
 
 
-def _according_to(doc: Any, tok: Any, tok_region: list[int]) -> Attribution | None:
+def _according_to(doc: Any, tok: Any, tok_region: list[int], sents: list[tuple[int, int]]) -> Attribution | None:
     """"According to X, Y": X is the source, the rest of the clause is the content."""
     to = doc[tok.i + 1]
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -273,9 +426,10 @@ def _according_to(doc: Any, tok: Any, tok_region: list[int]) -> Attribution | No
     head = tok.head
     while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
-    clause = _subtree(head) if head.i not in phrase else set(range(tok.sent.start, tok.sent.end))
-    line = _line_of(doc.text, tok.idx)
-    content = {i for i in clause - phrase - source if tok.sent.start <= i < tok.sent.end and line[0] <= doc[i].idx < line[1]}
+    s0, s1 = sents[tok.i]
+    clause = _subtree(head) if head.i not in phrase else set(range(s0, s1))
+    line = _line_of(doc_text(doc), tok.idx)
+    content = {i for i in clause - phrase - source if s0 <= i < s1 and line[0] <= doc[i].idx < line[1]}
     cleaned = _clean(doc, content, tok_region)
     if sum(1 for i in cleaned if not doc[i].is_punct) < 2:
         return None
@@ -283,7 +437,39 @@ def _according_to(doc: Any, tok: Any, tok_region: list[int]) -> Attribution | No
 
 
 def _attach_continuations(doc: Any, found: list[Attribution], tok_region: list[int]) -> None:
-    """A quoted sentence with no cue of its own continues the previous quoted attribution."""
+    """A quotation with no cue of its own continues the quoted attribution just before it.
+
+    "“A,” Varmus said. “B. C.”" and "“A,” he said, “B.”": B and C belong to Varmus's / his quote,
+    as long as nothing but that attribution's own cue and source lies between them.
+    """
+    quoted = sorted((a for a in found if a.quoted), key=lambda a: max(a.content))
+    if not quoted:
+        return
+    owned = {i for a in found for i in (*a.content, *a.cue, *a.source)}
+    region_tokens: dict[int, list[int]] = {}
+    for i, r in enumerate(tok_region):
+        if r >= 0:
+            region_tokens.setdefault(r, []).append(i)
+    for r in sorted(region_tokens):
+        toks = region_tokens[r]
+        if any(i in owned for i in toks) or sum(1 for i in toks if doc[i].is_alpha) < 2:
+            continue
+        before = [a for a in quoted if max((*a.content, *a.cue, *a.source)) < toks[0]]
+        if not before:
+            continue
+        last = max(before, key=lambda a: max((*a.content, *a.cue, *a.source, *a.phrase)))
+        own = set(last.content) | set(last.cue) | set(last.source)
+        gap = range(max(own) + 1, toks[0])
+        if any(not (doc[i].is_punct or doc[i].is_space or i in last.phrase) for i in gap):
+            continue
+        if doc_text(doc)[doc[max(own)].idx : doc[toks[0]].idx].count("\n\n") > 1:
+            continue
+        last.content = sorted(set(last.content) | set(toks))
+        owned |= set(toks)
+
+
+def _attach_quoted_sentences(doc: Any, found: list[Attribution], tok_region: list[int]) -> None:
+    """A quoted sentence with no cue of its own continues the previous quoted attribution (sentence level)."""
     if not found:
         return
     covered = {i for a in found for i in (*a.content, *a.cue, *a.source)}

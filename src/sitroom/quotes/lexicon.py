@@ -17,6 +17,7 @@ class CueVerb:
     stance: str  # assert | deny
     object: str  # content | hearer | none: what a direct object of the verb is
     preps: frozenset[str]  # particles/prepositions whose phrase is the content ("call for")
+    xcomp: bool = True  # "vowed to fight" is content; "continued to fight" is not
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ def load_lexicon() -> Lexicon:
             stance=r["stance"],
             object=r["object"],
             preps=frozenset(p for p in (r.get("preps") or "").split("|") if p),
+            xcomp=(r.get("xcomp") or "yes") == "yes",
         )
         for r in _rows("cue_verbs.csv")
     }

@@ -84,10 +84,16 @@ def normalise_role(role: str) -> str:
     return role
 
 
-def describe_source(doc: Any, source: list[int], lex: Lexicon) -> Speaker | None:
-    """Name, role and kind of the source phrase of an attribution."""
+def describe_source(doc: Any, source: list[int], lex: Lexicon, people: list[Any] | None = None) -> Speaker | None:
+    """Name, role and kind of the source phrase of an attribution.
+
+    ``people``: the Doc's PERSON entities, computed once per Doc by the caller (doc.ents builds
+    new Span objects on every access).
+    """
     if not source:
         return None
+    if people is None:
+        people = [e for e in doc.ents if e.label_ == "PERSON"]
     ids = set(source)
     toks = [doc[i] for i in source]
     roots = [t for t in toks if t.head.i not in ids or t.head.i == t.i]
@@ -100,14 +106,14 @@ def describe_source(doc: Any, source: list[int], lex: Lexicon) -> Speaker | None
     for cand in candidates:
         if cand.ent_type_ == "PERSON":
             # the entity is better than the proper-noun run: "for Afghanistan Deborah Lyons"
-            ent = next((e for e in doc.ents if e.start <= cand.i < e.end), None)
+            ent = next((e for e in people if e.start <= cand.i < e.end), None)
             if ent is not None:
                 name_toks = [t for t in ent if t.i in ids]
         if not name_toks:
             name_toks = _name_chain(cand, lex, ids)
         if name_toks:
             break
-    ents = [e for e in doc.ents if e.label_ == "PERSON" and e.start in ids and e.end - 1 in ids]
+    ents = [e for e in people if e.start in ids and e.end - 1 in ids]
     if not name_toks and ents:
         ent = max(ents, key=len)
         name_toks = list(ent)
@@ -130,10 +136,13 @@ def describe_source(doc: Any, source: list[int], lex: Lexicon) -> Speaker | None
         return Speaker(name=_text(name_toks), role=role, person=is_person)
     described = _strip_edges([t for t in toks if t.i not in rel])
     definite = bool(toks) and toks[0].lower_ == "the"
-    has_role = root.lower_ in lex.role_nouns or any(t.lower_ in lex.role_nouns for t in described)
-    text = _text(described) or _text(toks)
-    return Speaker(
-        name=text,
-        role=normalise_role(text) if has_role else "",
-        role_only=definite and has_role and root.tag_ in ("NN", "NNP"),
-    )
+    has_role = any(t.lemma_.lower() in lex.role_nouns or t.lower_ in lex.role_nouns for t in described)
+    role = normalise_role(_text(described)) if has_role else ""
+    # keep an indefinite article in the name: "an army officer" is nobody in particular
+    kept = [t for t in toks if t.i not in rel]
+    while kept and (kept[0].is_punct or kept[0].is_space or kept[0].lower_ == "the"):
+        kept = kept[1:]
+    while kept and (kept[-1].is_punct or kept[-1].is_space):
+        kept = kept[:-1]
+    role_only = definite and bool(role) and root.tag_ in ("NN", "NNP")
+    return Speaker(name=role if role_only else (_text(kept) or _text(toks)), role=role, role_only=role_only)

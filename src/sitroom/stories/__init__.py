@@ -21,6 +21,7 @@ from sitroom.stories.cluster import (
     TOPIC_THRESHOLD,
     attach_singletons,
     average_link,
+    event_threshold_for,
     cluster_views,
     similarity_matrix,
 )
@@ -38,7 +39,9 @@ def story_id_for(article_ids: list[str]) -> str:
     return "S" + hashlib.sha1(min(article_ids).encode()).hexdigest()[:10]
 
 
-def _article_date(article: CleanArticle, published: dict[str, PublicationDate] | None) -> date | None:
+def _article_date(
+    article: CleanArticle, published: dict[str, PublicationDate] | None
+) -> date | None:
     value = None
     if published and article.article_id in published:
         value = published[article.article_id].date
@@ -92,7 +95,9 @@ def group_articles(
         local = article_views([titles[i] for i in topic], [texts[i] for i in topic],
                               [features[i] for i in topic], EVENT_WEIGHTS, embeddings[topic])
         sim = similarity_matrix(local, [dates[i] for i in topic])
-        labels = attach_singletons(sim, average_link(sim, event_threshold), attach_threshold)
+        words = [len(titles[i].split()) + len(texts[i].split()) for i in topic]
+        cut = event_threshold_for(words, event_threshold)
+        labels = attach_singletons(sim, average_link(sim, cut), attach_threshold, words)
         for lab in np.unique(labels):
             groups.append([topic[i] for i in np.flatnonzero(labels == lab)])
     return _merge_near_duplicates(groups, texts)

@@ -16,7 +16,7 @@ _NAME = re.compile(
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d+(?:\.\d+)?(?![\d])")
 # A number that a spinner mangled: digits split by spaces followed by a magnitude word, e.g. "2 5 Hundreds".
 _MANGLED_NUMBER = re.compile(
-    r"\b\d(?:\s\d){1,3}\s+(?:hundreds?|thousands?|millions?)\b|\b\d+\s+(?:Hundreds|Thousands|Millions)\b"
+    r"\b\d(?:\s\d){1,3}\s+(?:[Hh]undreds?|[Tt]housands?|[Mm]illions?)\b|\b\d+\s+(?:Hundreds|Thousands|Millions)\b"
 )
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{25,400})[\"“”]")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")

@@ -25,6 +25,10 @@ REWRITE_JACCARD = 0.3
 # share of the copy's sentences that have a paraphrase in the source, above which it is derived
 DERIVED_ALIGNMENT = 0.3
 MIN_SHARED_QUOTES = 2
+# one shared quote or one garbled name is enough when some sentences also align
+MIN_ALIGNMENT_WITH_TRACES = 0.05
+EVIDENCE_BONUS = 0.1
+MAX_SENTENCES = 25
 
 
 def _quote_overlap(a: str, b: str) -> float:
@@ -65,11 +69,13 @@ def build_lineage(
     marks = [spin_score(f, m) for f, m in zip(features, minority)]
     order = sorted(
         range(n),
-        key=lambda i: (dates[i] or date.max, marks[i], -len(articles[i].text), articles[i].article_id),
+        key=lambda i: (dates[i] or date.max, marks[i], -len(articles[i].text),
+                       articles[i].article_id),
     )
     from sitroom.embed import embed
 
-    sents = [f.sentences[:60] for f in features]  # cap: long articles cost, their leads carry the copy
+    # cap: sentence embeddings are this stage's main cost, and a copy shows in the lead
+    sents = [f.sentences[:MAX_SENTENCES] for f in features]
     flat = [s for ss in sents for s in ss]
     vectors = embed(flat) if flat else np.zeros((0, 384), dtype="float32")
     offsets = np.cumsum([0] + [len(ss) for ss in sents])
@@ -77,28 +83,37 @@ def build_lineage(
 
     links = {order[0]: LineageLink(articles[order[0]].article_id, None, "origin", 1.0)}
     for pos, i in enumerate(order[1:], start=1):
-        best: tuple[float, int, float, float, list[str]] | None = None
+        best: tuple[float, int, float, float, list[str], list[tuple[str, str]]] | None = None
         for j in order[:pos]:
             jac = shingle_jaccard(articles[i].text, articles[j].text)
-            align = sentence_alignment(vec[i], vec[j], sents[i], sents[j])
+            # verbatim copies need no paraphrase alignment
+            if jac >= REWRITE_JACCARD:
+                align = jac
+            else:
+                align = sentence_alignment(vec[i], vec[j], sents[i], sents[j])
             quotes = shared_quotes(features[i].quotes, features[j].quotes)
-            score = max(jac, align)
+            garbled = garbled_name_pairs(features[i].names, features[j].names)
+            # shared verbatim quotes and garbled names are traces of copying: they pick the parent
+            score = max(jac, align) + EVIDENCE_BONUS * (len(quotes) + len(garbled))
             if best is None or score > best[0]:
-                best = (score, j, jac, align, quotes)
+                best = (score, j, jac, align, quotes, garbled)
         assert best is not None
-        score, j, jac, align, quotes = best
-        signs = [f"{a}~{b}" for a, b in garbled_name_pairs(features[i].names, features[j].names)]
+        score, j, jac, align, quotes, garbled = best
+        signs = [f"{a}~{b}" for a, b in garbled]
         signs += [f"mangled number: {m}" for m in features[i].mangled_numbers]
         signs += [f"shared quote: {q[:60]}" for q in quotes]
+        traces = len(quotes) + len(garbled)
         if jac >= DUPLICATE_JACCARD:
             relation = "duplicate"
         elif jac >= REWRITE_JACCARD:
             relation = "rewrite"
-        elif align >= DERIVED_ALIGNMENT or len(quotes) >= MIN_SHARED_QUOTES:
+        elif (align >= DERIVED_ALIGNMENT or len(quotes) >= MIN_SHARED_QUOTES
+              or (traces >= 1 and align >= MIN_ALIGNMENT_WITH_TRACES)):
             relation = "spun"
         else:
             relation = "independent"
         # an independent report is its own source; derived_from then names its closest report
+        similarity = round(min(1.0, max(jac, align)), 3)
         links[i] = LineageLink(articles[i].article_id, articles[j].article_id, relation,
-                               round(min(1.0, score), 3), signs)
+                               similarity, signs)
     return [links[i] for i in range(n)]

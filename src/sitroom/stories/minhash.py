@@ -8,7 +8,6 @@ tokeniser alone was slower than the 5,000 articles/s this stage must reach.
 from __future__ import annotations
 
 import string
-from collections import defaultdict
 from collections.abc import Sequence
 from itertools import combinations
 

@@ -35,7 +35,46 @@ FEATURE_NAMES = [
     "cosine", "word_jaccard", "content_overlap_min", "content_overlap_max", "char3_jaccard",
     "numbers_equal", "numbers_only_one_side", "length_ratio", "length_diff", "names_jaccard",
     "cosine_x_jaccard", "bigram_jaccard",
+    "unmatched_a", "unmatched_b", "unmatched_max", "unmatched_min", "unmatched_share_a",
+    "unmatched_share_b", "names_symmetric_difference", "word_sequence_ratio",
+    "p1_ab", "p1_ba", "p1_min", "p2_ab", "p2_ba", "p2_min", "p3_ab", "p3_ba", "p3_min",
+    "p4_ab", "p4_ba", "p4_min",
 ]
+
+
+def _stem(word: str) -> str:
+    """Crude suffix stripping: enough to match "seized"/"seizes" without a stemmer dependency."""
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _ngram_precision(a: list[str], b: list[str], n: int) -> float:
+    grams_a = [tuple(a[i : i + n]) for i in range(len(a) - n + 1)]
+    grams_b = {tuple(b[i : i + n]) for i in range(len(b) - n + 1)}
+    return sum(g in grams_b for g in grams_a) / len(grams_a) if grams_a else 0.0
+
+
+def _difference_features(a: str, b: str) -> list[float]:
+    """What is left over once shared words are set aside, and BLEU-like n-gram precisions."""
+    from difflib import SequenceMatcher
+
+    wa = [_stem(w) for w in _WORD.findall(a.lower())]
+    wb = [_stem(w) for w in _WORD.findall(b.lower())]
+    ca, cb = set(wa) - _STOP, set(wb) - _STOP
+    ua, ub = ca - cb, cb - ca
+    caps_a = {w.lower() for w in _CAP.findall(a)}
+    caps_b = {w.lower() for w in _CAP.findall(b)}
+    out = [
+        float(len(ua)), float(len(ub)), float(max(len(ua), len(ub))), float(min(len(ua), len(ub))),
+        len(ua) / max(1, len(ca)), len(ub) / max(1, len(cb)), float(len(caps_a ^ caps_b)),
+        SequenceMatcher(None, wa, wb, autojunk=False).ratio(),
+    ]
+    for n in (1, 2, 3, 4):
+        pa, pb = _ngram_precision(wa, wb, n), _ngram_precision(wb, wa, n)
+        out += [pa, pb, min(pa, pb)]
+    return out
 
 
 def _jaccard(a: set, b: set) -> float:
@@ -65,13 +104,15 @@ def pair_features(a: str, b: str, cosine: float) -> list[float]:
         _jaccard(set(_CAP.findall(a)), set(_CAP.findall(b))),
         cosine * word_j,
         _jaccard(bga, bgb),
+        *_difference_features(a, b),
     ]
 
 
 @lru_cache(maxsize=1)
 def load_model(path: Path = MODEL_PATH) -> dict | None:
     if not path.exists():
-        log.warning("paraphrase model %s missing; falling back to cosine >= %.2f", path, FALLBACK_COSINE)
+        log.warning("paraphrase model %s missing; falling back to cosine >= %.2f", path,
+                    FALLBACK_COSINE)
         return None
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -127,11 +168,13 @@ def pair_cosines(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
     return (va * vb).sum(axis=1)
 
 
-def train_model(msrp_path: Path, out_path: Path | None = MODEL_PATH) -> dict:
+def train_model(msrp_path: Path, out_path: Path | None = MODEL_PATH,
+                cosines: np.ndarray | None = None) -> dict:
     """Fit the logistic regression on the fixed training part; returns (and writes) the weights.
 
     C is chosen by 5-fold cross-validation inside the training part; the decision threshold is
     the probability maximising accuracy on out-of-fold predictions of the training part.
+    `cosines` (one per row of the whole file, from `pair_cosines`) may be passed to save time.
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_predict
@@ -142,19 +185,19 @@ def train_model(msrp_path: Path, out_path: Path | None = MODEL_PATH) -> dict:
     train = [rows[i] for i in train_idx]
     pairs = [(a, b) for _, a, b in train]
     y = np.array([lab for lab, _, _ in train])
-    cos = pair_cosines(pairs)
+    cos = pair_cosines(pairs) if cosines is None else np.asarray(cosines)[train_idx]
     x = np.array([pair_features(a, b, float(c)) for (a, b), c in zip(pairs, cos)])
     scaler = StandardScaler().fit(x)
     z = scaler.transform(x)
     folds = StratifiedKFold(5, shuffle=True, random_state=SPLIT_SEED)
-    search = GridSearchCV(LogisticRegression(max_iter=2000), {"C": [0.01, 0.1, 1.0, 10.0]},
+    search = GridSearchCV(LogisticRegression(max_iter=3000), {"C": [0.01, 0.03, 0.1, 0.3, 1.0]},
                           cv=folds, scoring="accuracy").fit(z, y)
     best_c = float(search.best_params_["C"])
-    oof = cross_val_predict(LogisticRegression(C=best_c, max_iter=2000), z, y, cv=folds,
+    oof = cross_val_predict(LogisticRegression(C=best_c, max_iter=3000), z, y, cv=folds,
                             method="predict_proba")[:, 1]
     grid = np.round(np.arange(0.3, 0.71, 0.01), 2)
     threshold = float(grid[int(np.argmax([((oof >= t) == y).mean() for t in grid]))])
-    clf = LogisticRegression(C=best_c, max_iter=2000).fit(z, y)
+    clf = LogisticRegression(C=best_c, max_iter=3000).fit(z, y)
     model = {
         "about": "Logistic regression for sentence-pair paraphrase; trained by "
         "sitroom.stories.paraphrase.train_model on the fixed training part (seed "

@@ -19,6 +19,8 @@ Order of evidence (each step says in `source` and `evidence` what it rests on):
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -197,6 +199,10 @@ def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
 def publication_date(article: CleanArticle) -> PublicationDate:
     if article.published and parse_day(article.published):
         return PublicationDate(article.published[:10], "metadata", "metadata")
+    if article.captions:
+        # Cleaning took the photo captions out of the text; on the page they stood at the top,
+        # where a caption's date ("On July 8, 2021, soldiers ...") dates the article.
+        article = dataclasses.replace(article, text="\n\n".join([*article.captions, article.text]))
     found, partial = text_date(article)
     if found is not None:
         return found

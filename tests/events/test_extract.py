@@ -1,0 +1,112 @@
+"""Extraction on short texts written for these tests (places given as toponyms, as the geo stage would)."""
+
+import re
+
+import pytest
+
+from sitroom.events import extract_event_mentions
+from sitroom.records import Place, PublicationDate, Toponym
+
+nlp = pytest.importorskip("sitroom.nlp")
+
+PLACES = {
+    "Dargah": Place("Dargah", "Afghanistan", "Zabul", feature="district"),
+    "Zabul": Place("Zabul", "Afghanistan", "Zabul", feature="admin1"),
+    "Kalat": Place("Kalat", "Afghanistan", "Zabul", feature="city"),
+    "Tajikistan": Place("Tajikistan", "Tajikistan", feature="country"),
+    "Afghanistan": Place("Afghanistan", "Afghanistan", feature="country"),
+}
+PUB = PublicationDate("2021-07-10", "metadata")
+
+
+def mentions(text: str):
+    doc = nlp.parse(text)
+    tops = [Toponym(m.group(0), m.start(), m.end(), PLACES[m.group(0)])
+            for m in re.finditer("|".join(PLACES), text)]
+    return extract_event_mentions(doc, "t1", PUB, [], tops)
+
+
+def test_takeover_through_fighting_is_a_battle():
+    ms = mentions("Afghan officials said the Taliban captured the Dargah district after heavy fighting.")
+    assert len(ms) == 1
+    m = ms[0]
+    assert (m.event_type, m.sub_event_type) == ("Battles", "Non-state actor overtakes territory")
+    assert m.actor1.name == "Taliban" and m.actor2.name == "Military Forces of Afghanistan"
+    assert m.location_text == "Dargah" and m.place.admin1 == "Zabul"
+    assert m.date == "2021-07-10"
+    assert m.attributed_to.startswith("Afghan officials")
+
+
+def test_takeover_without_a_fight_is_non_violent():
+    ms = mentions("The Taliban took control of Dargah without a fight, an Afghan official said.")
+    assert [m.sub_event_type for m in ms] == ["Non-violent transfer of territory"]
+    assert ms[0].event_type == "Strategic developments"
+
+
+def test_state_forces_retaking_is_government_regains():
+    ms = mentions("Afghan security forces recaptured Dargah from the Taliban, the ministry said.")
+    assert [m.sub_event_type for m in ms] == ["Government regains territory"]
+    assert ms[0].actor1.name == "Military Forces of Afghanistan" and ms[0].actor2.name == "Taliban"
+
+
+def test_takeover_reversed_the_same_day_is_an_armed_clash():
+    ms = mentions("Taliban fighters overran Kalat in Zabul. Afghan forces later regained control of Kalat.")
+    subs = sorted(m.sub_event_type for m in ms)
+    assert subs == ["Armed clash", "Government regains territory"]
+
+
+def test_background_aggregates_and_plans_are_not_events():
+    text = ("Since May, the Taliban have captured more than 50 districts in Afghanistan. "
+            "The Taliban now control most of the districts in Zabul. "
+            "The militants aim to capture Kalat before winter.")
+    assert mentions(text) == []
+
+
+def test_soldiers_crossing_a_border_and_numbers():
+    ms = mentions("About 200 Afghan soldiers crossed the border into Tajikistan after the Taliban attack "
+                  "on Dargah. Five of them were wounded.")
+    crossing = [m for m in ms if m.sub_event_type == "Other"]
+    assert crossing and crossing[0].actor1.name == "Military Forces of Afghanistan"
+    assert crossing[0].numbers.get("crossed") == [200]
+    assert crossing[0].location_text != "Tajikistan"  # a destination is not where it happened
+
+
+def test_civilians_fleeing_are_not_coded():
+    assert mentions("Hundreds of families fled to Tajikistan.") == []
+
+
+def test_modality_hedged_claimed_denied():
+    ms = mentions("The Taliban reportedly captured Kalat. A Taliban spokesman said the fighters had "
+                  "seized Dargah. An Afghan ministry spokesman denied the reports.")
+    kinds = [m.modality for m in ms]
+    assert kinds[0] == "hedged"
+    assert "claimed" in kinds
+    denied = [m for m in ms if m.modality == "denied"]
+    assert denied and denied[0].attributed_to.startswith("An Afghan ministry spokesman")
+
+
+def test_fatalities_keep_vague_rule():
+    ms = mentions("Dozens of Taliban fighters were killed when Afghan forces attacked Dargah on Monday.")
+    clash = [m for m in ms if m.event_type == "Battles"]
+    assert clash and clash[0].fatalities == 12
+
+
+def test_n_days_after_dates_the_earlier_event():
+    from sitroom.records import TimeExpr
+
+    text = "The fall of Dargah comes two days after Afghan forces evacuated their base in Kalat."
+    doc = nlp.parse(text)
+    i = text.index("two days")
+    tx = [TimeExpr("two days", i, i + 8, "P2D", "DURATION")]
+    tops = [Toponym(m.group(0), m.start(), m.end(), PLACES[m.group(0)]) for m in re.finditer("Dargah|Kalat", text)]
+    ms = extract_event_mentions(doc, "t2", PUB, tx, tops)
+    left = [m for m in ms if m.sub_event_type == "Non-violent transfer of territory"]
+    assert left and left[0].date == "2021-07-08" and left[0].location_text == "Kalat"
+    assert left[0].actor1.name == "Military Forces of Afghanistan"
+
+
+def test_compound_modifiers_and_time_references_are_not_events():
+    text = ("Officials toured the riot-hit areas of Kalat on Monday. "
+            "After an hour of fighting, the Taliban captured Dargah.")
+    ms = mentions(text)
+    assert [m.sub_event_type for m in ms] == ["Non-state actor overtakes territory"]
