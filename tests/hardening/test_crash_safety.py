@@ -78,6 +78,7 @@ def test_sigkill_at_each_stage_then_rerun_equals_uninterrupted(
             killed.append(name)
             assert integrity(db) == "ok", f"after a kill during {name}"
     assert killed[:2] == ["analyse", "stories"], killed  # the long stages: these kills must land
+    print(f"killed during: {', '.join(killed)}")  # shown with -s
     run_sitroom(gen_corpus, out, sitroom_env)
     assert integrity(db) == "ok"
     got, want = snapshot_outputs(out), snapshot_outputs(reference_run)
