@@ -262,7 +262,26 @@ def normalise_iso_date(value: object) -> str | None:
     return _valid_day(parsed.date().isoformat()) if parsed else None
 
 
+# A feed of millions of broken lines would otherwise fill memory (and the store) with reports.
+MAX_PROBLEMS_PER_FILE = 1000
+
+
 def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
+    """Records of a JSONL file; past MAX_PROBLEMS_PER_FILE, line problems are counted, not listed."""
+    n_problems = n_unlisted = 0
+    for item in _read_jsonl_lines(path):
+        if isinstance(item, InputProblem):
+            n_problems += 1
+            if n_problems > MAX_PROBLEMS_PER_FILE:
+                n_unlisted += 1
+                continue
+        yield item
+    if n_unlisted:
+        yield InputProblem(str(path), f"{n_unlisted} more problem(s) in this file not listed (the "
+                                      f"first {MAX_PROBLEMS_PER_FILE} are)")
+
+
+def _read_jsonl_lines(path: Path) -> Iterator[RawArticle | InputProblem]:
     """One record per line: id and text required; title, url, outlet, published optional."""
     try:
         handle = path.open("rb")

@@ -69,6 +69,29 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[i:i + size]
 
 
+# spaCy's memory grows with the characters in one nlp.pipe batch (~0.7 GB per 200,000 chars
+# with en_core_web_sm), so a batch of 64 long articles could take tens of GB. Batches are cut
+# at this many characters as well as at BATCH articles; ordinary news (~5,000 chars) is unaffected.
+MAX_BATCH_CHARS = 300_000
+
+
+def _text_batches(articles: list[CleanArticle], size: int = BATCH,
+                  max_chars: int = MAX_BATCH_CHARS) -> Iterator[list[CleanArticle]]:
+    from sitroom.nlp import MAX_CHARS
+
+    batch: list[CleanArticle] = []
+    chars = 0
+    for article in articles:
+        n = min(len(article.text), MAX_CHARS)  # what spaCy is actually given
+        if batch and (len(batch) >= size or chars + n > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(article)
+        chars += n
+    if batch:
+        yield batch
+
+
 def ingest_into_store(paths: list[Path], store: Store, run_id: int, quiet: bool
                       ) -> tuple[int, int, list[InputProblem]]:
     known = store.article_hashes()
@@ -115,21 +138,33 @@ def context_hash(article: CleanArticle, published: PublicationDate, members: lis
     return hashlib.sha1(key.encode()).hexdigest()
 
 
+def _guarded(stage: str, article_id: str, fn: Any, *args: Any) -> list[Any]:
+    """One stage on one article. Text from the web can hit a bug in any stage; that article then
+    lacks that stage's mentions (logged) instead of failing the run, and every re-run with it."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # noqa: BLE001 - isolate the article; the log names the bug
+        log.warning("%s: %s failed (%s: %s); its %s mentions are left out", article_id, stage,
+                    type(exc).__name__, str(exc)[:200], stage)
+        return []
+
+
 def mentions_of(article: CleanArticle, doc: Any, published: PublicationDate,
                 theatre: dict[str, float] | None) -> ArticleMentions:
     """Everything one article says, given its parse, date and the places of its story."""
+    aid = article.article_id
     if theatre is None:  # alone: the article's own places are its prior
-        theatre = geo.theatre_of(geo.geoparse(doc))
-    toponyms = geo.geoparse(doc, theatre)
-    timexes = time_stage.find_timexes(article.text, published.date)
+        theatre = geo.theatre_of(_guarded("geo", aid, geo.geoparse, doc))
+    toponyms = _guarded("geo", aid, geo.geoparse, doc, theatre)
+    timexes = _guarded("time", aid, time_stage.find_timexes, article.text, published.date)
     return ArticleMentions(
-        article_id=article.article_id,
+        article_id=aid,
         published=published,
         timexes=timexes,
         toponyms=toponyms,
-        events=events_stage.extract_event_mentions(doc, article.article_id, published, timexes,
-                                                   toponyms),
-        quotes=quotes.extract_quotes(doc, article.article_id),
+        events=_guarded("events", aid, events_stage.extract_event_mentions, doc, aid, published,
+                        timexes, toponyms),
+        quotes=_guarded("quotes", aid, quotes.extract_quotes, doc, aid),
     )
 
 
@@ -182,7 +217,7 @@ def analyse_new(store: Store, articles: list[CleanArticle], engine: Engine, quie
     if not todo:
         return
     bar = progress(iter(range(len(todo))), "analyse", quiet, total=len(todo))
-    for results in engine.map(analyse_batch, _chunks(todo, BATCH)):
+    for results in engine.map(analyse_batch, _text_batches(todo)):
         store.save_analysed([(r.article_id, r.content_hash, r.doc, r.mentions.published)
                              for r in results],
                             [(r.article_id, r.context, r.mentions) for r in results])
