@@ -23,7 +23,7 @@ class Quantity:
     vague: bool = False
 
 
-_RANGE = re.compile(r"^(\d[\d,]*)\s*(?:-|–|to)\s*(\d[\d,]*)$")
+_RANGE = re.compile(r"^([0-9][0-9,]{0,15})\s*(?:-|–|to)\s*([0-9][0-9,]{0,15})$")
 
 
 def parse_quantity(words: list[str]) -> Quantity | None:
@@ -46,9 +46,11 @@ def parse_quantity(words: list[str]) -> Quantity | None:
         two = " ".join(toks[i:i + 2])
         if two in rules["vague"] and (i + 2 >= len(toks) or toks[i + 2] not in rules["multipliers"]):
             return Quantity(int(rules["vague"][two]), vague=True)
-        if tok.replace(",", "").isdigit():
-            value = (value or 0) + int(tok.replace(",", ""))
-        elif re.fullmatch(r"\d+(\.\d+)?", tok):
+        digits = tok.replace(",", "")
+        # ASCII digits only: str.isdigit() also accepts "³", which int() refuses
+        if digits.isascii() and digits.isdigit() and len(digits) <= 15:
+            value = (value or 0) + int(digits)
+        elif re.fullmatch(r"[0-9]{1,15}(\.[0-9]+)?", tok):
             value = int(float(tok))
         elif tok in rules["words"]:
             value = (value or 0) + int(rules["words"][tok])
