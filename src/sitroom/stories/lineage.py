@@ -28,7 +28,7 @@ MIN_SHARED_QUOTES = 2
 # one shared quote or one garbled name is enough when some sentences also align
 MIN_ALIGNMENT_WITH_TRACES = 0.05
 EVIDENCE_BONUS = 0.1
-MAX_SENTENCES = 25
+MAX_SENTENCES = 12
 MIN_SENTENCE_COSINE = 0.6
 MAX_PARENT_CANDIDATES = 5  # parents examined closely per article, ranked by shingles and meaning
 
