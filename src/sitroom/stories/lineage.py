@@ -17,7 +17,7 @@ import numpy as np
 
 from sitroom.records import CleanArticle, LineageLink
 from sitroom.stories.features import ArticleFeatures
-from sitroom.stories.minhash import shingle_jaccard
+from sitroom.stories.minhash import shingles
 from sitroom.stories.spin import garbled_name_pairs, minority_spellings, spin_score
 
 DUPLICATE_JACCARD = 0.8
@@ -28,7 +28,9 @@ MIN_SHARED_QUOTES = 2
 # one shared quote or one garbled name is enough when some sentences also align
 MIN_ALIGNMENT_WITH_TRACES = 0.05
 EVIDENCE_BONUS = 0.1
-MAX_SENTENCES = 25
+MAX_SENTENCES = 12
+MIN_SENTENCE_COSINE = 0.6
+MAX_PARENT_CANDIDATES = 5  # parents examined closely per article, ranked by shingles and meaning
 
 
 def _quote_overlap(a: str, b: str) -> float:
@@ -50,10 +52,14 @@ def sentence_alignment(vec_a: np.ndarray, vec_b: np.ndarray, sents_a: Sequence[s
         return 0.0
     sims = vec_a @ vec_b.T
     best = sims.argmax(axis=1)
-    pairs = [(sents_a[i], sents_b[int(best[i])]) for i in range(len(sents_a))]
     cosines = sims[np.arange(len(sents_a)), best]
-    flags = is_paraphrase_batch(pairs, cosines)
-    return float(np.mean(flags))
+    # the classifier only runs where MiniLM sees a plausible match (it is the costly part)
+    near = np.flatnonzero(cosines >= MIN_SENTENCE_COSINE)
+    if len(near) == 0:
+        return 0.0
+    pairs = [(sents_a[i], sents_b[int(best[i])]) for i in near]
+    flags = is_paraphrase_batch(pairs, cosines[near])
+    return float(np.sum(flags)) / len(sents_a)
 
 
 def build_lineage(
@@ -81,11 +87,22 @@ def build_lineage(
     offsets = np.cumsum([0] + [len(ss) for ss in sents])
     vec = [vectors[offsets[i] : offsets[i + 1]] for i in range(n)]
 
+    shingle_sets = [set(shingles(a.text)) for a in articles]
+    doc_vec = np.stack([v.mean(axis=0) if len(v) else np.zeros(384, dtype="float32") for v in vec])
+    doc_vec /= np.maximum(np.linalg.norm(doc_vec, axis=1, keepdims=True), 1e-6)
+
+    def jaccard(i: int, j: int) -> float:
+        union = len(shingle_sets[i] | shingle_sets[j])
+        return len(shingle_sets[i] & shingle_sets[j]) / union if union else 0.0
+
     links = {order[0]: LineageLink(articles[order[0]].article_id, None, "origin", 1.0)}
     for pos, i in enumerate(order[1:], start=1):
         best: tuple[float, int, float, float, list[str], list[tuple[str, str]]] | None = None
-        for j in order[:pos]:
-            jac = shingle_jaccard(articles[i].text, articles[j].text)
+        earlier = order[:pos]
+        jacs = {j: jaccard(i, j) for j in earlier}
+        ranked = sorted(earlier, key=lambda j: -(jacs[j] + float(doc_vec[i] @ doc_vec[j])))
+        for j in ranked[:MAX_PARENT_CANDIDATES]:
+            jac = jacs[j]
             # verbatim copies need no paraphrase alignment
             if jac >= REWRITE_JACCARD:
                 align = jac

@@ -16,6 +16,7 @@ from sitroom.stories.features import ArticleFeatures
 
 GARBLE_MIN_RATIO = 0.8  # spelling similarity above which two different names are one name garbled
 MIN_NAME_CHARS = 6
+MAX_COMPARED = 8
 
 
 def _key(name: str) -> str:
@@ -43,7 +44,10 @@ def garbled_name_pairs(names_a: Sequence[str], names_b: Sequence[str]) -> list[t
                 continue
             if len(ka.split()) != len(kb.split()) and abs(len(ka.split()) - len(kb.split())) > 1:
                 continue
-            ratio = SequenceMatcher(None, ka, kb, autojunk=False).ratio()
+            matcher = SequenceMatcher(None, ka, kb, autojunk=False)
+            if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+                continue  # cheap upper bounds first: most name pairs are nothing alike
+            ratio = matcher.ratio()
             if ratio >= best_ratio:
                 best, best_ratio = kb, ratio
         if best is not None:
@@ -63,9 +67,10 @@ def minority_spellings(features: Sequence[ArticleFeatures]) -> list[Counter]:
         spelling_count.update({_key(n) for n in f.names})
     out: list[Counter] = [Counter() for _ in features]
     for i, fi in enumerate(features):
-        for j, fj in enumerate(features):
-            if i == j:
-                continue
+        # in a big story a handful of other copies show the same garbling as all of them
+        others = [j for j in range(len(features)) if j != i][:MAX_COMPARED]
+        for j in others:
+            fj = features[j]
             for a, b in garbled_name_pairs(fi.names, fj.names):
                 if spelling_count[_key(a)] < spelling_count[_key(b)]:
                     out[i][a] += 1
