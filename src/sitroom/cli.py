@@ -44,7 +44,12 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         print(f"sitroom eval: {path}: no such file or folder", file=sys.stderr)
         return 2
     try:
-        metrics = run_task(args.task, path, quiet=args.quiet)
+        options = {"quiet": args.quiet}
+        if args.level:
+            options["level"] = args.level
+        if args.retrain:
+            options["retrain"] = True
+        metrics = run_task(args.task, path, **options)
     except NotImplementedError as exc:
         print(f"sitroom eval: {exc}", file=sys.stderr)
         return 3
@@ -92,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     eval_p.add_argument("task", help="geo | cluster | paraphrase | events | quotes | time")
     eval_p.add_argument("path", help="data set file or folder")
     eval_p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    eval_p.add_argument("--level", choices=["subtopic", "topic"], default=None,
+                        help="cluster: the gold label to score against (default: subtopic if present)")
+    eval_p.add_argument("--retrain", action="store_true",
+                        help="paraphrase: retrain the classifier on the training part first")
     eval_p.set_defaults(func=_cmd_eval)
 
     serve_p = sub.add_parser("serve", help="serve a run's store: a page and a JSON API")

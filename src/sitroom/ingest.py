@@ -64,8 +64,8 @@ class IngestResult:
 
 def safe_article_id(raw: str) -> str:
     """Article ids become file names under DIR/clean/: keep them to a safe alphabet."""
-    cleaned = _ID_SAFE.sub("_", raw.strip()).strip("._")
-    return cleaned[:120]
+    # cut, then strip, so that the result is its own safe id (the function is idempotent)
+    return _ID_SAFE.sub("_", raw.strip())[:120].strip("._")
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
