@@ -130,25 +130,29 @@ def _read_bytes(path: Path, limit: int) -> bytes | InputProblem:
         return InputProblem(str(path), f"cannot read: {exc.strerror or exc}")
 
 
-def read_text_file(path: Path) -> Iterator[RawArticle | InputProblem]:
+def _load_document(path: Path, what: str) -> tuple[str | None, list[InputProblem]]:
+    """Bytes of one .txt/.html file to text, with the problems met on the way (shared checks:
+    size, emptiness, binary content, encoding)."""
     data = _read_bytes(path, MAX_TEXT_BYTES)
     if isinstance(data, InputProblem):
-        yield data
-        return
+        return None, [data]
     if not data.strip():
-        yield InputProblem(str(path), "empty file; skipped")
-        return
+        return None, [InputProblem(str(path), "empty file; skipped")]
     if looks_binary(data):
-        yield InputProblem(str(path), "binary content, not text; skipped")
-        return
+        return None, [InputProblem(str(path), f"binary content, not {what}; skipped")]
     text, note = decode_text(data)
     if not text.strip():  # a byte-order mark or Unicode spaces only
-        yield InputProblem(str(path), "no text (only a byte-order mark or white space); skipped")
-        return
-    if note:
-        yield InputProblem(str(path), note + " (processed)")
-    yield RawArticle(article_id=safe_article_id(path.stem), text=text[:MAX_ARTICLE_CHARS],
-                     source_path=str(path), fmt="txt")
+        return None, [InputProblem(str(path), "no text (only a byte-order mark or white space); "
+                                              "skipped")]
+    return text, [InputProblem(str(path), note + " (processed)")] if note else []
+
+
+def read_text_file(path: Path) -> Iterator[RawArticle | InputProblem]:
+    text, problems = _load_document(path, "text")
+    yield from problems
+    if text is not None:
+        yield RawArticle(article_id=safe_article_id(path.stem), text=text[:MAX_ARTICLE_CHARS],
+                         source_path=str(path), fmt="txt")
 
 
 _TAG_START = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
@@ -212,20 +216,10 @@ def extract_html(html: str, path: str) -> RawArticle | InputProblem:
 
 
 def read_html_file(path: Path) -> Iterator[RawArticle | InputProblem]:
-    data = _read_bytes(path, MAX_TEXT_BYTES)
-    if isinstance(data, InputProblem):
-        yield data
-        return
-    if not data.strip():
-        yield InputProblem(str(path), "empty file; skipped")
-        return
-    if looks_binary(data):
-        yield InputProblem(str(path), "binary content, not HTML; skipped")
-        return
-    html, note = decode_text(data)
-    if note:
-        yield InputProblem(str(path), note + " (processed)")
-    yield extract_html(html, str(path))
+    html, problems = _load_document(path, "HTML")
+    yield from problems
+    if html is not None:
+        yield extract_html(html, str(path))
 
 
 _ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})")
