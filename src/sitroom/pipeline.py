@@ -64,11 +64,6 @@ def demo_corpus() -> Path:
     return Path(str(resources.files("sitroom.data").joinpath("demo")))
 
 
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
 # spaCy's memory grows with the characters in one nlp.pipe batch (~0.7 GB per 200,000 chars
 # with en_core_web_sm), so a batch of 64 long articles could take tens of GB. Batches are cut
 # at this many characters as well as at BATCH articles; ordinary news (~5,000 chars) is unaffected.

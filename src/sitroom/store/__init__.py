@@ -86,6 +86,8 @@ class Store:
     # -- runs and problems ----------------------------------------------------------------------
     def begin_run(self, inputs: list[str]) -> int:
         with self.transaction():
+            # A run still marked running was killed: say so (one writer per store at a time).
+            self.db.execute("UPDATE runs SET status='interrupted' WHERE status='running'")
             cur = self.db.execute("INSERT INTO runs (started, inputs) VALUES (?, ?)",
                                   (_now(), json.dumps(inputs)))
             return int(cur.lastrowid)
