@@ -90,8 +90,9 @@ def test_sigkill_at_each_stage_then_rerun_equals_uninterrupted(
         statuses = [r[0] for r in con.execute("SELECT status FROM runs ORDER BY run_id")]
     finally:
         con.close()
-    # Killed runs stay marked "running" (nothing could record their end); the last one is done.
+    # Killed runs are marked "interrupted" when the next run starts; the last one is done.
     assert statuses[-1] == "done" and statuses.count("done") == 1, statuses
+    assert set(statuses[:-1]) <= {"interrupted"}, statuses
 
 
 @pytest.mark.slow
