@@ -132,3 +132,11 @@ def test_place_said_to_face_two_countries_is_a_fact_contradiction() -> None:
     found = find_contradictions(mentions, [], {"a": _article("a", text_a), "b": _article("b", text_b)}, [])
     (fact,) = [c for c in found if c.kind == "fact"]
     assert fact.subject == "Imam Sahib" and {fact.value_a, fact.value_b} == {"Tajikistan", "Uzbekistan"}
+
+
+def test_source_labels_drop_datelines_and_appositions() -> None:
+    from sitroom.fuse.events import source_label
+
+    assert source_label("Herat (AFP)-Two police officers") == "Two police officers"
+    assert source_label("A governor , who spoke on condition of anonymity ,") == "A governor"
+    assert source_label("Army spokesman Ali Khan") == "Army spokesman Ali Khan"

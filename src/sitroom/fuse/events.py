@@ -251,6 +251,15 @@ def denied_mentions(mentions: list[ArticleMentions]) -> dict[str, str]:
     return denied
 
 
+def source_label(attribution: str) -> str:
+    """'Kabul (Reuters)-Afghan security officials' -> 'Afghan security officials';
+    'Two senior security officials , who asked not to be named ,' -> 'Two senior security officials'."""
+    label = re.sub(r"^[^()]*\([^()]*\)\s*[-–—:]\s*", "", attribution or "")  # a dateline glued on
+    label = re.sub(r"^[^()]*\)\s*[-–—:]\s*", "", label)  # the same, its opening cut off
+    label = re.split(r"\s*,\s*", label, maxsplit=1)[0]  # an apposition after the source
+    return re.sub(r"\s+", " ", label).strip()
+
+
 def build_event(group: list[EventMention], roots: dict[str, str],
                 articles: dict[str, CleanArticle], denied: dict[str, str] | None = None) -> Event:
     denied = denied or {}
@@ -268,7 +277,7 @@ def build_event(group: list[EventMention], roots: dict[str, str],
     sources = []
     for m in group:
         meta = articles.get(m.article_id)
-        label = m.attributed_to or (meta.wire or meta.outlet if meta else "") or ""
+        label = source_label(m.attributed_to) or (meta.wire or meta.outlet if meta else "") or ""
         if m.modality == "denied" and label:
             label = f"denied by {label}"
         if label and label not in sources:
