@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from sitroom.fuse.rules import fuse_rules
 from sitroom.records import ArticleMentions, CleanArticle, Event, EventMention, Story
+from sitroom.unionfind import UnionFind
 
 
 def mention_key(m: EventMention) -> str:
@@ -188,14 +189,7 @@ def _best(values: Iterable[str]) -> str:
 def _group(mentions: list[EventMention], max_gap: int, story_of: dict[str, str]
            ) -> list[list[EventMention]]:
     """Single-link grouping with a union-find; mention lists per event are small."""
-    parent = list(range(len(mentions)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = UnionFind(len(mentions))
     # Blocking: only mentions of one sub-type at one place name, or in one story and province,
     # are ever compared.
     blocks: dict[tuple[str, ...], list[int]] = {}
@@ -208,11 +202,12 @@ def _group(mentions: list[EventMention], max_gap: int, story_of: dict[str, str]
     for indices in blocks.values():
         for x, i in enumerate(indices):
             for j in indices[x + 1:]:
-                if find(i) != find(j) and _compatible(mentions[i], mentions[j], max_gap, story_of):
-                    parent[find(j)] = find(i)
+                if sets.find(i) != sets.find(j) and _compatible(mentions[i], mentions[j],
+                                                                max_gap, story_of):
+                    sets.union(i, j)
     groups: dict[int, list[EventMention]] = {}
     for i, m in enumerate(mentions):
-        groups.setdefault(find(i), []).append(m)
+        groups.setdefault(sets.find(i), []).append(m)
     return list(groups.values())
 
 

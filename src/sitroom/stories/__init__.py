@@ -28,6 +28,7 @@ from sitroom.stories.cluster import (
 from sitroom.stories.features import ArticleFeatures, article_features
 from sitroom.stories.minhash import near_duplicate_candidates
 from sitroom.stories.similarity import SimilarityWeights, article_views, lead_texts
+from sitroom.unionfind import UnionFind
 
 __all__ = ["build_stories", "group_articles", "near_duplicate_candidates", "story_id_for"]
 
@@ -106,21 +107,12 @@ def group_articles(
 def _merge_near_duplicates(groups: list[list[int]], texts: Sequence[str]) -> list[list[int]]:
     """Copies found by MinHash always share a story, whatever the clustering said."""
     label = {i: g for g, members in enumerate(groups) for i in members}
-    parent = list(range(len(groups)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = UnionFind(len(groups))
     for i, j, _ in near_duplicate_candidates(texts, DUPLICATE_JACCARD):
-        a, b = find(label[i]), find(label[j])
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+        sets.union(label[i], label[j])
     merged: dict[int, list[int]] = {}
     for g, members in enumerate(groups):
-        merged.setdefault(find(g), []).extend(members)
+        merged.setdefault(sets.find(g), []).extend(members)
     return sorted((sorted(m) for m in merged.values()), key=lambda m: m[0])
 
 
