@@ -31,4 +31,5 @@ lock:
 	.venv-lock/bin/python -m pip install -q --upgrade pip
 	.venv-lock/bin/python -m pip install -q -r requirements.in
 	.venv-lock/bin/python -m pip freeze --exclude-editable > requirements.lock
+	! grep -n '@ file:' requirements.lock || { echo 'requirements.lock names local files; pin those by version' >&2; exit 1; }
 	rm -rf .venv-lock
