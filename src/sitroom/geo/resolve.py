@@ -177,6 +177,9 @@ def score(gz: Gazetteer, pid: int, key: str, ctx: Context) -> float:
 
 def best_candidate(gz: Gazetteer, name: str, ctx: Context) -> tuple[int | None, float]:
     base, hint = split_hint(name)
+    if hint and gz.lookup(name):
+        # the word is part of the name itself ("Cape Town", "Mexico City", "Dera Bugti district")
+        base, hint = name, ""
     if hint and not ctx.hint:
         ctx = Context(ctx.theatre, ctx.countries, ctx.admin1s, ctx.container, hint)
     ids = candidates(gz, base, ctx)
