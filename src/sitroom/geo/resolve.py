@@ -32,6 +32,7 @@ HINT_BONUS = 6.0
 THEATRE_COUNTRY, THEATRE_ADMIN1 = 3.0, 2.0
 CONTEXT_COUNTRY, CONTEXT_SHARE, CONTEXT_ADMIN1 = 1.0, 2.5, 1.2
 CONTAINMENT_BONUS = 8.0
+MAIN_COUNTRY_SHARE = 0.5
 
 _SUFFIX_HINT = re.compile(
     r"^(?P<name>.+?)\s+(?P<word>province|provinces|state|governorate|oblast|region|prefecture|"
@@ -216,7 +217,19 @@ def best_candidate(gz: Gazetteer, name: str, ctx: Context) -> tuple[int | None, 
             s += CAPITAL_BONUS
         scored.append((s, i))
     scored.sort(reverse=True)
-    return scored[0][1], scored[0][0]
+    top = scored[0][1]
+    if gz.feature[top] == COUNTRY and ctx.countries and not ctx.hint:
+        # "Georgia" in an article about the United States is the state: a country name that is
+        # also a province of the article's main country, the named country itself not otherwise
+        # in play, means the province.
+        total = ctx.countries_total
+        for s2, j in scored[1:]:
+            cj = gz.country[j]
+            if (gz.feature[j] == ADMIN1 and cj != gz.country[top]
+                    and ctx.countries.get(cj, 0) >= MAIN_COUNTRY_SHARE * total
+                    and ctx.countries.get(gz.country[top], 0) <= 0):
+                return j, s2
+    return top, scored[0][0]
 
 
 def place_of(gz: Gazetteer, pid: int, precision: int | None = None) -> Place:
