@@ -35,7 +35,7 @@ from sitroom.geo.names import dotless_key, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
-VERSION = 13
+VERSION = 14
 DATA = resources.files("sitroom") / "data" / "geo"
 
 # Feature kinds, from the broadest; Place.feature takes these strings.
@@ -137,8 +137,9 @@ def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
 
 
-# A country whose largest polygon holds this share of its land is placed on that landmass (the
-# contiguous United States, not a point pulled towards Alaska); others (archipelagos) on the whole.
+# A country whose largest polygon holds this share of its land is placed at that landmass's centre
+# (the contiguous United States, not a point pulled towards Alaska); others (archipelagos:
+# Indonesia, the Philippines) keep countryinfo's label point.
 MAIN_LANDMASS_SHARE = 2 / 3
 
 
@@ -190,13 +191,10 @@ def _country_centre(geojson: dict) -> tuple[float, float] | None:
         return None
     total = sum(a for a, _, _ in parts)
     main = max(parts)
-    if main[0] >= MAIN_LANDMASS_SHARE * total:
-        x, y = main[1], main[2]
-    else:
-        # islands on both sides of the antimeridian (Fiji) are averaged next to the main one
-        xs = [x + 360 * round((main[1] - x) / 360) for _, x, _ in parts]
-        x = sum(a * xi for (a, _, _), xi in zip(parts, xs)) / total
-        y = sum(a * yi for a, _, yi in parts) / total
+    if main[0] < MAIN_LANDMASS_SHARE * total:
+        # an archipelago's centre of area lies at sea between its islands: keep the label point
+        return None
+    x, y = main[1], main[2]
     x = (x + 180) % 360 - 180
     return math.degrees(math.asin(max(-1.0, min(1.0, y)))), x
 
