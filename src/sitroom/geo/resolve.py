@@ -31,6 +31,7 @@ PRIMARY_NAME_BONUS = 2.0
 HINT_BONUS = 6.0
 THEATRE_COUNTRY, THEATRE_ADMIN1 = 3.0, 2.0
 CONTEXT_COUNTRY, CONTEXT_SHARE, CONTEXT_ADMIN1 = 1.0, 2.5, 1.2
+CONTEXT_ADMIN1_SHARE = 1.5
 CONTAINMENT_BONUS = 8.0
 MAIN_COUNTRY_SHARE = 0.5
 
@@ -62,6 +63,7 @@ class Context:
     def __post_init__(self) -> None:
         self.theatre_total = sum(self.theatre.values()) or 1.0 if self.theatre else 1.0
         self.countries_total = sum(v for v in (self.countries or {}).values() if v > 0) or 1.0
+        self.admin1s_total = sum(v for v in (self.admin1s or {}).values() if v > 0) or 1.0
 
 
 def split_hint(name: str) -> tuple[str, str]:
@@ -168,7 +170,9 @@ def score(gz: Gazetteer, pid: int, key: str, ctx: Context) -> float:
         if n > 0:
             s += CONTEXT_COUNTRY + CONTEXT_SHARE * n / ctx.countries_total
     if ctx.admin1s and feature not in (COUNTRY, ADMIN1):
-        s += CONTEXT_ADMIN1 * min(1.0, ctx.admin1s.get((cc, gz.admin1[pid]), 0.0))
+        n = ctx.admin1s.get((cc, gz.admin1[pid]), 0.0)
+        if n > 0:  # as for countries: the article's main province counts more
+            s += CONTEXT_ADMIN1 * min(1.0, n) + CONTEXT_ADMIN1_SHARE * n / ctx.admin1s_total
     if ctx.container:
         ccc, ca1 = ctx.container
         if cc == ccc and (not ca1 or name_key(ca1) == name_key(gz.admin1[pid])):
