@@ -41,6 +41,11 @@ _SUFFIX_HINT = re.compile(
     r"airfield|base)$",
     re.IGNORECASE,
 )
+_DIRECTION = re.compile(
+    r"^(?:far\s+|upper\s+|lower\s+|greater\s+|central\s+|mid-?\s*)?(?:(?:north|south)(?:ern)?"
+    r"[\s-]*(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?|central|upper|lower|greater|mid)?[\s-]+"
+    r"(?P<rest>[A-Z].+)$", re.IGNORECASE)
+PARTS_MIN_POP = 100_000
 HINT_FEATURE = {
     "province": ADMIN1, "provinces": ADMIN1, "state": ADMIN1, "governorate": ADMIN1, "oblast": ADMIN1,
     "region": ADMIN1, "prefecture": ADMIN1, "district": ADMIN2, "county": ADMIN2,
@@ -191,6 +196,14 @@ def best_candidate(gz: Gazetteer, name: str, ctx: Context) -> tuple[int | None, 
     if not ids and base != name:
         ids = candidates(gz, name, ctx)
     if not ids:
+        # "Southern California", "north-west London", "Eastern Europe": a part of a place that
+        # the gazetteer names only whole is placed at the whole.
+        m = _DIRECTION.match(base)
+        if m and m.group("rest") != base:
+            pid, sc = best_candidate(gz, m.group("rest"), ctx)
+            # only a place large enough to have parts ("West Wing" is not part of Wing, Bucks.)
+            if pid is not None and (gz.feature[pid] != CITY or gz.population[pid] >= PARTS_MIN_POP):
+                return pid, sc
         return None, 0.0
     if all(gz.feature[i] in (ADMIN1, ADMIN2) for i in ids):
         # Only an admin unit under this spelling ("Qala-e-Naw" district): its namesake town may be
