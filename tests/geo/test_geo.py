@@ -105,6 +105,13 @@ def test_country_named_province_in_an_article_about_another_country(nlp):
     assert tops and tops[0].place.country == "Georgia"
 
 
+def test_province_named_by_its_position(nlp):
+    text = ("A girl from Buffalo, New York died on Monday. Cases were also confirmed in Ohio, New York "
+            "and Texas. A man from Queens, New York was treated.")
+    tops = [t for t in geoparse(nlp(text)) if t.text == "New York"]
+    assert [t.place.feature for t in tops] == ["admin1", "admin1", "city"]
+
+
 def test_resolve_name_with_a_nearness_cue():
     place = resolve_name("outskirts of Kunduz", AF)
     assert place.admin1 == "Kunduz" and place.geo_precision == 2

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import sys
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from sitroom.geo.gazetteer import haversine_km
 
 log = logging.getLogger(__name__)
 
@@ -107,13 +108,6 @@ def _realign(text: str, t: GoldToponym, window: int = 80) -> GoldToponym:
     if best is None:
         return t
     return GoldToponym(best, best + len(t.name), t.name, t.lat, t.lon)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _parse_cached(texts: list[str], quiet: bool) -> list[Any]:
