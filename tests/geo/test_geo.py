@@ -112,6 +112,16 @@ def test_province_named_by_its_position(nlp):
     assert [t.place.feature for t in tops] == ["admin1", "admin1", "city"]
 
 
+def test_a_place_name_recurring_inside_an_organisation_name(nlp):
+    from sitroom.geo import find_spans
+
+    text = ("A hunter died in Metcalfe County on Sunday. The Metcalfe County Sheriff's Office said "
+            "Tom Steele, 35, was found by Jim Metcalfe.")
+    spans = [sp.text for sp in find_spans(nlp(text))]
+    assert spans.count("Metcalfe County") == 2
+    assert "Metcalfe" not in spans  # a surname is not made a place
+
+
 def test_resolve_name_with_a_nearness_cue():
     place = resolve_name("outskirts of Kunduz", AF)
     assert place.admin1 == "Kunduz" and place.geo_precision == 2

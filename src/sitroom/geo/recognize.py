@@ -176,6 +176,27 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
         if span is not None and not any(taken[span.start:span.end]):
             if _prominent(gz, gz.lookup(name.title())):
                 take(span.start, span.end, "dateline")
+
+    # 4. One sense per article: a name taken as a place once is a place where it recurs, also
+    # inside an organisation's name ("the Metcalfe County Sheriff's Office"), but not where the
+    # tagger reads a person.
+    names = {tuple(t.text for t in doc.char_span(sp.start, sp.end) or ()) for sp in spans
+             if sp.kind != "demonym" and len(sp.text) >= 3 and sp.text[0].isupper()}
+    names.discard(())
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for words in sorted(names, key=len, reverse=True):
+        by_first.setdefault(words[0], []).append(words)
+    for i in range(n):
+        if taken[i] or doc[i].text not in by_first:
+            continue
+        for words in by_first[doc[i].text]:
+            j = i + len(words)
+            if j > n or any(taken[i:j]) or tuple(t.text for t in doc[i:j]) != words:
+                continue
+            if ent_label[i] == "PERSON" or (j < n and ent_label[j] == "PERSON"):
+                continue  # a surname that is also a place ("Steele") is not made a place again
+            take(i, j, "repeat")
+            break
     spans.sort(key=lambda sp: sp.start)
     return spans
 
