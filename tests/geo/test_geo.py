@@ -122,6 +122,16 @@ def test_a_place_name_recurring_inside_an_organisation_name(nlp):
     assert "Metcalfe" not in spans  # a surname is not made a place
 
 
+def test_adjectival_demonyms_in_compounds_and_names(nlp):
+    from sitroom.geo import find_spans
+
+    doc = nlp("Talks on Turkish-Russian relations resumed at the Turkish Embassy in Moscow.")
+    found = [(sp.text, sp.country_hint) for sp in find_spans(doc, demonyms="adjectival")
+             if sp.kind == "demonym"]
+    assert ("Russian", "RU") in found and found.count(("Turkish", "TR")) == 2
+    assert not [sp for sp in find_spans(doc) if sp.kind == "demonym"]  # the pipeline's default
+
+
 def test_resolve_name_with_a_nearness_cue():
     place = resolve_name("outskirts of Kunduz", AF)
     assert place.admin1 == "Kunduz" and place.geo_precision == 2

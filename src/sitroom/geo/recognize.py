@@ -135,6 +135,19 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
             cc = gz.demonyms.get(key) or (gz.demonyms.get(key[:-1]) if plural and key.endswith("s") else None)
             if cc:
                 take(ent.start, ent.end, "demonym", cc)
+            elif ent.end - ent.start > 1:
+                # "Turkish-Russian relations": each adjective of a compound
+                for t in range(ent.start, ent.end):
+                    cc = gz.demonyms.get(name_key(doc[t].text))
+                    if cc and doc[t].tag_ in ("JJ", "NNP"):
+                        take(t, t + 1, "demonym", cc)
+        elif demonyms == "adjectival" and ent.label_ in ("ORG", "FAC", "LAW"):
+            # "the Turkish Embassy", "the Canadian Press": schemes that count adjectival uses
+            # count the one that opens a name
+            t = ent.start + (doc[ent.start].lower_ == "the")
+            cc = gz.demonyms.get(name_key(doc[t].text)) if t < ent.end - 1 else None
+            if cc and doc[t].tag_ in ("JJ", "NNP"):
+                take(t, t + 1, "demonym", cc)
 
     # 2. Gazetteer matches over capitalised runs (longest first at each position).
     i = 0
