@@ -132,6 +132,17 @@ def test_adjectival_demonyms_in_compounds_and_names(nlp):
     assert not [sp for sp in find_spans(doc) if sp.kind == "demonym"]  # the pipeline's default
 
 
+def test_small_towns_by_position_datelines_institutions_abbreviations(nlp):
+    from sitroom.geo import find_spans
+
+    text = ("TORRINGTON - The mayor spoke on Monday.\nA man was arrested by Danbury police and will "
+            "appear in Litchfield Superior Court. His sister lives in Churchill, Man. with her son.")
+    spans = {sp.text for sp in find_spans(nlp(text))}
+    assert {"TORRINGTON", "Danbury", "Litchfield", "Man."} <= spans
+    place = resolve_name("Man.")
+    assert place is not None and place.admin1 == "Manitoba"
+
+
 def test_resolve_name_with_a_nearness_cue():
     place = resolve_name("outskirts of Kunduz", AF)
     assert place.admin1 == "Kunduz" and place.geo_precision == 2

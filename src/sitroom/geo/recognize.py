@@ -54,6 +54,11 @@ def _not_places() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _institution_words() -> frozenset[str]:
+    return frozenset(cues()["recognition"]["institution_words"])
+
+
+@lru_cache(maxsize=1)
 def _disease_words() -> frozenset[str]:
     return frozenset(cues()["recognition"]["disease_words"])
 
@@ -187,8 +192,21 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
         s = m.start("name") + (len(m.group("name")) - len(m.group("name").lstrip()))
         span = doc.char_span(s, s + len(name), alignment_mode="expand")
         if span is not None and not any(taken[span.start:span.end]):
-            if _prominent(gz, gz.lookup(name.title())):
+            # the dateline's position says place: a town of 1,000 or an admin unit will do
+            ids = gz.lookup(name.title())
+            if _prominent(gz, ids) or _max_pop(gz, ids) >= 1000 or any(
+                    gz.feature[k] == ADMIN2 for k in ids):
                 take(span.start, span.end, "dateline")
+
+    # 3b. A style-book province abbreviation after "Town, " ("Churchill, Man.", "Barrie, Ont.").
+    for t in range(2, n):
+        if taken[t] or not taken[t - 2] or doc[t - 1].text != ",":
+            continue
+        dot = t + 1 < n and doc[t + 1].text == "."
+        if doc[t].text in gz.abbreviations:
+            take(t, t + 1, "gazetteer")
+        elif dot and doc[t].text + "." in gz.abbreviations:
+            take(t, t + 2, "gazetteer")  # "Man" "." split by the tokenizer
 
     # 4. One sense per article: a name taken as a place once is a place where it recurs, also
     # inside an organisation's name ("the Metcalfe County Sheriff's Office"), but not where the
@@ -234,6 +252,15 @@ def _widen(doc: Any, gz: Gazetteer, start: int, end: int, taken: list[bool]) -> 
     return best
 
 
+def _names_an_institution(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[int]) -> bool:
+    """"Danbury police", "Litchfield Superior Court": a town's name opening an institution's name."""
+    if j >= len(doc) or doc[j].lower_ not in _institution_words():
+        return False
+    if name_key(doc[i:j].text) in _needs_cue():
+        return False
+    return _max_pop(gz, ids) >= 1000 or any(gz.feature[k] in (ADMIN1, ADMIN2) for k in ids)
+
+
 def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[int],
                             ent_label: list[str], ent_of: list[Any]) -> bool:
     surface_key = name_key(doc[i:j].text)
@@ -244,6 +271,8 @@ def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[i
     for t in range(i, j):
         ent = ent_of[t]
         if ent is not None and ent.label_ not in PLACE_LABELS and (ent.start < i or ent.end > j):
+            if ent.label_ in ("ORG", "FAC") and _names_an_institution(doc, gz, i, j, ids):
+                return True
             if not (ent.label_ in ("ORG", "FAC") and prominent and surface_key not in _needs_cue()):
                 return False
             return True
@@ -264,7 +293,7 @@ def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[i
         return False
     if "ORG" in labels:
         # the small model often calls a bare city name an organisation ("Edmonton")
-        return prominent or cue and _max_pop(gz, ids) >= 1000
+        return prominent or cue and _max_pop(gz, ids) >= 1000 or _names_an_institution(doc, gz, i, j, ids)
     if "PERSON" in labels:
         # a person of exactly this extent: only big or curated places, or after a location word
         # (a district's population says nothing here: "King" is a county and a surname)
