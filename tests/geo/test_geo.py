@@ -130,6 +130,9 @@ def test_adjectival_demonyms_in_compounds_and_names(nlp):
              if sp.kind == "demonym"]
     assert ("Russian", "RU") in found and found.count(("Turkish", "TR")) == 2
     assert not [sp for sp in find_spans(doc) if sp.kind == "demonym"]  # the pipeline's default
+    doc = nlp("European officials met African leaders.")
+    tops = [t for t in geoparse(doc, demonyms="adjectival") if t.text in ("European", "African")]
+    assert [t.place.name for t in tops] == ["Europe", "Africa"]
 
 
 def test_small_towns_by_position_datelines_institutions_abbreviations(nlp):

@@ -159,6 +159,8 @@ def _province_by_position(gz: Any, text: str, spans: list[Span], first: list[int
 
 
 def _country_row(gz: Any, cc: str) -> int | None:
+    if len(cc) > 2:  # a region's demonym ("European") names the region
+        return next((pid for pid in gz.lookup(cc) if gz.feature[pid] in ("continent", "region")), None)
     for pid in gz.lookup(gz.country_name(cc)):
         if gz.feature[pid] == COUNTRY and gz.country[pid] == cc:
             return pid

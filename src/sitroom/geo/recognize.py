@@ -9,6 +9,7 @@ before it. Datelines ("KUNDUZ:", "KABUL (Reuters) -") are read at line starts.
 
 from __future__ import annotations
 
+import csv
 import re
 import tomllib
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ class Span:
     end: int
     text: str
     kind: str  # ner | gazetteer | dateline | demonym
-    country_hint: str = ""  # alpha-2 for demonyms
+    country_hint: str = ""  # demonyms: alpha-2 of the country, or the name of a region ("Europe")
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +57,17 @@ def _not_places() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _institution_words() -> frozenset[str]:
     return frozenset(cues()["recognition"]["institution_words"])
+
+
+@lru_cache(maxsize=1)
+def _region_demonyms() -> dict[str, str]:
+    """'European' -> 'Europe': adjectives of continents and regions (data/geo/region_demonyms.csv)."""
+    with (DATA / "region_demonyms.csv").open(encoding="utf-8") as f:
+        return {name_key(r["demonym"]): r["region"] for r in csv.DictReader(f)}
+
+
+def _demonym_of(gz: Gazetteer, key: str) -> str | None:
+    return gz.demonyms.get(key) or _region_demonyms().get(key)
 
 
 @lru_cache(maxsize=1)
@@ -137,20 +149,20 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
             if plural and demonyms != "all":
                 continue  # "Canadians" are people; only adjectival use ("Turkish troops") counts
             key = name_key(ent.text)
-            cc = gz.demonyms.get(key) or (gz.demonyms.get(key[:-1]) if plural and key.endswith("s") else None)
+            cc = _demonym_of(gz, key) or (_demonym_of(gz, key[:-1]) if plural and key.endswith("s") else None)
             if cc:
                 take(ent.start, ent.end, "demonym", cc)
             elif ent.end - ent.start > 1:
                 # "Turkish-Russian relations": each adjective of a compound
                 for t in range(ent.start, ent.end):
-                    cc = gz.demonyms.get(name_key(doc[t].text))
+                    cc = _demonym_of(gz, name_key(doc[t].text))
                     if cc and doc[t].tag_ in ("JJ", "NNP"):
                         take(t, t + 1, "demonym", cc)
         elif demonyms == "adjectival" and ent.label_ in ("ORG", "FAC", "LAW"):
             # "the Turkish Embassy", "the Canadian Press": schemes that count adjectival uses
             # count the one that opens a name
             t = ent.start + (doc[ent.start].lower_ == "the")
-            cc = gz.demonyms.get(name_key(doc[t].text)) if t < ent.end - 1 else None
+            cc = _demonym_of(gz, name_key(doc[t].text)) if t < ent.end - 1 else None
             if cc and doc[t].tag_ in ("JJ", "NNP"):
                 take(t, t + 1, "demonym", cc)
 
