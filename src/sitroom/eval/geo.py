@@ -15,6 +15,9 @@ LGL-style: adjectival uses; GeoVirus: none): a property of each annotation schem
 Metrics: precision, recall, f1 over spans (a predicted span matches a gold span it overlaps);
 acc161 = share of gold toponyms with coordinates whose span was found and resolved within 161 km;
 acc161_found = the same among gold toponyms that were found; mean_km over found-and-resolved ones.
+
+The three files are evaluation sets: src/sitroom/data/geo/README.md says what was read or measured on
+which of them while the rules were written.
 """
 
 from __future__ import annotations
