@@ -71,6 +71,81 @@ def test_resolve_name_world_places():
     assert resolve_name("Xqzzv Wrrbl") is None
 
 
+def test_country_points_are_centres_of_their_main_landmass():
+    from sitroom.eval.geo import haversine_km
+    from sitroom.geo.gazetteer import _country_centre
+
+    us = resolve_name("United States")
+    # the centre of the contiguous states (Kansas), not a point pulled towards Alaska
+    assert haversine_km(us.latitude, us.longitude, 39.5, -98.6) < 120
+    square = {"features": [{"geometry": {"type": "Polygon", "coordinates": [
+        [[10, -1], [12, -1], [12, 1], [10, 1], [10, -1]]]}}]}
+    lat, lon = _country_centre(square)
+    assert abs(lat) < 1e-6 and abs(lon - 11) < 1e-6
+    islands = {"features": [{"geometry": {"type": "MultiPolygon", "coordinates": [
+        [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]], [[[5, 0], [6, 0], [6, 1], [5, 1], [5, 0]]]]}}]}
+    assert _country_centre(islands) is None  # an archipelago keeps its label point
+
+
+def test_names_with_a_feature_word_or_a_direction():
+    cape = resolve_name("Cape Town")
+    assert cape is not None and cape.country == "South Africa"
+    socal = resolve_name("Southern California")
+    assert socal is not None and socal.admin1 == "California" and socal.feature == "admin1"
+    assert resolve_name("north-west London").country == "United Kingdom"
+    assert resolve_name("West Xqzzv") is None
+
+
+def test_country_named_province_in_an_article_about_another_country(nlp):
+    text = ("ATLANTA - Flooding closed roads in Georgia on Monday. Officials in Atlanta, Savannah and "
+            "Macon said the United States weather service expected more rain in Georgia.")
+    tops = [t for t in geoparse(nlp(text)) if t.text == "Georgia"]
+    assert tops and all(t.place.country == "United States" and t.place.feature == "admin1" for t in tops)
+    tops = [t for t in geoparse(nlp("Georgia and Armenia signed a trade deal in Tbilisi.")) if t.text == "Georgia"]
+    assert tops and tops[0].place.country == "Georgia"
+
+
+def test_province_named_by_its_position(nlp):
+    text = ("A girl from Buffalo, New York died on Monday. Cases were also confirmed in Ohio, New York "
+            "and Texas. A man from Queens, New York was treated.")
+    tops = [t for t in geoparse(nlp(text)) if t.text == "New York"]
+    assert [t.place.feature for t in tops] == ["admin1", "admin1", "city"]
+
+
+def test_a_place_name_recurring_inside_an_organisation_name(nlp):
+    from sitroom.geo import find_spans
+
+    text = ("A hunter died in Metcalfe County on Sunday. The Metcalfe County Sheriff's Office said "
+            "Tom Steele, 35, was found by Jim Metcalfe.")
+    spans = [sp.text for sp in find_spans(nlp(text))]
+    assert spans.count("Metcalfe County") == 2
+    assert "Metcalfe" not in spans  # a surname is not made a place
+
+
+def test_adjectival_demonyms_in_compounds_and_names(nlp):
+    from sitroom.geo import find_spans
+
+    doc = nlp("Talks on Turkish-Russian relations resumed at the Turkish Embassy in Moscow.")
+    found = [(sp.text, sp.country_hint) for sp in find_spans(doc, demonyms="adjectival")
+             if sp.kind == "demonym"]
+    assert ("Russian", "RU") in found and found.count(("Turkish", "TR")) == 2
+    assert not [sp for sp in find_spans(doc) if sp.kind == "demonym"]  # the pipeline's default
+    doc = nlp("European officials met African leaders.")
+    tops = [t for t in geoparse(doc, demonyms="adjectival") if t.text in ("European", "African")]
+    assert [t.place.name for t in tops] == ["Europe", "Africa"]
+
+
+def test_small_towns_by_position_datelines_institutions_abbreviations(nlp):
+    from sitroom.geo import find_spans
+
+    text = ("TORRINGTON - The mayor spoke on Monday.\nA man was arrested by Danbury police and will "
+            "appear in Litchfield Superior Court. His sister lives in Churchill, Man. with her son.")
+    spans = {sp.text for sp in find_spans(nlp(text))}
+    assert {"TORRINGTON", "Danbury", "Litchfield", "Man."} <= spans
+    place = resolve_name("Man.")
+    assert place is not None and place.admin1 == "Manitoba"
+
+
 def test_resolve_name_with_a_nearness_cue():
     place = resolve_name("outskirts of Kunduz", AF)
     assert place.admin1 == "Kunduz" and place.geo_precision == 2

@@ -15,7 +15,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from sitroom.geo.gazetteer import COUNTRY, load_gazetteer
+from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, load_gazetteer
+from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, feature_hint_after, find_spans
 from sitroom.geo.resolve import Context, best_candidate, candidates, place_of, resolve_name
@@ -80,6 +81,13 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
             memo[(sp.text, hint)] = best_candidate(gz, sp.text, Context(theatre=theatre, hint=hint))[0]
         first.append(memo[(sp.text, hint)])
 
+    # How people write provinces: "Buffalo, New York" (a town, then its province) and lists of
+    # provinces ("Ohio, New York and Texas") name the province, not its namesake city.
+    for k, sp in enumerate(spans):
+        if not hints[k] and sp.kind != "demonym" and first[k] is not None and gz.feature[first[k]] == CITY:
+            if _province_by_position(gz, text, spans, first, k):
+                hints[k] = ADMIN1
+
     # The article's own context: countries and admin1s of its names (each name counts once).
     country_n: Counter[str] = Counter()
     admin1_n: Counter[tuple[str, str]] = Counter()
@@ -121,7 +129,38 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     return out
 
 
+_LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|;)\s*$")
+TOWN_IN_CITY_KM = 40.0
+
+
+def _province_by_position(gz: Any, text: str, spans: list[Span], first: list[int | None], k: int) -> bool:
+    """Whether the k-th name, read as a city in pass 1, is a province by its position."""
+    key = name_key(spans[k].text)
+    units = [i for i in gz.lookup(spans[k].text) if gz.feature[i] == ADMIN1]
+    if not units:
+        return False
+    prev = first[k - 1] if k > 0 else None
+    if prev is not None and text[spans[k - 1].end:spans[k].start] in (",", ", "):
+        # "Buffalo, New York": the town before lies in a province of this name and is not a part of
+        # the namesake city itself ("Queens, New York")
+        if gz.feature[prev] in (CITY, ADMIN2) and name_key(gz.admin1[prev]) == key:
+            city = first[k]
+            far = haversine_km(gz.lat[prev], gz.lon[prev], gz.lat[city], gz.lon[city]) > TOWN_IN_CITY_KM
+            return far
+    # a list whose neighbours are provinces of the same country
+    countries = {gz.country[i] for i in units}
+    neighbours = []
+    for j, gap in ((k - 1, text[spans[k - 1].end:spans[k].start] if k > 0 else ""),
+                   (k + 1, text[spans[k].end:spans[k + 1].start] if k + 1 < len(spans) else "")):
+        if 0 <= j < len(spans) and first[j] is not None and _LIST_GAP.match(gap):
+            neighbours.append(first[j])
+    return bool(neighbours) and all(gz.feature[j] == ADMIN1 and gz.country[j] in countries
+                                    for j in neighbours)
+
+
 def _country_row(gz: Any, cc: str) -> int | None:
+    if len(cc) > 2:  # a region's demonym ("European") names the region
+        return next((pid for pid in gz.lookup(cc) if gz.feature[pid] in ("continent", "region")), None)
     for pid in gz.lookup(gz.country_name(cc)):
         if gz.feature[pid] == COUNTRY and gz.country[pid] == cc:
             return pid

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import math
 import os
 import pickle
 import re
@@ -34,7 +35,7 @@ from sitroom.geo.names import dotless_key, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
-VERSION = 12
+VERSION = 14
 DATA = resources.files("sitroom") / "data" / "geo"
 
 # Feature kinds, from the broadest; Place.feature takes these strings.
@@ -136,6 +137,68 @@ def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
 
 
+# A country whose largest polygon holds this share of its land is placed at that landmass's centre
+# (the contiguous United States, not a point pulled towards Alaska); others (archipelagos:
+# Indonesia, the Philippines) keep countryinfo's label point.
+MAIN_LANDMASS_SHARE = 2 / 3
+
+
+def _ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
+    """Signed area and centroid of a lon/lat ring in the equal-area cylindrical projection
+    (x = lon, y = sin lat), where the planar centroid is the centre of area on the sphere."""
+    pts = [(p[0], math.sin(math.radians(p[1]))) for p in ring]
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1]):
+        c = x0 * y1 - x1 * y0
+        area += c
+        cx += (x0 + x1) * c
+        cy += (y0 + y1) * c
+    if area == 0:
+        return 0.0, 0.0, 0.0
+    return area / 2, cx / (3 * area), cy / (3 * area)
+
+
+def _polygon_centroid(poly: list[list[list[float]]]) -> tuple[float, float, float]:
+    """(area, x, y) of a GeoJSON polygon: its outer ring less its holes."""
+    total = sx = sy = 0.0
+    for k, ring in enumerate(poly):
+        if len(ring) < 3:
+            continue
+        a, x, y = _ring_centroid(ring)
+        a = abs(a) if k == 0 else -abs(a)
+        total += a
+        sx += a * x
+        sy += a * y
+    return (total, sx / total, sy / total) if total > 0 else (0.0, 0.0, 0.0)
+
+
+def _country_centre(geojson: dict) -> tuple[float, float] | None:
+    """Centre of area of a country's main landmass, from countryinfo's boundary polygons.
+
+    GeoNames and Wikipedia both place a country near its geographic centre (the contiguous
+    United States at 39.8N 98.6W), which countryinfo's whole-degree label points miss by
+    200-300 km in large countries. Written here (no geometry library is installed) in a few lines.
+    """
+    polys: list = []
+    for feat in geojson.get("features", []):
+        geom = feat.get("geometry") or {}
+        if geom.get("type") == "Polygon":
+            polys.append(geom["coordinates"])
+        elif geom.get("type") == "MultiPolygon":
+            polys.extend(geom["coordinates"])
+    parts = [c for c in (_polygon_centroid(p) for p in polys if p) if c[0] > 0]
+    if not parts:
+        return None
+    total = sum(a for a, _, _ in parts)
+    main = max(parts)
+    if main[0] < MAIN_LANDMASS_SHARE * total:
+        # an archipelago's centre of area lies at sea between its islands: keep the label point
+        return None
+    x, y = main[1], main[2]
+    x = (x + 180) % 360 - 180
+    return math.degrees(math.asin(max(-1.0, min(1.0, y)))), x
+
+
 def _read_csv(name: str) -> list[dict[str, str]]:
     with (DATA / name).open(encoding="utf-8") as f:
         return [row for row in csv.DictReader(f)]
@@ -191,8 +254,11 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
         gn = gn_countries.get(cc, {})
         ci = cinfo.get(cc, {})
         name = gn.get("name") or c.name
-        # countryinfo's label point; it coincides with GeoNames' country point for most countries
+        # centre of the main landmass; countryinfo's label point where it has no boundary
         latlng = ci.get("latlng") or []
+        centre = _country_centre(ci["geoJSON"]) if ci.get("geoJSON") else None
+        if centre is not None:
+            latlng = list(centre)
         if len(latlng) != 2:
             continue
         gz.country_names[cc] = name
@@ -343,6 +409,13 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
     for key in gz.by_key:
         gz.by_key[key] = sorted(set(gz.by_key[key]))
     return gz
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def cache_path() -> Path:

@@ -9,6 +9,7 @@ before it. Datelines ("KUNDUZ:", "KABUL (Reuters) -") are read at line starts.
 
 from __future__ import annotations
 
+import csv
 import re
 import tomllib
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ class Span:
     end: int
     text: str
     kind: str  # ner | gazetteer | dateline | demonym
-    country_hint: str = ""  # alpha-2 for demonyms
+    country_hint: str = ""  # demonyms: alpha-2 of the country, or the name of a region ("Europe")
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +52,22 @@ def _needs_cue() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _not_places() -> frozenset[str]:
     return frozenset(name_key(n) for n in cues()["recognition"]["not_places"])
+
+
+@lru_cache(maxsize=1)
+def _institution_words() -> frozenset[str]:
+    return frozenset(cues()["recognition"]["institution_words"])
+
+
+@lru_cache(maxsize=1)
+def _region_demonyms() -> dict[str, str]:
+    """'European' -> 'Europe': adjectives of continents and regions (data/geo/region_demonyms.csv)."""
+    with (DATA / "region_demonyms.csv").open(encoding="utf-8") as f:
+        return {name_key(r["demonym"]): r["region"] for r in csv.DictReader(f)}
+
+
+def _demonym_of(gz: Gazetteer, key: str) -> str | None:
+    return gz.demonyms.get(key) or _region_demonyms().get(key)
 
 
 @lru_cache(maxsize=1)
@@ -132,9 +149,22 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
             if plural and demonyms != "all":
                 continue  # "Canadians" are people; only adjectival use ("Turkish troops") counts
             key = name_key(ent.text)
-            cc = gz.demonyms.get(key) or (gz.demonyms.get(key[:-1]) if plural and key.endswith("s") else None)
+            cc = _demonym_of(gz, key) or (_demonym_of(gz, key[:-1]) if plural and key.endswith("s") else None)
             if cc:
                 take(ent.start, ent.end, "demonym", cc)
+            elif ent.end - ent.start > 1:
+                # "Turkish-Russian relations": each adjective of a compound
+                for t in range(ent.start, ent.end):
+                    cc = _demonym_of(gz, name_key(doc[t].text))
+                    if cc and doc[t].tag_ in ("JJ", "NNP"):
+                        take(t, t + 1, "demonym", cc)
+        elif demonyms == "adjectival" and ent.label_ in ("ORG", "FAC", "LAW"):
+            # "the Turkish Embassy", "the Canadian Press": schemes that count adjectival uses
+            # count the one that opens a name
+            t = ent.start + (doc[ent.start].lower_ == "the")
+            cc = _demonym_of(gz, name_key(doc[t].text)) if t < ent.end - 1 else None
+            if cc and doc[t].tag_ in ("JJ", "NNP"):
+                take(t, t + 1, "demonym", cc)
 
     # 2. Gazetteer matches over capitalised runs (longest first at each position).
     i = 0
@@ -174,8 +204,42 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
         s = m.start("name") + (len(m.group("name")) - len(m.group("name").lstrip()))
         span = doc.char_span(s, s + len(name), alignment_mode="expand")
         if span is not None and not any(taken[span.start:span.end]):
-            if _prominent(gz, gz.lookup(name.title())):
+            # the dateline's position says place: a town of 1,000 or an admin unit will do
+            ids = gz.lookup(name.title())
+            if _prominent(gz, ids) or _max_pop(gz, ids) >= 1000 or any(
+                    gz.feature[k] == ADMIN2 for k in ids):
                 take(span.start, span.end, "dateline")
+
+    # 3b. A style-book province abbreviation after "Town, " ("Churchill, Man.", "Barrie, Ont.").
+    for t in range(2, n):
+        if taken[t] or not taken[t - 2] or doc[t - 1].text != ",":
+            continue
+        dot = t + 1 < n and doc[t + 1].text == "."
+        if doc[t].text in gz.abbreviations:
+            take(t, t + 1, "gazetteer")
+        elif dot and doc[t].text + "." in gz.abbreviations:
+            take(t, t + 2, "gazetteer")  # "Man" "." split by the tokenizer
+
+    # 4. One sense per article: a name taken as a place once is a place where it recurs, also
+    # inside an organisation's name ("the Metcalfe County Sheriff's Office"), but not where the
+    # tagger reads a person.
+    names = {tuple(t.text for t in doc.char_span(sp.start, sp.end) or ()) for sp in spans
+             if sp.kind != "demonym" and len(sp.text) >= 3 and sp.text[0].isupper()}
+    names.discard(())
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for words in sorted(names, key=len, reverse=True):
+        by_first.setdefault(words[0], []).append(words)
+    for i in range(n):
+        if taken[i] or doc[i].text not in by_first:
+            continue
+        for words in by_first[doc[i].text]:
+            j = i + len(words)
+            if j > n or any(taken[i:j]) or tuple(t.text for t in doc[i:j]) != words:
+                continue
+            if ent_label[i] == "PERSON" or (j < n and ent_label[j] == "PERSON"):
+                continue  # a surname that is also a place ("Steele") is not made a place again
+            take(i, j, "repeat")
+            break
     spans.sort(key=lambda sp: sp.start)
     return spans
 
@@ -200,6 +264,15 @@ def _widen(doc: Any, gz: Gazetteer, start: int, end: int, taken: list[bool]) -> 
     return best
 
 
+def _names_an_institution(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[int]) -> bool:
+    """"Danbury police", "Litchfield Superior Court": a town's name opening an institution's name."""
+    if j >= len(doc) or doc[j].lower_ not in _institution_words():
+        return False
+    if name_key(doc[i:j].text) in _needs_cue():
+        return False
+    return _max_pop(gz, ids) >= 1000 or any(gz.feature[k] in (ADMIN1, ADMIN2) for k in ids)
+
+
 def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[int],
                             ent_label: list[str], ent_of: list[Any]) -> bool:
     surface_key = name_key(doc[i:j].text)
@@ -210,6 +283,8 @@ def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[i
     for t in range(i, j):
         ent = ent_of[t]
         if ent is not None and ent.label_ not in PLACE_LABELS and (ent.start < i or ent.end > j):
+            if ent.label_ in ("ORG", "FAC") and _names_an_institution(doc, gz, i, j, ids):
+                return True
             if not (ent.label_ in ("ORG", "FAC") and prominent and surface_key not in _needs_cue()):
                 return False
             return True
@@ -230,7 +305,7 @@ def _accept_gazetteer_match(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[i
         return False
     if "ORG" in labels:
         # the small model often calls a bare city name an organisation ("Edmonton")
-        return prominent or cue and _max_pop(gz, ids) >= 1000
+        return prominent or cue and _max_pop(gz, ids) >= 1000 or _names_an_institution(doc, gz, i, j, ids)
     if "PERSON" in labels:
         # a person of exactly this extent: only big or curated places, or after a location word
         # (a district's population says nothing here: "King" is a county and a surname)
