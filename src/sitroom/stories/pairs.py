@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from sitroom.stories.features import ArticleFeatures
+from sitroom.stories.logistic import fit_logistic, logistic_probability
 
 log = logging.getLogger(__name__)
 
@@ -103,38 +104,15 @@ def load_pair_model(path: Path = MODEL_PATH) -> dict | None:
     return model
 
 
-def pair_probabilities(x: np.ndarray, model: dict) -> np.ndarray:
-    if len(x) == 0:
-        return np.zeros(0)
-    z = (x - np.array(model["mean"])) / np.array(model["scale"])
-    return 1.0 / (1.0 + np.exp(-(z @ np.array(model["coef"]) + model["intercept"])))
-
-
 def same_event_matrix(context: PairContext, members: Sequence[int], model: dict) -> np.ndarray:
     """(n, n) probabilities that two members of a topic report the same event (diagonal 1)."""
     n = len(members)
     pairs, x = context.features_of(members)
-    probs = pair_probabilities(x, model)
+    probs = logistic_probability(x, model)
     sim = np.eye(n)
     for (a, b), p in zip(pairs, probs):
         sim[a, b] = sim[b, a] = p
     return sim
-
-
-def fit_pair_model(x: np.ndarray, y: np.ndarray, c: float = 1.0) -> dict:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
-    scaler = StandardScaler().fit(x)
-    clf = LogisticRegression(C=c, max_iter=3000).fit(scaler.transform(x), y)
-    return {
-        "features": PAIR_FEATURES,
-        "mean": scaler.mean_.tolist(),
-        "scale": scaler.scale_.tolist(),
-        "coef": clf.coef_[0].tolist(),
-        "intercept": float(clf.intercept_[0]),
-        "C": c,
-    }
 
 
 CUT_GRID = tuple(np.round(np.arange(0.3, 0.71, 0.05), 2))
@@ -181,7 +159,7 @@ def train_pair_model(articles, gold: Sequence[str], topics: Sequence[str], about
         pair_topics.extend(topics[topic[a]] for a, _ in pairs)
     x_all, y_all = np.vstack(xs), np.array(ys)
     c, c_scores = choose_c(x_all, y_all, pair_topics)
-    model = fit_pair_model(x_all, y_all, c)
+    model = fit_logistic(x_all, y_all, c, PAIR_FEATURES)
     model["cv_accuracy_by_C"] = {str(k): round(v, 4) for k, v in c_scores.items()}
     scores = {}
     for cut in CUT_GRID:
