@@ -135,3 +135,56 @@ def test_seed_articles_make_three_stories():
     relation = {link.article_id[:3]: link.relation for link in big.lineage}
     assert relation["000"] == "spun" and relation["001"] == "spun"
     assert big.n_independent_sources == 1
+
+
+CAPTURE_A = (
+    "Rebel fighters captured Dorvant district on Tuesday after a night of fighting, provincial "
+    "spokesman Kasimir Olbrecht said. The district police chief, Anselm Reyt, and 23 officers "
+    "surrendered at the district centre, Olbrecht said. \"Dorvant has fallen and we are waiting "
+    "for help from the capital,\" he told reporters in Merrowgate."
+)
+CAPTURE_A2 = (
+    "Dorvant district fell to rebel fighters on Tuesday, spokesman Kasimir Olbrecht told "
+    "reporters in Merrowgate. Police chief Anselm Reyt and 23 of his officers surrendered at the "
+    "district centre after a night of clashes, according to Olbrecht."
+)
+CAPTURE_B = (
+    "Rebel fighters captured Silvane district on Wednesday after a night of fighting, provincial "
+    "council member Teodora Vasquell said. The district governor, Lucan Feodorow, fled to the "
+    "provincial capital of Tamsburg with 41 soldiers, Vasquell said. \"Silvane is lost and nobody "
+    "came to help,\" she told reporters in Tamsburg."
+)
+CAPTURE_B2 = (
+    "Silvane district fell to rebel fighters on Wednesday, council member Teodora Vasquell told "
+    "reporters in Tamsburg. District governor Lucan Feodorow escaped to the provincial capital with "
+    "41 soldiers after a night of clashes, according to Vasquell."
+)
+
+
+def test_pair_model_file_fits_the_feature_list():
+    from sitroom.stories.pairs import PAIR_FEATURES, load_pair_model
+
+    model = load_pair_model()
+    assert model is not None and model["features"] == PAIR_FEATURES
+    assert len(model["coef"]) == len(model["mean"]) == len(model["scale"]) == len(PAIR_FEATURES)
+    assert 0.0 < model["cut"] < 1.0
+
+
+def test_look_alike_events_in_one_week_are_two_stories():
+    from sitroom.stories import group_articles
+
+    articles = [article("a", CAPTURE_A), article("b", CAPTURE_B), article("a2", CAPTURE_A2),
+                article("b2", CAPTURE_B2)]
+    groups = sorted(sorted(articles[i].article_id for i in g) for g in group_articles(articles))
+    assert groups == [["a", "a2"], ["b", "b2"]]
+
+
+def test_demo_independent_short_report_is_its_own_story(demo_run: Path) -> None:
+    import json
+
+    stories = json.loads((demo_run / "stories.json").read_text())
+    stories = stories if isinstance(stories, list) else stories["stories"]
+    groups = [sorted(s["article_ids"]) for s in stories]
+    assert ["004_ghori_retaken"] in groups
+    assert any({"001_afp_torghundi", "002_torghundi_copy", "003_torghundi_spun"} <= set(g)
+               for g in groups)

@@ -16,18 +16,26 @@ import numpy as np
 
 from sitroom.records import CleanArticle, PublicationDate, Story
 from sitroom.stories.cluster import (
-    ATTACH_THRESHOLD,
-    EVENT_THRESHOLD,
     TOPIC_THRESHOLD,
-    attach_singletons,
     average_link,
-    event_threshold_for,
     cluster_views,
+    date_conflicts,
     similarity_matrix,
 )
 from sitroom.stories.features import ArticleFeatures, article_features
 from sitroom.stories.minhash import near_duplicate_candidates
-from sitroom.stories.similarity import SimilarityWeights, article_views, lead_texts
+from sitroom.stories.pairs import (
+    FALLBACK_CUT,
+    PairContext,
+    load_pair_model,
+    same_event_matrix,
+)
+from sitroom.stories.similarity import (
+    SimilarityWeights,
+    article_views,
+    lead_texts,
+    short_lead_texts,
+)
 from sitroom.unionfind import UnionFind
 
 __all__ = ["build_stories", "group_articles", "near_duplicate_candidates", "story_id_for"]
@@ -56,49 +64,68 @@ def _article_date(
 
 
 TOPIC_WEIGHTS = SimilarityWeights(words=0.34, names=0.33, meaning=0.33)
-EVENT_WEIGHTS = SimilarityWeights(words=0.25, names=0.5, meaning=0.25)
+EVENT_WEIGHTS = SimilarityWeights(words=0.25, names=0.5, meaning=0.25)  # fallback without a model
+
+
+def pair_context(articles: Sequence[CleanArticle], features: Sequence[ArticleFeatures],
+                 embeddings: np.ndarray | None = None,
+                 short_embeddings: np.ndarray | None = None) -> PairContext:
+    from sitroom.embed import embed
+
+    titles = [a.title for a in articles]
+    texts = [a.text for a in articles]
+    short = short_lead_texts(titles, texts)
+    if embeddings is None:
+        embeddings = embed(lead_texts(titles, texts))
+    if short_embeddings is None:
+        short_embeddings = embed(short)
+    return PairContext(titles, texts, features, [article_features(t) for t in short],
+                       embeddings, short_embeddings)
 
 
 def group_articles(
     articles: Sequence[CleanArticle],
     published: dict[str, PublicationDate] | None = None,
     features: Sequence[ArticleFeatures] | None = None,
-    embeddings: np.ndarray | None = None,
     topic_threshold: float = TOPIC_THRESHOLD,
-    event_threshold: float = EVENT_THRESHOLD,
-    attach_threshold: float = ATTACH_THRESHOLD,
+    model: dict | None = None,
+    context: PairContext | None = None,
 ) -> list[list[int]]:
     """Indices of `articles` grouped into stories (same real-world event or episode).
 
-    Two levels: a loose cut gathers articles on one topic; inside each topic the IDF is refitted
-    on that topic's articles alone, so the words every report of the topic shares weigh little
-    and the names, places and numbers of each event decide (two district captures in one week
-    share "Taliban", "district", "captured" but not the district's name or the officials quoted).
-    Articles with dates more than a week apart are never put together.
+    Two levels: a loose cut on the combined similarity gathers articles on one topic; inside each
+    topic the pair model (stories/pairs.py) gives the probability that two reports tell of the
+    same event, from global and topic-local views (IDF refitted on the topic, embeddings centred
+    on it, names of the title and lead), and average link cuts at the model's cut. Two district
+    captures in one week share "Taliban", "district", "captured" but not the district's name or
+    the officials quoted. Articles with dates more than a week apart are never put together.
     """
     if not articles:
         return []
     if features is None:
         features = [article_features(a.text) for a in articles]
+    if context is None:
+        context = pair_context(articles, features)
+    if model is None:
+        model = load_pair_model()
     titles = [a.title for a in articles]
     texts = [a.text for a in articles]
-    if embeddings is None:
-        from sitroom.embed import embed
-
-        embeddings = embed(lead_texts(titles, texts))
     dates = [_article_date(a, published) for a in articles]
-    views = article_views(titles, texts, features, TOPIC_WEIGHTS, embeddings)
+    views = article_views(titles, texts, features, TOPIC_WEIGHTS, context.emb)
     groups: list[list[int]] = []
     for topic in cluster_views(views, dates, topic_threshold):
-        if len(topic) < 3:
+        if len(topic) < 2:
             groups.append(topic)
             continue
-        local = article_views([titles[i] for i in topic], [texts[i] for i in topic],
-                              [features[i] for i in topic], EVENT_WEIGHTS, embeddings[topic])
-        sim = similarity_matrix(local, [dates[i] for i in topic])
-        words = [len(titles[i].split()) + len(texts[i].split()) for i in topic]
-        cut = event_threshold_for(words, event_threshold)
-        labels = attach_singletons(sim, average_link(sim, cut), attach_threshold, words)
+        topic_dates = [dates[i] for i in topic]
+        if model is None:
+            local = article_views([titles[i] for i in topic], [texts[i] for i in topic],
+                                  [features[i] for i in topic], EVENT_WEIGHTS, context.emb[topic])
+            sim, cut = similarity_matrix(local, topic_dates), FALLBACK_CUT
+        else:
+            sim, cut = same_event_matrix(context, topic, model), float(model["cut"])
+            sim[date_conflicts(topic_dates)] = 0.0
+        labels = average_link(sim, cut)
         for lab in np.unique(labels):
             groups.append([topic[i] for i in np.flatnonzero(labels == lab)])
     return _merge_near_duplicates(groups, texts)

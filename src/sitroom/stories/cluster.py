@@ -99,58 +99,6 @@ def cluster_views(
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-# Settings of the two-level clustering, chosen by grid search on every other topic of the sorted
-# ECB+ dev topic list (1, 5, 9, 13, 21, 25, 29, 33, 37, 41, 45); the other ten topics were held
-# aside and are reported apart in the stories note.
-TOPIC_THRESHOLD = 0.15  # level 1: articles about the same topic (loose)
-EVENT_THRESHOLD = 0.25  # level 2: inside a topic, the same event (with topic-local IDF)
-# Long reports share more topical words and names, so their level-2 similarity runs higher: the
-# cut rises with the topic's median length, from EVENT_THRESHOLD at SHORT_WORDS to
-# EVENT_THRESHOLD_LONG at LONG_WORDS (log scale). Set by hand: 0.25 from the ECB+ tuning half
-# (~300 words); 0.36 because the seed articles (~590 words) measure 0.38-0.41 between copies of
-# one story and 0.28-0.33 between look-alike stories. NewsWCL50 (~1,000 words) would want less.
-EVENT_THRESHOLD_LONG = 0.36
-SHORT_WORDS, LONG_WORDS = 300, 600
-ATTACH_THRESHOLD = 0.10  # a lone article joins its topic's closest story at this average similarity
-
-
-SHORT_ARTICLE_WORDS = 500
-
-
-def attach_singletons(sim: np.ndarray, labels: np.ndarray, threshold: float,
-                      word_counts: Sequence[int] | None = None) -> np.ndarray:
-    """Move articles left alone into the story they are closest to on average, if close enough.
-
-    Average link leaves short articles (a headline and a line) alone because their similarity to
-    any long report is low; inside one topic they still belong to one of its stories. Only
-    articles shorter than SHORT_ARTICLE_WORDS move when word_counts are given.
-    """
-    labels = labels.copy()
-    for _ in range(2):
-        sizes = {int(lab): int((labels == lab).sum()) for lab in np.unique(labels)}
-        for i in range(len(labels)):
-            if sizes[int(labels[i])] != 1:
-                continue
-            if word_counts is not None and word_counts[i] >= SHORT_ARTICLE_WORDS:
-                continue  # a full report left alone is a story of its own
-            best, best_sim = None, -1.0
-            for lab, size in sizes.items():
-                if lab == labels[i] or size < 2:
-                    continue
-                s = float(sim[i, labels == lab].mean())
-                if s > best_sim:
-                    best, best_sim = lab, s
-            if best is not None and best_sim >= threshold:
-                sizes[int(labels[i])] -= 1
-                labels[i] = best
-                sizes[best] += 1
-    return labels
-
-
-def event_threshold_for(word_counts: Sequence[int], base: float = EVENT_THRESHOLD,
-                        long: float = EVENT_THRESHOLD_LONG) -> float:
-    median = float(np.median(word_counts)) if len(word_counts) else 0.0
-    if median <= SHORT_WORDS:
-        return base
-    share = min(1.0, np.log(median / SHORT_WORDS) / np.log(LONG_WORDS / SHORT_WORDS))
-    return float(base + (long - base) * share)
+# Level-1 cut, chosen by grid search on every other topic of the sorted ECB+ dev topic list
+# (1, 5, 9, ..., 45); level 2 (same event inside a topic) is the pair model of stories/pairs.py.
+TOPIC_THRESHOLD = 0.15

@@ -122,12 +122,10 @@ def paraphrase_probability(pairs: Sequence[tuple[str, str]], cosines: Sequence[f
     model = model if model is not None else load_model()
     if model is None:
         return (np.asarray(cosines, dtype=float) >= FALLBACK_COSINE).astype(float)
+    from sitroom.stories.logistic import logistic_probability
+
     x = np.array([pair_features(a, b, float(c)) for (a, b), c in zip(pairs, cosines)], dtype=float)
-    if len(x) == 0:
-        return np.zeros(0)
-    z = (x - np.array(model["mean"])) / np.array(model["scale"])
-    logits = z @ np.array(model["coef"]) + model["intercept"]
-    return 1.0 / (1.0 + np.exp(-logits))
+    return logistic_probability(x, model)
 
 
 def is_paraphrase_batch(pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray:
@@ -180,6 +178,8 @@ def train_model(msrp_path: Path, out_path: Path | None = MODEL_PATH,
     from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_predict
     from sklearn.preprocessing import StandardScaler
 
+    from sitroom.stories.logistic import fit_logistic
+
     rows = read_msrp(msrp_path)
     train_idx, _ = split_rows(len(rows))
     train = [rows[i] for i in train_idx]
@@ -197,18 +197,12 @@ def train_model(msrp_path: Path, out_path: Path | None = MODEL_PATH,
                             method="predict_proba")[:, 1]
     grid = np.round(np.arange(0.3, 0.71, 0.01), 2)
     threshold = float(grid[int(np.argmax([((oof >= t) == y).mean() for t in grid]))])
-    clf = LogisticRegression(C=best_c, max_iter=3000).fit(z, y)
     model = {
         "about": "Logistic regression for sentence-pair paraphrase; trained by "
         "sitroom.stories.paraphrase.train_model on the fixed training part (seed "
         f"{SPLIT_SEED}, {1 - HELD_ASIDE_SHARE:.0%}) of msr_paraphrase_train.txt; C by 5-fold CV, "
         "threshold by out-of-fold accuracy.",
-        "features": FEATURE_NAMES,
-        "mean": scaler.mean_.tolist(),
-        "scale": scaler.scale_.tolist(),
-        "coef": clf.coef_[0].tolist(),
-        "intercept": float(clf.intercept_[0]),
-        "C": best_c,
+        **fit_logistic(x, y, best_c, FEATURE_NAMES),
         "threshold": threshold,
         "n_train": int(len(y)),
     }

@@ -18,6 +18,7 @@ import numpy as np
 from sitroom.stories.features import ArticleFeatures
 
 LEAD_CHARS = 1200  # the embedding model reads 256 word pieces; the lead carries the event
+SHORT_LEAD_CHARS = 400  # title and first lines (~100 word pieces): who and what, little background
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,7 @@ def article_views(
 
 def lead_texts(titles: Sequence[str], texts: Sequence[str]) -> list[str]:
     return [f"{t}. {x[:LEAD_CHARS]}" for t, x in zip(titles, texts)]
+
+
+def short_lead_texts(titles: Sequence[str], texts: Sequence[str]) -> list[str]:
+    return [f"{t}. {x[:SHORT_LEAD_CHARS]}" for t, x in zip(titles, texts)]
