@@ -42,6 +42,7 @@ class RunOptions:
     scheduler: str | None = None
     export: bool = True
     engine_obj: Engine | None = None  # an engine made by the caller (tests, bench), kept open
+    workers: int | None = None  # local engine's worker processes (None: one per core)
 
 
 @dataclass
@@ -268,7 +269,7 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
     store = open_store(out)
     result = RunResult(out_dir=out)
     run_id = store.begin_run([str(p) for p in paths])
-    engine = make_engine(options.engine, options.scheduler) if options.engine_obj is None \
+    engine = make_engine(options.engine, options.scheduler, options.workers) if options.engine_obj is None \
         else options.engine_obj
     status = "failed"
     try:
