@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench_p.add_argument("--grow", type=int, default=None,
                          help="grow the corpus to N articles with perturbed copies")
     bench_p.add_argument("--engine", choices=["local", "dask"], default="local")
+    bench_p.add_argument("--workers", type=int, default=None,
+                         help="local engine workers, and processes for the bare spaCy reference "
+                              "(default: SITROOM_WORKERS or one per core)")
+    bench_p.add_argument("--keep", default=None, help="keep the end-to-end output (store) in DIR")
+    bench_p.add_argument("--end-to-end-only", action="store_true",
+                         help="skip the per-stage timings and references (memory checks at scale)")
     bench_p.set_defaults(func=_cmd_bench)
     return parser
 

@@ -29,6 +29,10 @@ def load_encoder() -> Any:
 
 
 DIM = 384
+# Texts per forward pass. The encoder sorts by length and pads each batch to its longest text;
+# 16 wastes less on padding than 64 (CPU time -10% on leads, -35% on sentences of the bench
+# corpus, one thread, bfloat16) and larger batches gain nothing on CPU.
+BATCH = 16
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +77,7 @@ def _encode(texts: list[str], batch_size: int) -> Any:
     return vectors.astype("float32")
 
 
-def embed(texts: Sequence[str], batch_size: int = 64) -> Any:
+def embed(texts: Sequence[str], batch_size: int = BATCH) -> Any:
     """Return an (n, 384) float32 numpy array of unit vectors."""
     import numpy as np
 
@@ -96,3 +100,14 @@ def embed(texts: Sequence[str], batch_size: int = 64) -> Any:
             out[i] = row
             _cache[keys[i]] = row.tobytes()
     return out
+
+
+def vectors_for_cache(texts: Sequence[str], batch_size: int = BATCH) -> dict[str, bytes]:
+    """Embed texts away from the store (in an engine's worker) and return cache entries
+    (key -> float32 bytes) for the driver to store: the later embed() calls then only read."""
+    unique = {_key(t): t for t in texts}
+    if not unique:
+        return {}
+    keys = list(unique)
+    vectors = _encode([unique[k] for k in keys], batch_size)
+    return {k: row.tobytes() for k, row in zip(keys, vectors)}
