@@ -52,6 +52,7 @@ class RunOptions:
     export: bool = True
     engine_obj: Engine | None = None  # an engine made by the caller (tests, bench), kept open
     workers: int | None = None  # local engine's worker processes (None: one per core)
+    batch: int = BATCH  # articles per engine task (tests use small ones to exercise the pool)
 
 
 @dataclass
@@ -270,19 +271,20 @@ def reanalyse_story(job: StoryJob) -> list[tuple[str, str, ArticleMentions]]:
     return rows
 
 
-def analyse_new(store: Store, articles: list[CleanArticle], engine: Engine, quiet: bool) -> None:
+def analyse_new(store: Store, articles: list[CleanArticle], engine: Engine, quiet: bool,
+                batch: int = BATCH) -> None:
     done = store.parsed_ids()
     todo = [a for a in articles if a.article_id not in done]
     if not todo:
         return
     bar = progress(iter(range(len(todo))), "analyse", quiet, total=len(todo))
     cache = EmbeddingCache(store)
-    for batch in engine.map(analyse_batch, _text_batches(todo)):
-        results = batch.results
+    for done_batch in engine.map(analyse_batch, _text_batches(todo, batch)):
+        results = done_batch.results
         store.save_analysed([(r.article_id, r.content_hash, r.doc, r.mentions.published)
                              for r in results],
                             [(r.article_id, r.context, r.mentions) for r in results])
-        cache.update(batch.embeddings)
+        cache.update(done_batch.embeddings)
         for _ in results:
             next(bar, None)
     cache.flush()
@@ -379,7 +381,7 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
             status = "empty"
             return result
         with _step(result, "analyse"):
-            analyse_new(store, articles, engine, options.quiet)
+            analyse_new(store, articles, engine, options.quiet, options.batch)
         with _step(result, "stories"):
             own = store.own_dates()
             dates = {a.article_id: own.get(a.article_id) or time_stage.publication_date(a)
