@@ -201,12 +201,15 @@ def embedding_texts(article: CleanArticle) -> list[str]:
     first sentences (lineage). Embedding them here, beside the parse and on every worker, leaves
     the stories stage only cache reads. If the stories stage embeds something else, these are
     merely cache misses there: results never depend on this list."""
+    from sitroom.stories import similarity
     from sitroom.stories.features import split_sentences
     from sitroom.stories.lineage import MAX_SENTENCES
-    from sitroom.stories.similarity import lead_texts
 
-    return lead_texts([article.title], [article.text]) + \
-        split_sentences(article.text)[:MAX_SENTENCES]
+    texts = similarity.lead_texts([article.title], [article.text])
+    short = getattr(similarity, "short_lead_texts", None)  # on main since the stories rework
+    if short is not None:
+        texts += short([article.title], [article.text])
+    return texts + split_sentences(article.text)[:MAX_SENTENCES]
 
 
 def analyse_batch(articles: list[CleanArticle]) -> AnalysedBatch:
