@@ -23,7 +23,7 @@ from sitroom import events as events_stage
 from sitroom import embed, fuse, geo, quotes, stories
 from sitroom import time as time_stage
 from sitroom.clean import clean_article
-from sitroom.engines import Engine, make_engine
+from sitroom.engines import Engine, LocalEngine, make_engine
 from sitroom.ingest import iter_inputs
 from sitroom.progress import progress
 from sitroom.records import (
@@ -83,6 +83,9 @@ MAX_BATCH_CHARS = 300_000
 # After analysing this many articles the local engine's workers (~1.5 GB each) are stopped before
 # the stories stage; restarting them for the story re-analysis costs ~20 s of CPU, <5% of the work.
 RELEASE_AFTER = 2000
+# Story re-analysis of fewer articles than this runs in the driver: re-reading one (its place
+# names, ~20 ms) costs far less than starting worker processes (~8 s of CPU each).
+INLINE_BELOW = 256
 
 
 def _text_batches(articles: list[CleanArticle], size: int = BATCH,
@@ -341,7 +344,9 @@ def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: 
 
     total = sum(len(stale) for _, stale in todo)
     bar = progress(iter(range(total)), "stories' mentions", quiet, total=total)
-    for rows in engine.map(reanalyse_stories, _job_chunks(jobs())):
+    # a few hundred re-reads (mostly place names again) take less than starting workers
+    runner: Engine = engine if total >= INLINE_BELOW else LocalEngine()
+    for rows in runner.map(reanalyse_stories, _job_chunks(jobs())):
         store.save_mentions(rows)
         for _ in rows:
             next(bar, None)
