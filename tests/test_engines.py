@@ -32,3 +32,40 @@ def test_dask_engine_matches_local(tmp_path: Path) -> None:
         assert (dask_out / name).read_text() == (local_out / name).read_text(), name
     assert sorted(p.name for p in (dask_out / "clean").iterdir()) == \
         sorted(p.name for p in (local_out / "clean").iterdir())
+
+
+def _pid(_: int) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_local_engine_pool_keeps_order_and_uses_processes() -> None:
+    import os
+
+    engine = LocalEngine(workers=2)
+    try:
+        assert list(engine.map(abs, [-3, 1, -2, 5, -4])) == [3, 1, 2, 5, 4]
+        pids = set(engine.map(_pid, range(8)))
+        assert os.getpid() not in pids
+    finally:
+        engine.close()
+
+
+def test_local_engine_runs_a_single_item_inline() -> None:
+    import os
+
+    engine = LocalEngine(workers=2)
+    assert list(engine.map(_pid, [0])) == [os.getpid()]
+    assert engine._pool is None  # no pool started for one item
+    engine.close()
+
+
+@pytest.mark.slow
+def test_worker_processes_give_the_single_process_results(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    run([], RunOptions(out_dir=one, quiet=True, workers=1))
+    # batches of 2 articles: the demo's 5 articles become 3 tasks for 2 worker processes
+    run([], RunOptions(out_dir=two, quiet=True, workers=2, batch=2))
+    for name in OUTPUTS:
+        assert (two / name).read_text() == (one / name).read_text(), name

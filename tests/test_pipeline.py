@@ -117,3 +117,37 @@ def test_adding_an_article_keeps_every_event_id(tmp_path: Path, seeds_dir: Path)
     after = {r["event_id"] for r in read_csv(out / "events.csv")}
     assert before <= after
     assert len(read_csv(out / "articles.csv")) == len(seeds)
+
+
+def test_story_reanalysis_keeps_mentions_only_when_nothing_they_depend_on_changed() -> None:
+    from dataclasses import replace
+
+    from sitroom import geo
+    from sitroom import time as time_stage
+    from sitroom.clean import clean_article
+    from sitroom.nlp import parse
+    from sitroom.pipeline import StoryJob, mentions_of, reanalyse_story
+    from sitroom.records import PublicationDate, RawArticle
+
+    text = ("KABUL, July 6 (Reuters) - Taliban fighters captured the Imam Sahib district of "
+            "Kunduz province on Monday, a police spokesman said.")
+    article = clean_article(RawArticle("a1", text, "a1.txt", "txt", "Imam Sahib falls",
+                                       published="2021-07-06"))
+    published = time_stage.publication_date(article)
+    doc = parse(article.text)
+    alone = mentions_of(article, doc, published, None)
+    assert alone.toponyms and alone.events
+    theatre = geo.theatre_of(alone.toponyms)
+    data = doc.to_bytes(exclude=["tensor", "user_data"])
+
+    kept = replace(alone, events=[])  # marked: reused mentions come back as they were given
+    job = StoryJob([article], {"a1": data}, {"a1": published}, theatre, ["a1", "a2"], {"a1": kept})
+    [(aid, _, mentions)] = reanalyse_story(job)
+    assert aid == "a1" and mentions is kept
+
+    # another date changes timexes and event dates: recomputed, not reused
+    other = PublicationDate("2021-07-07", "story")
+    job = StoryJob([article], {"a1": data}, {"a1": other}, theatre, ["a1", "a2"], {"a1": kept})
+    [(_, _, mentions)] = reanalyse_story(job)
+    assert mentions is not kept and mentions.events
+    assert mentions == mentions_of(article, doc, other, theatre)

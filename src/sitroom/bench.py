@@ -1,7 +1,8 @@
 """`sitroom bench`: articles/s per stage and end to end, peak memory, and two reference points
 measured in the same run over the same texts:
 
-(a) bare spaCy nlp.pipe (same model, same batch size): the limit for a parse-based pipeline;
+(a) bare spaCy nlp.pipe (same model, same batch size, as many processes as the local engine has
+    workers, so both use the same cores): the limit for a parse-based pipeline;
 (b) datasketch MinHash LSH: the usual near-duplicate index, against our near-duplicate stage.
 """
 
@@ -34,6 +35,12 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     value = fn()
     return time.perf_counter() - start, value
+
+
+def cpu_now() -> float:
+    """User+system seconds of this process and its finished children (spaCy's worker processes)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def perturbed_copies(records: list[dict], total: int, seed: int = 13) -> list[dict]:
@@ -75,15 +82,54 @@ def load_records(path: Path, limit: int | None) -> list[dict]:
     return records
 
 
-def run_end_to_end(corpus: Path, out: Path, engine: str) -> dict[str, float]:
-    """`sitroom run` in a child process: wall time and the child's peak memory."""
+def _tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants (the driver and its workers), from
+    /proc; written here because the one number needed does not justify a dependency."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def run_end_to_end(corpus: Path, out: Path, engine: str, workers: int | None = None
+                   ) -> dict[str, float]:
+    """`sitroom run` in a child process: wall time, CPU time (user+sys of the child and its
+    workers) and peak memory (sum over the child and its workers, sampled every 0.2 s)."""
     cmd = [sys.executable, "-m", "sitroom", "run", str(corpus), "--out", str(out), "-q",
            "--engine", engine]
+    if workers is not None:
+        cmd += ["--workers", str(workers)]
+    before = os.times()
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    peak = 0
+    while child.poll() is None:
+        if os.path.isdir("/proc"):
+            peak = max(peak, _tree_rss(child.pid))
+        time.sleep(0.2)
     wall = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": wall, "peak_mb": peak_kb / 1024}
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, cmd)
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    if not peak:  # no /proc: the largest single child process so far, a lower bound
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return {"seconds": wall, "cpu_seconds": cpu, "peak_mb": peak / 2**20}
 
 
 def write_feed(path: Path, records: list[dict]) -> None:
@@ -121,55 +167,85 @@ def bench(args: argparse.Namespace) -> int:
               file=sys.stderr)
 
     print(f"sitroom bench: {n} articles from {corpus}", file=sys.stderr)
-    raws = [RawArticle(r["id"], r["text"], "bench", "jsonl", r.get("title"), None, None,
-                       r.get("published")) for r in records]
-    secs, articles = timed(lambda: [clean_article(r) for r in raws])
-    stage("clean", secs)
-    texts = [a.text for a in articles]
+    from sitroom.engines import default_workers
 
-    nlp = load_nlp()
-    secs, docs = timed(lambda: list(nlp.pipe(texts, batch_size=64)))
-    stage("baseline_spacy_pipe", secs)
+    workers = args.workers or default_workers()
+    report["workers"] = workers
+    # --end-to-end-only: no per-stage timings (they hold every parse in memory, which a 100,000
+    # article run cannot), only `sitroom run` itself, its memory and the incremental run
+    if not args.end_to_end_only:
+        raws = [RawArticle(r["id"], r["text"], "bench", "jsonl", r.get("title"), None, None,
+                           r.get("published")) for r in records]
+        secs, articles = timed(lambda: [clean_article(r) for r in raws])
+        stage("clean", secs)
+        texts = [a.text for a in articles]
 
-    dates = {a.article_id: time_stage.publication_date(a) for a in articles}
-    secs, toponyms = timed(lambda: [geo.geoparse(d) for d in docs])
-    stage("geo", secs)
-    secs, timexes = timed(lambda: [time_stage.find_timexes(a.text, dates[a.article_id].date)
-                                   for a in articles])
-    stage("time", secs)
-    secs, _ = timed(lambda: [events_stage.extract_event_mentions(d, a.article_id, dates[a.article_id],
-                                                                 tx, tp)
-                             for d, a, tx, tp in zip(docs, articles, timexes, toponyms)])
-    stage("events", secs)
-    secs, _ = timed(lambda: [quotes_stage.extract_quotes(d, a.article_id)
-                             for d, a in zip(docs, articles)])
-    stage("quotes", secs)
-    del docs
+        nlp = load_nlp()
+        if workers > 1:
+            # the same cores as our engine: bare nlp.pipe with one process per worker (time only;
+            # the stage timings below parse again in this process)
+            cpu = cpu_now()
+            secs, _ = timed(lambda: sum(1 for _ in nlp.pipe(texts, batch_size=64,
+                                                             n_process=workers)))
+            report["baseline_spacy_cpu_s"] = round(cpu_now() - cpu, 1)
+            stage(f"baseline_spacy_pipe_{workers}proc", secs)
+            report["baseline_spacy_processes"] = workers
+            secs, docs = timed(lambda: list(nlp.pipe(texts, batch_size=64)))
+            stage("spacy_pipe_1proc", secs)
+            report["baseline_spacy_pipe_s"] = report[f"baseline_spacy_pipe_{workers}proc_s"]
+        else:
+            cpu = cpu_now()
+            secs, docs = timed(lambda: list(nlp.pipe(texts, batch_size=64)))
+            report["baseline_spacy_cpu_s"] = round(cpu_now() - cpu, 1)
+            stage("baseline_spacy_pipe", secs)
+            report["baseline_spacy_processes"] = 1
 
-    near_dup = getattr(stories, "near_duplicate_candidates", None)
-    if near_dup is not None:
-        secs, _ = timed(lambda: near_dup(texts))
-        stage("stories_near_duplicates", secs)
-    secs, _ = timed(lambda: stories.build_stories(articles, dates))
-    stage("stories_whole_stage", secs)
-    secs = baseline_datasketch(texts)
-    stage("baseline_datasketch_lsh", secs)
+        dates = {a.article_id: time_stage.publication_date(a) for a in articles}
+        secs, toponyms = timed(lambda: [geo.geoparse(d) for d in docs])
+        stage("geo", secs)
+        secs, timexes = timed(lambda: [time_stage.find_timexes(a.text, dates[a.article_id].date)
+                                       for a in articles])
+        stage("time", secs)
+        secs, _ = timed(lambda: [events_stage.extract_event_mentions(d, a.article_id, dates[a.article_id],
+                                                                     tx, tp)
+                                 for d, a, tx, tp in zip(docs, articles, timexes, toponyms)])
+        stage("events", secs)
+        secs, _ = timed(lambda: [quotes_stage.extract_quotes(d, a.article_id)
+                                 for d, a in zip(docs, articles)])
+        stage("quotes", secs)
+        del docs
+
+        near_dup = getattr(stories, "near_duplicate_candidates", None)
+        if near_dup is not None:
+            secs, _ = timed(lambda: near_dup(texts))
+            stage("stories_near_duplicates", secs)
+        secs, _ = timed(lambda: stories.build_stories(articles, dates))
+        stage("stories_whole_stage", secs)
+        secs = baseline_datasketch(texts)
+        stage("baseline_datasketch_lsh", secs)
 
     with tempfile.TemporaryDirectory() as tmp:
         feed = Path(tmp) / "corpus.jsonl"
         write_feed(feed, records)
-        out = Path(tmp) / "out"
-        e2e = run_end_to_end(feed, out, args.engine)
+        out = Path(args.keep) if args.keep else Path(tmp) / "out"
+        e2e = run_end_to_end(feed, out, args.engine, args.workers)
         stage("end_to_end", e2e["seconds"])
+        report["end_to_end_cpu_s"] = round(e2e["cpu_seconds"], 1)
         # Incremental: 10 new articles (perturbed copies, new ids) into the store just built.
         extra = [dict(r, id=f"{r['id']}~new") for r in perturbed_copies(records, n + 10)[n:]]
         write_feed(Path(tmp) / "new.jsonl", extra)
-        inc = run_end_to_end(Path(tmp) / "new.jsonl", out, args.engine)
+        inc = run_end_to_end(Path(tmp) / "new.jsonl", out, args.engine, args.workers)
         stage("incremental_10_new", inc["seconds"], len(extra))
+        report["incremental_cpu_s"] = round(inc["cpu_seconds"], 1)
         report["incremental_vs_full"] = round(inc["seconds"] / e2e["seconds"], 3)
+        report["incremental_vs_full_cpu"] = round(inc["cpu_seconds"] / e2e["cpu_seconds"], 3)
+        report["incremental_peak_mb"] = round(inc["peak_mb"], 1)
     report["end_to_end_peak_mb"] = round(e2e["peak_mb"], 1)
-    base = report["baseline_spacy_pipe_s"]
+    base = report.get("baseline_spacy_pipe_s")
     report["end_to_end_vs_spacy"] = round(e2e["seconds"] / base, 2) if base else None
+    if report.get("baseline_spacy_cpu_s"):
+        # CPU time ratio: the fair one when other jobs share the cores (wall times then inflate)
+        report["end_to_end_vs_spacy_cpu"] = round(e2e["cpu_seconds"] / report["baseline_spacy_cpu_s"], 2)
     if "stories_near_duplicates_s" in report:
         report["near_duplicates_vs_datasketch"] = round(
             report["baseline_datasketch_lsh_s"] / report["stories_near_duplicates_s"], 2)

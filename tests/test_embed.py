@@ -1,0 +1,42 @@
+"""Embedding cache entries made away from the store are exactly what embed() reads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sitroom import embed
+
+
+def _fake_encode(texts: list[str], batch_size: int) -> np.ndarray:
+    rows = np.array([[len(t), sum(map(ord, t)) % 97, 1.0] + [0.0] * (embed.DIM - 3)
+                     for t in texts], dtype="float32")
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_vectors_made_in_a_worker_are_cache_hits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embed, "_encode", _fake_encode)
+    entries = embed.vectors_for_cache(["a lead", "a sentence", "a lead"])
+    assert len(entries) == 2  # repeated texts are embedded once
+
+    def no_model(texts: list[str], batch_size: int) -> np.ndarray:
+        raise AssertionError(f"embedded again: {texts}")
+
+    monkeypatch.setattr(embed, "_encode", no_model)
+    embed.use_cache(dict(entries))
+    try:
+        got = embed.embed(["a sentence", "a lead"])
+    finally:
+        embed.use_cache(None)
+    assert np.allclose(got, _fake_encode(["a sentence", "a lead"], 16))
+
+
+def test_precision_is_part_of_the_cache_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = {}
+    for value in ("fp32", "bf16"):
+        monkeypatch.setenv("SITROOM_EMBED_PRECISION", value)
+        embed.precision.cache_clear()
+        assert embed.precision() == value
+        keys[value] = embed._key("same text")
+    embed.precision.cache_clear()
+    assert keys["fp32"] != keys["bf16"]
