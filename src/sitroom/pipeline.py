@@ -208,11 +208,9 @@ def embedding_texts(article: CleanArticle) -> list[str]:
     from sitroom.stories.features import split_sentences
     from sitroom.stories.lineage import MAX_SENTENCES
 
-    texts = similarity.lead_texts([article.title], [article.text])
-    short = getattr(similarity, "short_lead_texts", None)  # on main since the stories rework
-    if short is not None:
-        texts += short([article.title], [article.text])
-    return texts + split_sentences(article.text)[:MAX_SENTENCES]
+    return (similarity.lead_texts([article.title], [article.text])
+            + similarity.short_lead_texts([article.title], [article.text])
+            + split_sentences(article.text)[:MAX_SENTENCES])
 
 
 def analyse_batch(articles: list[CleanArticle]) -> AnalysedBatch:
