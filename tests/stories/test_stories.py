@@ -99,6 +99,28 @@ def test_paraphrase_probability_orders_pairs():
     assert len(pair_features(*same, 0.9)) == len(load_model()["coef"])
 
 
+def test_paraphrase_model_file_matches_feature_list():
+    from sitroom.stories.paraphrase import FEATURE_NAMES
+
+    model = load_model()
+    assert model["features"] == FEATURE_NAMES
+    assert len(model["coef"]) == len(model["mean"]) == len(model["scale"]) == len(FEATURE_NAMES)
+
+
+def test_paraphrase_features_flag_negation_and_number_mismatch():
+    from sitroom.stories.paraphrase import FEATURE_NAMES
+
+    def feature(a: str, b: str, name: str) -> float:
+        return pair_features(a, b, 0.9)[FEATURE_NAMES.index(name)]
+
+    assert feature("Police did not arrest 12 men.", "Police arrested 12 men.", "negation_one_side") == 1.0
+    assert feature("Police arrested 12 men.", "Police arrested 12 men.", "negation_one_side") == 0.0
+    assert feature("Police arrested 12 men.", "Police arrested 21 men.", "numbers_differ") == 1.0
+    assert feature("Police may arrest him.", "Police will arrest him.", "modals_symmetric_difference") == 2.0
+    assert feature("abc abc", "abc abc", "char3_f") == 1.0
+    assert feature("abc abc", "xyz xyz", "word_edit_distance") == 1.0
+
+
 def test_build_stories_groups_copies_and_labels_lineage():
     articles = [article("w", WIRE), article("o", OTHER), article("c", COPY), article("s", SPUN)]
     stories = build_stories(articles)
