@@ -1,4 +1,5 @@
-"""Sentence-pair paraphrase decision: logistic regression on MiniLM cosine and surface overlap.
+"""Sentence-pair paraphrase decision: logistic regression on MiniLM cosine, MiniLM token alignment
+and surface overlap (MT-metric style features).
 
 The model is a few dozen numbers (see data/stories/paraphrase_model.json and its README); it is trained by
 `train_model` on a fixed split of the MSR Paraphrase Corpus training file, never on the rows
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +28,9 @@ HELD_ASIDE_SHARE = 0.3
 _WORD = re.compile(r"\w+")
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 _CAP = re.compile(r"\b[A-Z][a-zA-Z]+")
+_TOKEN = re.compile(r"\w+|n't")
+_NEGATION = frozenset("not no never n't nothing none nobody neither nor cannot without".split())
+_MODALS = frozenset("may might could can would should must will shall".split())
 _STOP = frozenset(
     "a an the of to in on at for and or but is are was were be been by with as from that this it "
     "its he she they his her their said says will would has have had not".split()
@@ -39,7 +44,15 @@ FEATURE_NAMES = [
     "unmatched_share_b", "names_symmetric_difference", "word_sequence_ratio",
     "p1_ab", "p1_ba", "p1_min", "p2_ab", "p2_ba", "p2_min", "p3_ab", "p3_ba", "p3_min",
     "p4_ab", "p4_ba", "p4_min",
+    *(f"char{n}_{kind}" for n in (2, 3, 4, 5) for kind in ("pmin", "pmax", "f")),
+    "word_edit_distance", "word_indel_similarity", "char_edit_distance",
+    "negation_one_side", "modals_symmetric_difference", "numbers_differ", "numbers_jaccard",
+    "word1_f", "word2_f", "word3_f", "unmatched_chars", "unmatched_total", "max_words",
+    "cosine_squared",
+    "tok_precision", "tok_recall", "tok_f", "tok_min", "tok_worst_a", "tok_worst_b",
+    "tok_unaligned_05", "tok_unaligned_07_a", "tok_unaligned_07_b",
 ]
+N_ALIGNMENT = 9
 
 
 def _stem(word: str) -> str:
@@ -77,11 +90,81 @@ def _difference_features(a: str, b: str) -> list[float]:
     return out
 
 
+def _clipped_precision(grams_a: list, grams_b: list) -> float:
+    """BLEU-style modified precision: each gram of a counts at most as often as it occurs in b."""
+    if not grams_a:
+        return 0.0
+    counts_b = Counter(grams_b)
+    return sum(min(c, counts_b[g]) for g, c in Counter(grams_a).items()) / len(grams_a)
+
+
+def _precisions(grams_a: list, grams_b: list) -> tuple[float, float, float]:
+    """(min, max, F) of the clipped precisions in both directions (their F is BLEU-style recall too)."""
+    pa, pb = _clipped_precision(grams_a, grams_b), _clipped_precision(grams_b, grams_a)
+    return min(pa, pb), max(pa, pb), 2 * pa * pb / (pa + pb) if pa + pb else 0.0
+
+
+def _mt_features(a: str, b: str, cosine: float) -> list[float]:
+    """MT-metric style features (Madnani et al. 2012): character n-gram precision/recall, token and
+    character edit distance, clipped word n-gram F, and mismatches of negation, modals and numbers."""
+    from rapidfuzz.distance import Indel, Levenshtein
+
+    la, lb = " ".join(a.lower().split()), " ".join(b.lower().split())
+    out: list[float] = []
+    for n in (2, 3, 4, 5):
+        out += _precisions([la[i : i + n] for i in range(len(la) - n + 1)],
+                           [lb[i : i + n] for i in range(len(lb) - n + 1)])
+    wa, wb = _WORD.findall(la), _WORD.findall(lb)
+    ta, tb = set(_TOKEN.findall(la)), set(_TOKEN.findall(lb))
+    na, nb = set(_NUM.findall(a)), set(_NUM.findall(b))
+    out += [
+        Levenshtein.normalized_distance(wa, wb), Indel.normalized_similarity(wa, wb),
+        Levenshtein.normalized_distance(la, lb),
+        float(bool(_NEGATION & ta) != bool(_NEGATION & tb)), float(len((_MODALS & ta) ^ (_MODALS & tb))),
+        float(na != nb), _jaccard(na, nb),
+    ]
+    for n in (1, 2, 3):
+        out.append(_precisions([tuple(wa[i : i + n]) for i in range(len(wa) - n + 1)],
+                               [tuple(wb[i : i + n]) for i in range(len(wb) - n + 1)])[2])
+    # Long unmatched words stand in for rare (informative) ones without shipping a frequency list.
+    sa, sb = {_stem(w) for w in wa} - _STOP, {_stem(w) for w in wb} - _STOP
+    out += [float(sum(len(w) for w in (sa - sb)) + sum(len(w) for w in (sb - sa))),
+            float(len(sa - sb) + len(sb - sa)), float(max(len(wa), len(wb))), cosine * cosine]
+    return out
+
+
 def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
-def pair_features(a: str, b: str, cosine: float) -> list[float]:
+def token_alignments(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """BERTScore-style greedy alignment (Zhang et al. 2020) of MiniLM word-piece vectors, per pair:
+    mean best-match similarity each way, their F and min, the worst match on each side, and how
+    many pieces find no partner above 0.5 (both sides) or 0.7 (share per side)."""
+    from sitroom.embed import load_encoder
+
+    if not pairs:
+        return np.zeros((0, N_ALIGNMENT))
+    texts = [a for a, _ in pairs] + [b for _, b in pairs]
+    pieces = load_encoder().encode(texts, output_value="token_embeddings", batch_size=64,
+                                   show_progress_bar=False)
+    unit = []
+    for t in pieces:
+        v = np.asarray(t, dtype=float)[1:-1]  # drop [CLS] and [SEP]
+        v = v if len(v) else np.asarray(t, dtype=float)
+        unit.append(v / np.linalg.norm(v, axis=1, keepdims=True))
+    out = np.zeros((len(pairs), N_ALIGNMENT))
+    for k in range(len(pairs)):
+        sim = unit[k] @ unit[len(pairs) + k].T
+        best_a, best_b = sim.max(axis=1), sim.max(axis=0)
+        p, r = best_a.mean(), best_b.mean()
+        out[k] = [p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0, min(p, r), best_a.min(),
+                  best_b.min(), (best_a < 0.5).sum() + (best_b < 0.5).sum(), (best_a < 0.7).mean(),
+                  (best_b < 0.7).mean()]
+    return out
+
+
+def pair_features(a: str, b: str, cosine: float, alignment: Sequence[float]) -> list[float]:
     wa, wb = _WORD.findall(a.lower()), _WORD.findall(b.lower())
     sa, sb = set(wa), set(wb)
     ca, cb = sa - _STOP, sb - _STOP
@@ -105,6 +188,8 @@ def pair_features(a: str, b: str, cosine: float) -> list[float]:
         cosine * word_j,
         _jaccard(bga, bgb),
         *_difference_features(a, b),
+        *_mt_features(a, b, cosine),
+        *alignment,
     ]
 
 
@@ -124,8 +209,14 @@ def paraphrase_probability(pairs: Sequence[tuple[str, str]], cosines: Sequence[f
         return (np.asarray(cosines, dtype=float) >= FALLBACK_COSINE).astype(float)
     from sitroom.stories.logistic import logistic_probability
 
-    x = np.array([pair_features(a, b, float(c)) for (a, b), c in zip(pairs, cosines)], dtype=float)
+    x = _feature_matrix(pairs, cosines)
     return logistic_probability(x, model)
+
+
+def _feature_matrix(pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray:
+    alignments = token_alignments(pairs)
+    return np.array([pair_features(a, b, float(c), al)
+                     for (a, b), c, al in zip(pairs, cosines, alignments)], dtype=float)
 
 
 def is_paraphrase_batch(pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray:
@@ -186,14 +277,14 @@ def train_model(msrp_path: Path, out_path: Path | None = MODEL_PATH,
     pairs = [(a, b) for _, a, b in train]
     y = np.array([lab for lab, _, _ in train])
     cos = pair_cosines(pairs) if cosines is None else np.asarray(cosines)[train_idx]
-    x = np.array([pair_features(a, b, float(c)) for (a, b), c in zip(pairs, cos)])
+    x = _feature_matrix(pairs, cos)
     scaler = StandardScaler().fit(x)
     z = scaler.transform(x)
     folds = StratifiedKFold(5, shuffle=True, random_state=SPLIT_SEED)
-    search = GridSearchCV(LogisticRegression(max_iter=3000), {"C": [0.01, 0.03, 0.1, 0.3, 1.0]},
+    search = GridSearchCV(LogisticRegression(max_iter=5000), {"C": [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]},
                           cv=folds, scoring="accuracy").fit(z, y)
     best_c = float(search.best_params_["C"])
-    oof = cross_val_predict(LogisticRegression(C=best_c, max_iter=3000), z, y, cv=folds,
+    oof = cross_val_predict(LogisticRegression(C=best_c, max_iter=5000), z, y, cv=folds,
                             method="predict_proba")[:, 1]
     grid = np.round(np.arange(0.3, 0.71, 0.01), 2)
     threshold = float(grid[int(np.argmax([((oof >= t) == y).mean() for t in grid]))])
