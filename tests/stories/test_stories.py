@@ -12,13 +12,7 @@ from sitroom.records import CleanArticle
 from sitroom.stories import build_stories, near_duplicate_candidates, story_id_for
 from sitroom.stories.features import article_features
 from sitroom.stories.minhash import shingle_jaccard, shingles
-from sitroom.stories.paraphrase import (
-    N_ALIGNMENT,
-    load_model,
-    pair_features,
-    paraphrase_probability,
-    split_rows,
-)
+from sitroom.stories.paraphrase import load_model, pair_features, paraphrase_probability, split_rows
 from sitroom.stories.spin import garbled_name_pairs
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -102,7 +96,7 @@ def test_paraphrase_probability_orders_pairs():
     different = ("The guards fled across the bridge.", "Rain closed the container terminal.")
     probs = paraphrase_probability([same, different], [0.9, 0.1])
     assert probs[0] > 0.5 > probs[1]
-    assert len(pair_features(*same, 0.9, [0.0] * N_ALIGNMENT)) == len(load_model()["coef"])
+    assert len(pair_features(*same, 0.9)) == len(load_model()["coef"])
 
 
 def test_paraphrase_model_file_matches_feature_list():
@@ -117,7 +111,7 @@ def test_paraphrase_features_flag_negation_and_number_mismatch():
     from sitroom.stories.paraphrase import FEATURE_NAMES
 
     def feature(a: str, b: str, name: str) -> float:
-        return pair_features(a, b, 0.9, [0.0] * N_ALIGNMENT)[FEATURE_NAMES.index(name)]
+        return pair_features(a, b, 0.9)[FEATURE_NAMES.index(name)]
 
     assert feature("Police did not arrest 12 men.", "Police arrested 12 men.", "negation_one_side") == 1.0
     assert feature("Police arrested 12 men.", "Police arrested 12 men.", "negation_one_side") == 0.0

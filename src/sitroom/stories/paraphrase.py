@@ -1,5 +1,4 @@
-"""Sentence-pair paraphrase decision: logistic regression on MiniLM cosine, MiniLM token alignment
-and surface overlap (MT-metric style features).
+"""Sentence-pair paraphrase decision: logistic regression on MiniLM cosine and surface overlap.
 
 The model is a few dozen numbers (see data/stories/paraphrase_model.json and its README); it is trained by
 `train_model` on a fixed split of the MSR Paraphrase Corpus training file, never on the rows
@@ -49,10 +48,7 @@ FEATURE_NAMES = [
     "negation_one_side", "modals_symmetric_difference", "numbers_differ", "numbers_jaccard",
     "word1_f", "word2_f", "word3_f", "unmatched_chars", "unmatched_total", "max_words",
     "cosine_squared",
-    "tok_precision", "tok_recall", "tok_f", "tok_min", "tok_worst_a", "tok_worst_b",
-    "tok_unaligned_05", "tok_unaligned_07_a", "tok_unaligned_07_b",
 ]
-N_ALIGNMENT = 9
 
 
 def _stem(word: str) -> str:
@@ -137,34 +133,7 @@ def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
-def token_alignments(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-    """BERTScore-style greedy alignment (Zhang et al. 2020) of MiniLM word-piece vectors, per pair:
-    mean best-match similarity each way, their F and min, the worst match on each side, and how
-    many pieces find no partner above 0.5 (both sides) or 0.7 (share per side)."""
-    from sitroom.embed import load_encoder
-
-    if not pairs:
-        return np.zeros((0, N_ALIGNMENT))
-    texts = [a for a, _ in pairs] + [b for _, b in pairs]
-    pieces = load_encoder().encode(texts, output_value="token_embeddings", batch_size=64,
-                                   show_progress_bar=False)
-    unit = []
-    for t in pieces:
-        v = np.asarray(t, dtype=float)[1:-1]  # drop [CLS] and [SEP]
-        v = v if len(v) else np.asarray(t, dtype=float)
-        unit.append(v / np.linalg.norm(v, axis=1, keepdims=True))
-    out = np.zeros((len(pairs), N_ALIGNMENT))
-    for k in range(len(pairs)):
-        sim = unit[k] @ unit[len(pairs) + k].T
-        best_a, best_b = sim.max(axis=1), sim.max(axis=0)
-        p, r = best_a.mean(), best_b.mean()
-        out[k] = [p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0, min(p, r), best_a.min(),
-                  best_b.min(), (best_a < 0.5).sum() + (best_b < 0.5).sum(), (best_a < 0.7).mean(),
-                  (best_b < 0.7).mean()]
-    return out
-
-
-def pair_features(a: str, b: str, cosine: float, alignment: Sequence[float]) -> list[float]:
+def pair_features(a: str, b: str, cosine: float) -> list[float]:
     wa, wb = _WORD.findall(a.lower()), _WORD.findall(b.lower())
     sa, sb = set(wa), set(wb)
     ca, cb = sa - _STOP, sb - _STOP
@@ -189,7 +158,6 @@ def pair_features(a: str, b: str, cosine: float, alignment: Sequence[float]) -> 
         _jaccard(bga, bgb),
         *_difference_features(a, b),
         *_mt_features(a, b, cosine),
-        *alignment,
     ]
 
 
@@ -209,14 +177,8 @@ def paraphrase_probability(pairs: Sequence[tuple[str, str]], cosines: Sequence[f
         return (np.asarray(cosines, dtype=float) >= FALLBACK_COSINE).astype(float)
     from sitroom.stories.logistic import logistic_probability
 
-    x = _feature_matrix(pairs, cosines)
+    x = np.array([pair_features(a, b, float(c)) for (a, b), c in zip(pairs, cosines)], dtype=float)
     return logistic_probability(x, model)
-
-
-def _feature_matrix(pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray:
-    alignments = token_alignments(pairs)
-    return np.array([pair_features(a, b, float(c), al)
-                     for (a, b), c, al in zip(pairs, cosines, alignments)], dtype=float)
 
 
 def is_paraphrase_batch(pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray:
@@ -277,7 +239,7 @@ def train_model(msrp_path: Path, out_path: Path | None = MODEL_PATH,
     pairs = [(a, b) for _, a, b in train]
     y = np.array([lab for lab, _, _ in train])
     cos = pair_cosines(pairs) if cosines is None else np.asarray(cosines)[train_idx]
-    x = _feature_matrix(pairs, cos)
+    x = np.array([pair_features(a, b, float(c)) for (a, b), c in zip(pairs, cos)])
     scaler = StandardScaler().fit(x)
     z = scaler.transform(x)
     folds = StratifiedKFold(5, shuffle=True, random_state=SPLIT_SEED)
