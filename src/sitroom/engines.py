@@ -28,6 +28,10 @@ class Engine(Protocol):
 
     def close(self) -> None: ...
 
+    def release(self) -> None:
+        """Give back memory held between maps (worker processes); a later map still works."""
+        ...
+
 
 def default_workers() -> int:
     """Worker processes for the local engine: SITROOM_WORKERS, else one per core (at most 8:
@@ -94,7 +98,7 @@ class LocalEngine:
                 yield fn(item)
             return
         yield from _bounded_map(self._get_pool().submit, fn, itertools.chain(head, it),
-                                self.in_flight, lambda future: future.result())
+                                self.in_flight)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -107,16 +111,16 @@ class LocalEngine:
 
 
 def _bounded_map(submit: Callable[..., Any], fn: Callable[[T], R], items: Iterable[T],
-                 in_flight: int, result: Callable[[Any], R]) -> Iterator[R]:
+                 in_flight: int) -> Iterator[R]:
     """Submit items with at most `in_flight` pending and yield results in input order, so
     memory stays flat however long the input is."""
     pending: deque[Any] = deque()
     for item in items:
         pending.append(submit(fn, item))
         if len(pending) >= in_flight:
-            yield result(pending.popleft())
+            yield pending.popleft().result()
     while pending:
-        yield result(pending.popleft())
+        yield pending.popleft().result()
 
 
 class DaskEngine:
@@ -144,7 +148,10 @@ class DaskEngine:
         def submit(f: Callable[[T], R], item: T) -> Any:
             return self.client.submit(f, item, pure=False)
 
-        yield from _bounded_map(submit, fn, items, self.in_flight, lambda future: future.result())
+        yield from _bounded_map(submit, fn, items, self.in_flight)
+
+    def release(self) -> None:
+        pass  # the cluster's workers are not ours to stop between maps
 
     def close(self) -> None:
         if self._own_client:

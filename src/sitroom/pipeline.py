@@ -393,7 +393,7 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
             return result
         with _step(result, "analyse"):
             n_analysed = analyse_new(store, articles, engine, options.quiet, options.batch)
-        if n_analysed >= RELEASE_AFTER and hasattr(engine, "release"):
+        if n_analysed >= RELEASE_AFTER:
             engine.release()  # the workers' memory goes back before the driver clusters
         with _step(result, "stories"):
             own = store.own_dates()
