@@ -11,7 +11,8 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set as AbstractSet
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,105 +60,141 @@ def _stem(word: str) -> str:
     return word
 
 
-def _ngram_precision(a: list[str], b: list[str], n: int) -> float:
-    grams_a = [tuple(a[i : i + n]) for i in range(len(a) - n + 1)]
-    grams_b = {tuple(b[i : i + n]) for i in range(len(b) - n + 1)}
-    return sum(g in grams_b for g in grams_a) / len(grams_a) if grams_a else 0.0
+@dataclass(frozen=True)
+class _Side:
+    """What the pair features need from one sentence, computed once per sentence: lineage
+    compares each sentence with several others, and this was most of a pair's cost."""
+
+    words: tuple[str, ...]  # \w+ of the lowercased text
+    word_set: frozenset[str]
+    content: frozenset[str]  # word_set without stop words
+    numbers: frozenset[str]
+    caps: frozenset[str]  # capitalised words as written
+    caps_lower: frozenset[str]
+    char3: frozenset[str]  # of the lowercased text as written
+    bigrams: frozenset[tuple[str, str]]
+    stems: tuple[str, ...]
+    stem_content: frozenset[str]  # stems without stop words
+    stem_grams: tuple[Counter, ...]  # stem n-grams, n = 1-4
+    stem_gram_sets: tuple[frozenset, ...]
+    squashed: str  # lowercased, whitespace runs as one space
+    char_grams: tuple[Counter, ...]  # of `squashed`, n = 2-5
+    tokens: frozenset[str]  # words and "n't", for negation and modals
+    word_grams: tuple[Counter, ...]  # word n-grams, n = 1-3
 
 
-def _difference_features(a: str, b: str) -> list[float]:
+def _grams(seq: Sequence, n: int) -> list:
+    return [tuple(seq[i : i + n]) for i in range(len(seq) - n + 1)]
+
+
+@lru_cache(maxsize=8192)
+def _side(text: str) -> _Side:
+    lower = text.lower()
+    words = _WORD.findall(lower)
+    stems = [_stem(w) for w in words]
+    squashed = " ".join(lower.split())
+    stem_grams = tuple(Counter(_grams(stems, n)) for n in (1, 2, 3, 4))
+    word_set = frozenset(words)
+    return _Side(
+        words=tuple(words), word_set=word_set, content=word_set - _STOP,
+        numbers=frozenset(_NUM.findall(text)), caps=frozenset(_CAP.findall(text)),
+        caps_lower=frozenset(w.lower() for w in _CAP.findall(text)),
+        char3=frozenset(lower[i : i + 3] for i in range(max(0, len(text) - 2))),
+        bigrams=frozenset(zip(words, words[1:])), stems=tuple(stems),
+        stem_content=frozenset(stems) - _STOP, stem_grams=stem_grams,
+        stem_gram_sets=tuple(frozenset(c) for c in stem_grams), squashed=squashed,
+        char_grams=tuple(Counter(squashed[i : i + n] for i in range(len(squashed) - n + 1))
+                         for n in (2, 3, 4, 5)),
+        tokens=frozenset(_TOKEN.findall(squashed)),
+        word_grams=tuple(Counter(_grams(words, n)) for n in (1, 2, 3)),
+    )
+
+
+def _ngram_precision(grams_a: Counter, grams_b: frozenset) -> float:
+    """Share of a's n-grams (with repeats) that occur in b."""
+    total = sum(grams_a.values())
+    return sum(c for g, c in grams_a.items() if g in grams_b) / total if total else 0.0
+
+
+def _difference_features(a: _Side, b: _Side) -> list[float]:
     """What is left over once shared words are set aside, and BLEU-like n-gram precisions."""
     from difflib import SequenceMatcher
 
-    wa = [_stem(w) for w in _WORD.findall(a.lower())]
-    wb = [_stem(w) for w in _WORD.findall(b.lower())]
-    ca, cb = set(wa) - _STOP, set(wb) - _STOP
+    ca, cb = a.stem_content, b.stem_content
     ua, ub = ca - cb, cb - ca
-    caps_a = {w.lower() for w in _CAP.findall(a)}
-    caps_b = {w.lower() for w in _CAP.findall(b)}
     out = [
         float(len(ua)), float(len(ub)), float(max(len(ua), len(ub))), float(min(len(ua), len(ub))),
-        len(ua) / max(1, len(ca)), len(ub) / max(1, len(cb)), float(len(caps_a ^ caps_b)),
-        SequenceMatcher(None, wa, wb, autojunk=False).ratio(),
+        len(ua) / max(1, len(ca)), len(ub) / max(1, len(cb)),
+        float(len(a.caps_lower ^ b.caps_lower)),
+        SequenceMatcher(None, a.stems, b.stems, autojunk=False).ratio(),
     ]
-    for n in (1, 2, 3, 4):
-        pa, pb = _ngram_precision(wa, wb, n), _ngram_precision(wb, wa, n)
+    for k in range(4):
+        pa = _ngram_precision(a.stem_grams[k], b.stem_gram_sets[k])
+        pb = _ngram_precision(b.stem_grams[k], a.stem_gram_sets[k])
         out += [pa, pb, min(pa, pb)]
     return out
 
 
-def _clipped_precision(grams_a: list, grams_b: list) -> float:
-    """BLEU-style modified precision: each gram of a counts at most as often as it occurs in b."""
-    if not grams_a:
-        return 0.0
-    counts_b = Counter(grams_b)
-    return sum(min(c, counts_b[g]) for g, c in Counter(grams_a).items()) / len(grams_a)
-
-
-def _precisions(grams_a: list, grams_b: list) -> tuple[float, float, float]:
-    """(min, max, F) of the clipped precisions in both directions (their F is BLEU-style recall too)."""
-    pa, pb = _clipped_precision(grams_a, grams_b), _clipped_precision(grams_b, grams_a)
+def _precisions(grams_a: Counter, grams_b: Counter) -> tuple[float, float, float]:
+    """(min, max, F) of the BLEU-style clipped precisions in both directions (each gram of a
+    counts at most as often as it occurs in b; their F is BLEU-style recall too)."""
+    total_a, total_b = sum(grams_a.values()), sum(grams_b.values())
+    shared = sum((grams_a & grams_b).values())
+    pa = shared / total_a if total_a else 0.0
+    pb = shared / total_b if total_b else 0.0
     return min(pa, pb), max(pa, pb), 2 * pa * pb / (pa + pb) if pa + pb else 0.0
 
 
-def _mt_features(a: str, b: str, cosine: float) -> list[float]:
+def _mt_features(a: _Side, b: _Side, cosine: float) -> list[float]:
     """MT-metric style features (Madnani et al. 2012): character n-gram precision/recall, token and
     character edit distance, clipped word n-gram F, and mismatches of negation, modals and numbers."""
     from rapidfuzz.distance import Indel, Levenshtein
 
-    la, lb = " ".join(a.lower().split()), " ".join(b.lower().split())
     out: list[float] = []
-    for n in (2, 3, 4, 5):
-        out += _precisions([la[i : i + n] for i in range(len(la) - n + 1)],
-                           [lb[i : i + n] for i in range(len(lb) - n + 1)])
-    wa, wb = _WORD.findall(la), _WORD.findall(lb)
-    ta, tb = set(_TOKEN.findall(la)), set(_TOKEN.findall(lb))
-    na, nb = set(_NUM.findall(a)), set(_NUM.findall(b))
+    for grams_a, grams_b in zip(a.char_grams, b.char_grams):
+        out += _precisions(grams_a, grams_b)
+    wa, wb = list(a.words), list(b.words)
+    ta, tb = a.tokens, b.tokens
     out += [
         Levenshtein.normalized_distance(wa, wb), Indel.normalized_similarity(wa, wb),
-        Levenshtein.normalized_distance(la, lb),
+        Levenshtein.normalized_distance(a.squashed, b.squashed),
         float(bool(_NEGATION & ta) != bool(_NEGATION & tb)), float(len((_MODALS & ta) ^ (_MODALS & tb))),
-        float(na != nb), _jaccard(na, nb),
+        float(a.numbers != b.numbers), _jaccard(a.numbers, b.numbers),
     ]
-    for n in (1, 2, 3):
-        out.append(_precisions([tuple(wa[i : i + n]) for i in range(len(wa) - n + 1)],
-                               [tuple(wb[i : i + n]) for i in range(len(wb) - n + 1)])[2])
+    for grams_a, grams_b in zip(a.word_grams, b.word_grams):
+        out.append(_precisions(grams_a, grams_b)[2])
     # Long unmatched words stand in for rare (informative) ones without shipping a frequency list.
-    sa, sb = {_stem(w) for w in wa} - _STOP, {_stem(w) for w in wb} - _STOP
+    sa, sb = a.stem_content, b.stem_content
     out += [float(sum(len(w) for w in (sa - sb)) + sum(len(w) for w in (sb - sa))),
             float(len(sa - sb) + len(sb - sa)), float(max(len(wa), len(wb))), cosine * cosine]
     return out
 
 
-def _jaccard(a: set, b: set) -> float:
+def _jaccard(a: AbstractSet, b: AbstractSet) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
 def pair_features(a: str, b: str, cosine: float) -> list[float]:
-    wa, wb = _WORD.findall(a.lower()), _WORD.findall(b.lower())
-    sa, sb = set(wa), set(wb)
-    ca, cb = sa - _STOP, sb - _STOP
+    sa, sb = _side(a), _side(b)
+    ca, cb = sa.content, sb.content
     inter = len(ca & cb)
-    na, nb = set(_NUM.findall(a)), set(_NUM.findall(b))
-    c3a = {a.lower()[i : i + 3] for i in range(max(0, len(a) - 2))}
-    c3b = {b.lower()[i : i + 3] for i in range(max(0, len(b) - 2))}
-    bga, bgb = set(zip(wa, wa[1:])), set(zip(wb, wb[1:]))
-    word_j = _jaccard(sa, sb)
+    na, nb = len(sa.words), len(sb.words)
+    word_j = _jaccard(sa.word_set, sb.word_set)
     return [
         cosine,
         word_j,
         inter / max(1, min(len(ca), len(cb))),
         inter / max(1, max(len(ca), len(cb))),
-        _jaccard(c3a, c3b),
-        1.0 if na == nb else 0.0,
-        float(len(na ^ nb)),
-        min(len(wa), len(wb)) / max(1, max(len(wa), len(wb))),
-        abs(len(wa) - len(wb)) / 10.0,
-        _jaccard(set(_CAP.findall(a)), set(_CAP.findall(b))),
+        _jaccard(sa.char3, sb.char3),
+        1.0 if sa.numbers == sb.numbers else 0.0,
+        float(len(sa.numbers ^ sb.numbers)),
+        min(na, nb) / max(1, max(na, nb)),
+        abs(na - nb) / 10.0,
+        _jaccard(sa.caps, sb.caps),
         cosine * word_j,
-        _jaccard(bga, bgb),
-        *_difference_features(a, b),
-        *_mt_features(a, b, cosine),
+        _jaccard(sa.bigrams, sb.bigrams),
+        *_difference_features(sa, sb),
+        *_mt_features(sa, sb, cosine),
     ]
 
 
