@@ -168,10 +168,9 @@ def mentions_of(article: CleanArticle, doc: Any, published: PublicationDate,
     """Everything one article says, given its parse, date and the places of its story (and its
     place names when the caller has already resolved them with that theatre)."""
     aid = article.article_id
-    if theatre is None:  # alone: the article's own places are its prior
-        theatre = geo.theatre_of(_guarded("geo", aid, geo.geoparse, doc))
     if toponyms is None:
-        toponyms = _guarded("geo", aid, geo.geoparse, doc, theatre)
+        toponyms = (_guarded("geo", aid, geo.geoparse_alone, doc) if theatre is None
+                    else _guarded("geo", aid, geo.geoparse, doc, theatre))
     timexes = _guarded("time", aid, time_stage.find_timexes, article.text, published.date)
     return ArticleMentions(
         article_id=aid,

@@ -14,6 +14,7 @@ from sitroom.events.acled import code_for, sub_type
 from sitroom.events.actors import ArticleActors, demonyms, match_actor, state_forces
 from sitroom.events.modality import attribution, cues, has_aggregate_cue, has_background_cue, is_irrealis
 from sitroom.events.numbers import Quantity, numbers_in
+from sitroom.nlp import entities
 from sitroom.events.triggers import Trigger, find_triggers
 from sitroom.records import Actor, EventMention, Place, PublicationDate, TimeExpr, Toponym
 
@@ -135,7 +136,7 @@ def place_spans(doc: Any, toponyms: list[Toponym]) -> list[PlaceSpan]:
     else:
         # geo stage absent: spaCy's place entities are the fallback (no coordinates)
         spans = [PlaceSpan(e.text, e.start_char, e.end_char, None, _bare(e.text) in countries)
-                 for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
+                 for e in entities(doc) if e.label_ in ("GPE", "LOC", "FAC")]
     # the token each name starts in, found once per article (bisect over token offsets)
     starts = [t.idx for t in doc]
     for sp in spans:

@@ -22,7 +22,7 @@ from sitroom.geo.recognize import Span, feature_hint_after, find_spans
 from sitroom.geo.resolve import Context, best_candidate, candidates, place_of, resolve_name
 from sitroom.records import Place, Toponym
 
-__all__ = ["geoparse", "theatre_of", "resolve_name", "precision_for", "find_spans", "resolve_spans",
+__all__ = ["geoparse", "geoparse_alone", "theatre_of", "resolve_name", "precision_for", "find_spans", "resolve_spans",
            "warm_up"]
 
 # "X district of Y", "X, Y", "X in Y province": the name after is a container of the name before.
@@ -38,6 +38,16 @@ def geoparse(doc: Any, theatre: dict[str, float] | None = None, demonyms: str = 
     the pipeline leaves them out (default "").
     """
     spans = find_spans(doc, demonyms=demonyms)
+    if theatre:
+        spans = [_widen_garbled(doc.text, sp, theatre) for sp in spans]
+    return resolve_spans(doc.text, spans, theatre)
+
+
+def geoparse_alone(doc: Any, demonyms: str = "") -> list[Toponym]:
+    """What geoparse gives with the article's own places as its theatre (an article read alone):
+    geoparse(doc, theatre_of(geoparse(doc))), recognising the names once instead of twice."""
+    spans = find_spans(doc, demonyms=demonyms)
+    theatre = theatre_of(resolve_spans(doc.text, spans, None))
     if theatre:
         spans = [_widen_garbled(doc.text, sp, theatre) for sp in spans]
     return resolve_spans(doc.text, spans, theatre)

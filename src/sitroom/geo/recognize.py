@@ -18,6 +18,7 @@ from typing import Any
 
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, COUNTRY, DATA, Gazetteer, load_gazetteer
 from sitroom.geo.names import name_key
+from sitroom.nlp import entities
 
 PLACE_LABELS = {"GPE", "LOC"}
 MAX_TOKENS = 6
@@ -114,7 +115,8 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
     taken = [False] * len(doc)
     ent_label = [""] * len(doc)
     ent_of: list[Any] = [None] * len(doc)
-    for ent in doc.ents:
+    ents = entities(doc)
+    for ent in ents:
         for t in range(ent.start, ent.end):
             ent_label[t] = ent.label_
             ent_of[t] = ent
@@ -138,7 +140,7 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
 
     # 1. NER places, widened to a longer gazetteer name around them where there is one
     # ("Fort St. John" cut at "Fort St.", "New Milford" tagged from "Milford").
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ in PLACE_LABELS:
             a, b = _widen(doc, gz, ent.start, ent.end, taken)
             take(a, b, "ner")

@@ -19,6 +19,7 @@ from typing import Any
 from sitroom.quotes.canonical import canonicalise_speakers
 from sitroom.quotes.extract import Attribution, doc_text, extract_attributions, quote_regions
 from sitroom.quotes.lexicon import load_lexicon
+from sitroom.nlp import entities
 from sitroom.quotes.speakers import PERSONAL_PRONOUNS, Speaker, describe_source
 from sitroom.records import Quote
 
@@ -110,7 +111,7 @@ def extract_quotes(doc: Any, article_id: str) -> list[Quote]:
     lex = load_lexicon()
     attributions = _drop_redundant(extract_attributions(doc, lex, classes=QUOTE_CLASSES))
     earlier: list[tuple[Attribution, Speaker]] = []
-    people = [e for e in doc.ents if e.label_ == "PERSON"]
+    people = [e for e in entities(doc) if e.label_ == "PERSON"]
     mentions = _person_mentions(doc, people, attributions)
     quotes: list[Quote] = []
     for att in sorted(attributions, key=lambda a: a.cue[0]):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitroom.quotes.lexicon import Lexicon
+from sitroom.nlp import entities
 
 PERSONAL_PRONOUNS = {"he", "she", "him", "her"}
 DETERMINERS = {"a", "an", "the", "its", "his", "her", "their"}
@@ -93,7 +94,7 @@ def describe_source(doc: Any, source: list[int], lex: Lexicon, people: list[Any]
     if not source:
         return None
     if people is None:
-        people = [e for e in doc.ents if e.label_ == "PERSON"]
+        people = [e for e in entities(doc) if e.label_ == "PERSON"]
     ids = set(source)
     toks = [doc[i] for i in source]
     roots = [t for t in toks if t.head.i not in ids or t.head.i == t.i]
