@@ -42,6 +42,15 @@ def parse_many(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -
     yield from nlp.pipe(clipped, batch_size=batch_size, n_process=n_process)
 
 
+def doc_text(doc: Any) -> str:
+    """doc.text, built once per Doc: spaCy joins every token again on each access."""
+    key = ("sitroom", "text")
+    text = doc.user_data.get(key)
+    if text is None:
+        text = doc.user_data[key] = doc.text
+    return text
+
+
 def entities(doc: Any) -> tuple[Any, ...]:
     """doc.ents, built once per Doc: spaCy rebuilds the tuple from every token on each access
     (~1.5 ms on a news article), and geo, events and quotes each read it."""

@@ -14,7 +14,7 @@ from sitroom.events.acled import code_for, sub_type
 from sitroom.events.actors import ArticleActors, demonyms, match_actor, state_forces
 from sitroom.events.modality import attribution, cues, has_aggregate_cue, has_background_cue, is_irrealis
 from sitroom.events.numbers import Quantity, numbers_in
-from sitroom.nlp import entities
+from sitroom.nlp import doc_text, entities
 from sitroom.events.triggers import Trigger, find_triggers
 from sitroom.records import Actor, EventMention, Place, PublicationDate, TimeExpr, Toponym
 
@@ -107,16 +107,8 @@ def phrase_tokens(tok: Any) -> list[Any]:
     return sorted(out, key=lambda t: t.i)
 
 
-_TEXT: dict[int, str] = {}
-
-
 def _text(doc: Any) -> str:
-    """Doc.text joins every token on each access; keep it for the article being read."""
-    key = id(doc)
-    if key not in _TEXT:
-        _TEXT.clear()
-        _TEXT[key] = doc.text
-    return _TEXT[key]
+    return doc_text(doc)
 
 
 def _span(tokens: list[Any]) -> tuple[int, int]:
@@ -328,7 +320,6 @@ def extract(doc: Any, article_id: str, published: PublicationDate, timexes: list
             toponyms: list[Toponym]) -> list[EventMention]:
     from sitroom import time as time_stage
 
-    _TEXT.clear()
     ctx = ArticleActors.from_text(
         _text(doc), [t.place.country for t in toponyms if t.place is not None and t.place.country])
     places = place_spans(doc, toponyms)

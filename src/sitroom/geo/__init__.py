@@ -20,6 +20,7 @@ from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, feature_hint_after, find_spans
 from sitroom.geo.resolve import Context, best_candidate, candidates, place_of, resolve_name
+from sitroom.nlp import doc_text
 from sitroom.records import Place, Toponym
 
 __all__ = ["geoparse", "geoparse_alone", "theatre_of", "resolve_name", "precision_for", "find_spans", "resolve_spans",
@@ -39,18 +40,18 @@ def geoparse(doc: Any, theatre: dict[str, float] | None = None, demonyms: str = 
     """
     spans = find_spans(doc, demonyms=demonyms)
     if theatre:
-        spans = [_widen_garbled(doc.text, sp, theatre) for sp in spans]
-    return resolve_spans(doc.text, spans, theatre)
+        spans = [_widen_garbled(doc_text(doc), sp, theatre) for sp in spans]
+    return resolve_spans(doc_text(doc), spans, theatre)
 
 
 def geoparse_alone(doc: Any, demonyms: str = "") -> list[Toponym]:
     """What geoparse gives with the article's own places as its theatre (an article read alone):
     geoparse(doc, theatre_of(geoparse(doc))), recognising the names once instead of twice."""
     spans = find_spans(doc, demonyms=demonyms)
-    theatre = theatre_of(resolve_spans(doc.text, spans, None))
+    theatre = theatre_of(resolve_spans(doc_text(doc), spans, None))
     if theatre:
-        spans = [_widen_garbled(doc.text, sp, theatre) for sp in spans]
-    return resolve_spans(doc.text, spans, theatre)
+        spans = [_widen_garbled(doc_text(doc), sp, theatre) for sp in spans]
+    return resolve_spans(doc_text(doc), spans, theatre)
 
 
 _WORD_BEFORE = re.compile(r"(?P<word>[A-Z][a-z]{2,})\s+$")

@@ -18,7 +18,7 @@ from typing import Any
 
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, COUNTRY, DATA, Gazetteer, load_gazetteer
 from sitroom.geo.names import name_key
-from sitroom.nlp import entities
+from sitroom.nlp import doc_text, entities
 
 PLACE_LABELS = {"GPE", "LOC"}
 MAX_TOKENS = 6
@@ -110,7 +110,7 @@ def _max_pop(gz: Gazetteer, ids: list[int]) -> int:
 def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
     """Place-name spans of a parsed article; demonyms: "" (none), "adjectival" or "all"."""
     gz = load_gazetteer()
-    text = doc.text
+    text = doc_text(doc)
     spans: list[Span] = []
     taken = [False] * len(doc)
     ent_label = [""] * len(doc)
@@ -260,7 +260,7 @@ def _widen(doc: Any, gz: Gazetteer, start: int, end: int, taken: list[bool]) -> 
                 continue
             if doc[a].lower_ in _INNER_WORDS or doc[b - 1].lower_ in _INNER_WORDS or doc[b - 1].text == ".":
                 continue
-            surface = doc.text[doc[a].idx: doc[b - 1].idx + len(doc[b - 1].text)]
+            surface = doc_text(doc)[doc[a].idx: doc[b - 1].idx + len(doc[b - 1].text)]
             if gz.by_key.get(name_key(surface)):
                 best = (a, b)
     return best

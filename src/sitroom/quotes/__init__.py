@@ -17,9 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from sitroom.quotes.canonical import canonicalise_speakers
-from sitroom.quotes.extract import Attribution, doc_text, extract_attributions, quote_regions
+from sitroom.quotes.extract import Attribution, extract_attributions, quote_regions
 from sitroom.quotes.lexicon import load_lexicon
-from sitroom.nlp import entities
+from sitroom.nlp import doc_text, entities
 from sitroom.quotes.speakers import PERSONAL_PRONOUNS, Speaker, describe_source
 from sitroom.records import Quote
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sitroom.nlp import doc_text
 from sitroom.quotes.lexicon import CueVerb, Lexicon, load_lexicon
 
 OPEN_QUOTES = "“„«"
@@ -80,16 +81,6 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     return [r for r in regions if r[1] - r[0] > 2]
 
 
-TEXT_KEY = "sitroom.quotes.text"
-
-
-def doc_text(doc: Any) -> str:
-    """The Doc's text, kept in doc.user_data: Doc.text joins every token again on each access."""
-    text = doc.user_data.get(TEXT_KEY)
-    if text is None:
-        text = doc.text
-        doc.user_data[TEXT_KEY] = text
-    return text
 
 
 def sentence_bounds(doc: Any) -> list[tuple[int, int]]:
