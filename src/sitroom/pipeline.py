@@ -401,7 +401,9 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
             cache = EmbeddingCache(store)
             embed.use_cache(cache)
             try:
-                stories_ = stories.build_stories(articles, dates)
+                previous_lineage = {s.lineage_key: s.lineage for s in store.stories()
+                                    if s.lineage_key}
+                stories_ = stories.build_stories(articles, dates, previous_lineage)
             finally:
                 embed.use_cache(None)
                 cache.flush()

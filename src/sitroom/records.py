@@ -167,6 +167,8 @@ class Story:
     article_ids: list[str]
     origin_article_id: str
     lineage: list[LineageLink] = field(default_factory=list)
+    # what the lineage was computed from (stories.lineage_key); equal keys give equal lineage
+    lineage_key: str = ""
 
     @property
     def n_independent_sources(self) -> int:

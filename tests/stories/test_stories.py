@@ -210,3 +210,28 @@ def test_demo_independent_short_report_is_its_own_story(demo_run: Path) -> None:
     assert ["004_ghori_retaken"] in groups
     assert any({"001_afp_torghundi", "002_torghundi_copy", "003_torghundi_spun"} <= set(g)
                for g in groups)
+
+
+def test_lineage_is_reused_only_while_members_texts_and_dates_are_unchanged(monkeypatch):
+    import sitroom.stories.lineage as lineage_module
+
+    arts = [article("a1", WIRE), article("a2", SPUN), article("a3", OTHER)]
+    first = build_stories(arts)
+    previous = {s.lineage_key: s.lineage for s in first}
+    assert all(s.lineage_key for s in first)
+
+    calls: list[list[str]] = []
+    real = lineage_module.build_lineage
+
+    def counting(story_articles, *rest):
+        calls.append([a.article_id for a in story_articles])
+        return real(story_articles, *rest)
+
+    monkeypatch.setattr(lineage_module, "build_lineage", counting)
+    again = build_stories(arts, previous_lineage=previous)
+    assert calls == []  # nothing changed: every story's lineage is taken as stored
+    assert [(s.article_ids, s.lineage) for s in again] == [(s.article_ids, s.lineage) for s in first]
+
+    edited = [arts[0], article("a2", SPUN.replace("Pellacor", "Pelacor")), arts[2]]
+    build_stories(edited, previous_lineage=previous)
+    assert calls == [["a1", "a2"]]  # the story with the edited member is read again

@@ -173,10 +173,11 @@ class Store:
         with self.transaction():
             self.db.execute("DELETE FROM stories")
             self.db.executemany(
-                "INSERT INTO stories (story_id, title, origin_article_id, article_ids, lineage) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO stories (story_id, title, origin_article_id, article_ids, lineage, "
+                "lineage_key) VALUES (?, ?, ?, ?, ?, ?)",
                 [(s.story_id, s.title, s.origin_article_id, json.dumps(s.article_ids),
-                  json.dumps([serial.dataclasses.asdict(x) for x in s.lineage], ensure_ascii=False))
+                  json.dumps([serial.dataclasses.asdict(x) for x in s.lineage], ensure_ascii=False),
+                  s.lineage_key)
                  for s in stories])
             self.db.execute("UPDATE articles SET story_id=NULL")
             self.db.executemany("UPDATE articles SET story_id=? WHERE article_id=?",
@@ -192,7 +193,8 @@ class Store:
         for r in self.db.execute("SELECT * FROM stories ORDER BY story_id"):
             out.append(Story(r["story_id"], r["title"], json.loads(r["article_ids"]),
                              r["origin_article_id"],
-                             [serial.from_data(LineageLink, x) for x in json.loads(r["lineage"])]))
+                             [serial.from_data(LineageLink, x) for x in json.loads(r["lineage"])],
+                             r["lineage_key"] or ""))
         return out
 
     def save_analysed(self, docs: list[tuple[str, str, bytes, PublicationDate]],

@@ -110,6 +110,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE docs ADD COLUMN own_date TEXT;
     """,
+    # 4: what each story's lineage was computed from, so that a run reuses the lineage of
+    # stories whose members, texts and dates are unchanged
+    """
+    ALTER TABLE stories ADD COLUMN lineage_key TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,12 +9,12 @@ Interface used by the pipeline:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import numpy as np
 
-from sitroom.records import CleanArticle, PublicationDate, Story
+from sitroom.records import CleanArticle, LineageLink, PublicationDate, Story
 from sitroom.stories.cluster import (
     TOPIC_THRESHOLD,
     average_link,
@@ -143,11 +143,32 @@ def _merge_near_duplicates(groups: list[list[int]], texts: Sequence[str]) -> lis
     return sorted((sorted(m) for m in merged.values()), key=lambda m: m[0])
 
 
+def _text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def lineage_key(articles: Sequence[CleanArticle], dates: Sequence[date | None]) -> str:
+    """What a story's lineage is a function of: its members' texts and dates (in member order),
+    and the lineage code and paraphrase model that read them."""
+    from sitroom.stories.lineage import LINEAGE_VERSION
+    from sitroom.stories.paraphrase import model_fingerprint
+
+    parts = [LINEAGE_VERSION, model_fingerprint()]
+    parts += [f"{a.article_id}:{_text_hash(a.text)}:{d.isoformat() if d else ''}"
+              for a, d in zip(articles, dates)]
+    return hashlib.sha1("|".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def build_stories(
-    articles: list[CleanArticle], published: dict[str, PublicationDate] | None = None
+    articles: list[CleanArticle], published: dict[str, PublicationDate] | None = None,
+    previous_lineage: Mapping[str, list[LineageLink]] | None = None,
 ) -> list[Story]:
+    """Stories of the articles. previous_lineage (lineage_key -> links, from an earlier run)
+    is reused for stories whose key is unchanged: lineage is this stage's costly part and
+    most stories of an incremental run do not change."""
     from sitroom.stories.lineage import build_lineage
 
+    previous_lineage = previous_lineage or {}
     features = [article_features(a.text) for a in articles]
     groups = group_articles(articles, published, features=features)
     stories: list[Story] = []
@@ -155,7 +176,9 @@ def build_stories(
         story_articles = [articles[i] for i in members]
         story_features = [features[i] for i in members]
         dates = [_article_date(a, published) for a in story_articles]
-        lineage = build_lineage(story_articles, story_features, dates)
+        key = lineage_key(story_articles, dates)
+        lineage = previous_lineage.get(key) or build_lineage(story_articles, story_features,
+                                                             dates)
         origin = next(link.article_id for link in lineage if link.relation == "origin")
         ids = [a.article_id for a in story_articles]
         stories.append(
@@ -165,6 +188,7 @@ def build_stories(
                 article_ids=ids,
                 origin_article_id=origin,
                 lineage=lineage,
+                lineage_key=key,
             )
         )
     return stories

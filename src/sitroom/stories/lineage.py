@@ -20,6 +20,8 @@ from sitroom.stories.features import ArticleFeatures
 from sitroom.stories.minhash import shingles
 from sitroom.stories.spin import garbled_name_pairs, minority_spellings, spin_score
 
+# Bump when lineage changes what it computes: stored lineage is then recomputed, not reused.
+LINEAGE_VERSION = "1"
 DUPLICATE_JACCARD = 0.8
 REWRITE_JACCARD = 0.3
 # share of the copy's sentences that have a paraphrase in the source, above which it is derived

@@ -199,6 +199,15 @@ def pair_features(a: str, b: str, cosine: float) -> list[float]:
 
 
 @lru_cache(maxsize=1)
+def model_fingerprint(path: Path = MODEL_PATH) -> str:
+    """Hash of the weights file (empty when missing): results computed with other weights are
+    not reused."""
+    import hashlib
+
+    return hashlib.sha1(path.read_bytes()).hexdigest()[:12] if path.exists() else ""
+
+
+@lru_cache(maxsize=1)
 def load_model(path: Path = MODEL_PATH) -> dict | None:
     if not path.exists():
         log.warning("paraphrase model %s missing; falling back to cosine >= %.2f", path,
@@ -300,4 +309,5 @@ def train_model(msrp_path: Path, out_path: Path | None = MODEL_PATH,
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
         load_model.cache_clear()
+        model_fingerprint.cache_clear()
     return model
