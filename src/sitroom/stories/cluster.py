@@ -28,13 +28,24 @@ def _components(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return connected_components(graph, directed=False)[1]
 
 
+def _ordinals(dates: Sequence[date | None]) -> tuple[np.ndarray, np.ndarray]:
+    known = np.array([d is not None for d in dates], dtype=bool)
+    ordinal = np.array([d.toordinal() if d is not None else 0 for d in dates], dtype=np.int64)
+    return ordinal, known
+
+
+def _far_apart(ord_a: np.ndarray, known_a: np.ndarray, ord_b: np.ndarray, known_b: np.ndarray,
+               max_days: int) -> np.ndarray:
+    far = np.abs(ord_a[:, None] - ord_b[None, :]) > max_days
+    return far & known_a[:, None] & known_b[None, :]
+
+
 def date_conflicts(dates: Sequence[date | None], max_days: int = MAX_DAYS_APART) -> np.ndarray:
     """(n, n) bool: both dates known and further apart than max_days."""
-    n = len(dates)
-    known = np.array([d is not None for d in dates])
-    ordinal = np.array([d.toordinal() if d is not None else 0 for d in dates])
-    far = np.abs(ordinal[:, None] - ordinal[None, :]) > max_days
-    return far & known[:, None] & known[None, :] if n else np.zeros((0, 0), dtype=bool)
+    if not len(dates):
+        return np.zeros((0, 0), dtype=bool)
+    ordinal, known = _ordinals(dates)
+    return _far_apart(ordinal, known, ordinal, known, max_days)
 
 
 def similarity_matrix(views, dates: Sequence[date | None] | None = None) -> np.ndarray:
@@ -68,21 +79,26 @@ def cluster_views(
     if n == 0:
         return []
     # 1. pairs above the threshold, block by block (keeps memory at BLOCK x n)
+    # (date conflicts too: an n x n matrix would be 10 GB at 100,000 articles)
     rows_l, cols_l = [], []
-    conflicts = date_conflicts(list(dates)) if dates is not None else None
+    ordinal, known = _ordinals(list(dates)) if dates is not None else (None, None)
     for start in range(0, n, BLOCK):
         block = np.asarray((views[start : start + BLOCK] @ views.T).todense())
-        if conflicts is not None:
-            block[conflicts[start : start + BLOCK]] = 0.0
+        if ordinal is not None and known is not None:
+            stop = start + block.shape[0]
+            block[_far_apart(ordinal[start:stop], known[start:stop], ordinal, known,
+                             MAX_DAYS_APART)] = 0.0
         r, c = np.nonzero(block >= threshold)
         rows_l.append(r + start)
         cols_l.append(c)
     comp = _components(n, np.concatenate(rows_l), np.concatenate(cols_l))
-    # 2. average link inside each component
+    # 2. average link inside each component (members found by one sort, not a scan per
+    # component: there are thousands of components in a large store)
     labels = np.full(n, -1)
     next_label = 0
-    for c in np.unique(comp):
-        members = np.flatnonzero(comp == c)
+    order = np.argsort(comp, kind="stable")
+    bounds = np.flatnonzero(np.diff(comp[order])) + 1
+    for members in np.split(order, bounds):
         if len(members) == 1:
             labels[members] = next_label
             next_label += 1
