@@ -39,13 +39,20 @@ PAIR_FEATURES = [
 TRIVIAL_NUMBERS = frozenset({"0", "1", "2"})
 
 
-def _cosines(titles, texts, features, embeddings, words=0.0, names=0.0, meaning=0.0,
-             centre=False) -> np.ndarray:
-    from sitroom.stories.cluster import similarity_matrix
+def _views(titles, texts, features, embeddings, words=0.0, names=0.0, meaning=0.0,
+           centre=False):
     from sitroom.stories.similarity import SimilarityWeights, article_views
 
     weights = SimilarityWeights(words=words, names=names, meaning=meaning)
-    return similarity_matrix(article_views(titles, texts, features, weights, embeddings, centre))
+    return article_views(titles, texts, features, weights, embeddings, centre)
+
+
+def _cosines(titles, texts, features, embeddings, words=0.0, names=0.0, meaning=0.0,
+             centre=False) -> np.ndarray:
+    from sitroom.stories.cluster import similarity_matrix
+
+    return similarity_matrix(_views(titles, texts, features, embeddings, words, names, meaning,
+                                    centre))
 
 
 class PairContext:
@@ -58,8 +65,10 @@ class PairContext:
         self.features, self.lead_features = list(features), list(lead_features)
         self.emb = np.asarray(lead_embeddings, dtype=np.float32)
         self.short = np.asarray(short_embeddings, dtype=np.float32)
-        self.words_global = _cosines(titles, texts, features, self.emb, words=1.0)
-        self.names_global = _cosines(titles, texts, features, self.emb, names=1.0)
+        # global views as sparse rows: a topic's pairs take their rows' products (a dense n x n
+        # matrix of the whole batch would be 80 GB at 100,000 articles)
+        self.words_global = _views(titles, texts, features, self.emb, words=1.0)
+        self.names_global = _views(titles, texts, features, self.emb, names=1.0)
         self.word_counts = np.array([len(t.split()) for t in texts])
 
     def features_of(self, members: Sequence[int]) -> tuple[list[tuple[int, int]], np.ndarray]:
@@ -78,13 +87,15 @@ class PairContext:
                             centre=True) if n > 2 else np.zeros((n, n)))
         emb, short = self.emb[idx], self.short[idx]
         meaning_g, short_g = emb @ emb.T, short @ short.T
+        words_g = (self.words_global[idx] @ self.words_global[idx].T).toarray()
+        names_g = (self.names_global[idx] @ self.names_global[idx].T).toarray()
         pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
         rows = []
         for a, b in pairs:
             i, j = idx[a], idx[b]
             shared = self.features[i].numbers & self.features[j].numbers
             rows.append([
-                self.words_global[i, j], self.names_global[i, j], meaning_g[a, b],
+                words_g[a, b], names_g[a, b], meaning_g[a, b],
                 words_t[a, b], names_t[a, b], meaning_c[a, b],
                 np.log1p(len(shared - TRIVIAL_NUMBERS)), short_g[a, b], short_c[a, b],
                 lead_names[a, b], np.log(min(self.word_counts[i], self.word_counts[j]) + 10),

@@ -71,22 +71,28 @@ def article_views(
     """
     from scipy import sparse
 
-    docs = [f"{t}\n{x}" for t, x in zip(titles, texts)]
-    words = _tfidf(docs, stop_words="english", min_df=1, token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b")
-    names = _tfidf([name_tokens(f) for f in features], analyzer=lambda toks: toks)
-    if embeddings is None:
-        from sitroom.embed import embed
+    # a view with weight 0 adds only zeros to X @ X.T: it is not computed at all
+    blocks = []
+    if weights.words:
+        docs = [f"{t}\n{x}" for t, x in zip(titles, texts)]
+        words = _tfidf(docs, stop_words="english", min_df=1,
+                       token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b")
+        blocks.append(sparse.csr_matrix(words) * np.sqrt(weights.words))
+    if weights.names:
+        names = _tfidf([name_tokens(f) for f in features], analyzer=lambda toks: toks)
+        blocks.append(sparse.csr_matrix(names) * np.sqrt(weights.names))
+    if weights.meaning:
+        if embeddings is None:
+            from sitroom.embed import embed
 
-        embeddings = embed(lead_texts(titles, texts))
-    emb = np.asarray(embeddings, dtype=np.float32)
-    if centre and len(emb) > 1:
-        emb = emb - emb.mean(axis=0, keepdims=True)
-        emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-6)
-    blocks = [
-        sparse.csr_matrix(words) * np.sqrt(weights.words),
-        sparse.csr_matrix(names) * np.sqrt(weights.names),
-        sparse.csr_matrix(emb) * np.sqrt(weights.meaning),
-    ]
+            embeddings = embed(lead_texts(titles, texts))
+        emb = np.asarray(embeddings, dtype=np.float32)
+        if centre and len(emb) > 1:
+            emb = emb - emb.mean(axis=0, keepdims=True)
+            emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-6)
+        blocks.append(sparse.csr_matrix(emb) * np.sqrt(weights.meaning))
+    if not blocks:
+        return sparse.csr_matrix((len(titles), 1), dtype=np.float32)
     return sparse.hstack(blocks, format="csr")
 
 
