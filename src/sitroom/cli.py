@@ -24,6 +24,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         engine=args.engine,
         scheduler=args.scheduler,
         workers=args.workers,
+        recluster=args.recluster,
     )
     result = run([Path(p) for p in args.paths], options)
     for problem in result.problems:
@@ -90,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     run_p.add_argument("paths", nargs="*", help=".txt, .html, .jsonl files or folders")
     run_p.add_argument("--out", default="out", help="output folder (default: out)")
     run_p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    run_p.add_argument("--recluster", action="store_true",
+                       help="regroup all articles into stories afresh (by default an existing "
+                            "DIR keeps its stories and new articles join them)")
     run_p.add_argument("--engine", choices=["local", "dask"], default="local")
     run_p.add_argument("--scheduler", default=None, help="Dask scheduler address (with --engine dask)")
     run_p.add_argument("--workers", type=int, default=None,

@@ -32,6 +32,11 @@ class Engine(Protocol):
         """Give back memory held between maps (worker processes); a later map still works."""
         ...
 
+    @property
+    def warm(self) -> bool:
+        """Whether workers with models loaded are running now (a map starts at once)."""
+        ...
+
 
 def default_workers() -> int:
     """Worker processes for the local engine: SITROOM_WORKERS, else one per core (at most 8:
@@ -109,6 +114,10 @@ class LocalEngine:
         """Stop the worker processes now (a later map starts new ones)."""
         self.close()
 
+    @property
+    def warm(self) -> bool:
+        return self._pool is not None
+
 
 def _bounded_map(submit: Callable[..., Any], fn: Callable[[T], R], items: Iterable[T],
                  in_flight: int) -> Iterator[R]:
@@ -152,6 +161,10 @@ class DaskEngine:
 
     def release(self) -> None:
         pass  # the cluster's workers are not ours to stop between maps
+
+    @property
+    def warm(self) -> bool:
+        return True  # a cluster's workers keep their models between maps
 
     def close(self) -> None:
         if self._own_client:

@@ -53,6 +53,8 @@ class RunOptions:
     engine_obj: Engine | None = None  # an engine made by the caller (tests, bench), kept open
     workers: int | None = None  # local engine's worker processes (None: one per core)
     batch: int = BATCH  # articles per engine task (tests use small ones to exercise the pool)
+    # regroup every article from scratch instead of keeping the stories of earlier runs
+    recluster: bool = False
 
 
 @dataclass
@@ -84,8 +86,11 @@ MAX_BATCH_CHARS = 300_000
 # the stories stage; restarting them for the story re-analysis costs ~20 s of CPU, <5% of the work.
 RELEASE_AFTER = 2000
 # Story re-analysis of fewer articles than this runs in the driver: re-reading one (its place
-# names, ~20 ms) costs far less than starting worker processes (~8 s of CPU each).
+# names, ~20 ms) costs far less than starting worker processes (~8 s of CPU each). When no
+# workers are running (an incremental run analyses its few new articles in the driver), the
+# pool must first start, so the driver keeps up to INLINE_BELOW_COLD.
 INLINE_BELOW = 256
+INLINE_BELOW_COLD = 1000
 
 
 def _text_batches(articles: list[CleanArticle], size: int = BATCH,
@@ -342,7 +347,8 @@ def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: 
     total = sum(len(stale) for _, stale in todo)
     bar = progress(iter(range(total)), "stories' mentions", quiet, total=total)
     # a few hundred re-reads (mostly place names again) take less than starting workers
-    runner: Engine = engine if total >= INLINE_BELOW else LocalEngine()
+    inline_below = INLINE_BELOW if engine.warm else INLINE_BELOW_COLD
+    runner: Engine = engine if total >= inline_below else LocalEngine()
     for rows in runner.map(reanalyse_stories, _job_chunks(jobs())):
         store.save_mentions(rows)
         for _ in rows:
@@ -390,6 +396,8 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
         if not articles:
             status = "empty"
             return result
+        # articles new or edited since the last run (their parse is gone or never was)
+        fresh = {a.article_id for a in articles} - store.parsed_ids()
         with _step(result, "analyse"):
             n_analysed = analyse_new(store, articles, engine, options.quiet, options.batch)
         if n_analysed >= RELEASE_AFTER:
@@ -401,9 +409,11 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
             cache = EmbeddingCache(store)
             embed.use_cache(cache)
             try:
-                previous_lineage = {s.lineage_key: s.lineage for s in store.stories()
-                                    if s.lineage_key}
-                stories_ = stories.build_stories(articles, dates, previous_lineage)
+                previous = [] if options.recluster else store.stories()
+                stories_ = stories.build_stories(
+                    articles, dates,
+                    previous_lineage={s.lineage_key: s.lineage for s in previous if s.lineage_key},
+                    previous_stories=[s.article_ids for s in previous], fresh=fresh)
             finally:
                 embed.use_cache(None)
                 cache.flush()

@@ -235,3 +235,22 @@ def test_lineage_is_reused_only_while_members_texts_and_dates_are_unchanged(monk
     edited = [arts[0], article("a2", SPUN.replace("Pellacor", "Pelacor")), arts[2]]
     build_stories(edited, previous_lineage=previous)
     assert calls == [["a1", "a2"]]  # the story with the edited member is read again
+
+
+def test_incremental_grouping_keeps_earlier_stories_and_attaches_new_articles():
+    from sitroom.stories import keep_previous_stories
+
+    ids = ["a", "b", "c", "d", "n1", "n2", "n3"]
+    # the full clustering of this run would merge a's and c's stories and regroup them
+    full = [[0, 2, 4], [1, 3], [5, 6]]
+    previous = [["a", "b"], ["c"], ["d"]]
+    groups = keep_previous_stories(full, ids, previous, fresh={"n1", "n2", "n3"})
+    # old stories unchanged; n1 joins the story with most members in its group (a's: tie with
+    # c's, the earlier wins), n2 and n3 are new together
+    assert groups == [[0, 1, 4], [2], [3], [5, 6]]
+    # an edited member (b) reopens its story: a and b go where the clustering puts them, into
+    # the kept stories of c and d
+    groups = keep_previous_stories(full, ids, previous, fresh={"b", "n1", "n2", "n3"})
+    assert groups == [[0, 2, 4], [1, 3], [5, 6]]
+    # without earlier stories it is the full clustering
+    assert keep_previous_stories(full, ids, [], fresh=set(ids)) == full

@@ -9,7 +9,9 @@ Interface used by the pipeline:
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
 
 import numpy as np
@@ -159,18 +161,59 @@ def lineage_key(articles: Sequence[CleanArticle], dates: Sequence[date | None]) 
     return hashlib.sha1("|".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def keep_previous_stories(groups: list[list[int]], article_ids: Sequence[str],
+                          previous: Sequence[Sequence[str]], fresh: AbstractSet[str]
+                          ) -> list[list[int]]:
+    """Groups for an incremental run: stories of an earlier run stay as they were, and each
+    new article joins the story the full clustering puts it with.
+
+    The pair model reads each topic in its own light (IDF and mean meaning of the topic), so ten
+    new articles could regroup a hundred old stories: their ids, events and lineage would churn
+    although nothing new was said about them. An earlier story is kept when all its members are
+    still there unchanged (none in `fresh`, the articles new or edited in this run). A new
+    article goes to the kept story with most members in its full-clustering group, or, with
+    none, stays with the other new articles of that group.
+    """
+    index = {aid: i for i, aid in enumerate(article_ids)}
+    kept: list[list[int]] = []
+    story_of: dict[int, int] = {}
+    for members in previous:
+        if members and all(m in index and m not in fresh for m in members):
+            for m in members:
+                story_of[index[m]] = len(kept)
+            kept.append([index[m] for m in members])
+    others: list[list[int]] = []
+    for group in groups:
+        votes = Counter(story_of[i] for i in group if i in story_of)
+        loose = [i for i in group if i not in story_of]
+        if not loose:
+            continue
+        if votes:
+            kept[min(votes, key=lambda s: (-votes[s], s))].extend(loose)
+        else:
+            others.append(loose)
+    return sorted((sorted(g) for g in kept + others), key=lambda g: g[0])
+
+
 def build_stories(
     articles: list[CleanArticle], published: dict[str, PublicationDate] | None = None,
     previous_lineage: Mapping[str, list[LineageLink]] | None = None,
+    previous_stories: Sequence[Sequence[str]] | None = None,
+    fresh: AbstractSet[str] = frozenset(),
 ) -> list[Story]:
     """Stories of the articles. previous_lineage (lineage_key -> links, from an earlier run)
     is reused for stories whose key is unchanged: lineage is this stage's costly part and
-    most stories of an incremental run do not change."""
+    most stories of an incremental run do not change. previous_stories (member ids of an
+    earlier run's stories) with `fresh` (ids new or edited since) keep earlier stories stable
+    (keep_previous_stories)."""
     from sitroom.stories.lineage import build_lineage
 
     previous_lineage = previous_lineage or {}
     features = [article_features(a.text) for a in articles]
     groups = group_articles(articles, published, features=features)
+    if previous_stories:
+        groups = keep_previous_stories(groups, [a.article_id for a in articles],
+                                       previous_stories, fresh)
     stories: list[Story] = []
     for members in groups:
         story_articles = [articles[i] for i in members]
