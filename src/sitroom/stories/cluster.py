@@ -18,6 +18,7 @@ import numpy as np
 DEFAULT_THRESHOLD = 0.30
 MAX_DAYS_APART = 7  # reports of one event are published within about a week of each other
 BLOCK = 1024
+BLOCK_CELLS = 20_000_000  # rows x n per block: ~160 MB of float64 similarities, whatever n is
 
 
 def _components(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -78,12 +79,13 @@ def cluster_views(
     n = views.shape[0]
     if n == 0:
         return []
-    # 1. pairs above the threshold, block by block (keeps memory at BLOCK x n)
+    # 1. pairs above the threshold, block by block (keeps memory at rows x n)
     # (date conflicts too: an n x n matrix would be 10 GB at 100,000 articles)
     rows_l, cols_l = [], []
     ordinal, known = _ordinals(list(dates)) if dates is not None else (None, None)
-    for start in range(0, n, BLOCK):
-        block = np.asarray((views[start : start + BLOCK] @ views.T).todense())
+    rows = max(16, min(BLOCK, BLOCK_CELLS // n))
+    for start in range(0, n, rows):
+        block = np.asarray((views[start : start + rows] @ views.T).todense())
         if ordinal is not None and known is not None:
             stop = start + block.shape[0]
             block[_far_apart(ordinal[start:stop], known[start:stop], ordinal, known,
