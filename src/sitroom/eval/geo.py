@@ -140,6 +140,13 @@ def evaluate(path: Path, **options: Any) -> dict[str, Any]:
     scheme, articles = read_dataset(Path(path))
     warm_up()
     docs = _parse_cached([a.text for a in articles], quiet)
+    # Honest tuning: rules are tuned on one half of a file (documents in odd or even positions,
+    # counted from 1) and checked on the other; the parse cache stays keyed on the whole file.
+    half = options.get("half")
+    if half:
+        keep = 0 if half == "odd" else 1
+        articles = articles[keep::2]
+        docs = docs[keep::2]
     demonyms = {"gwn": "all", "lgl": "adjectival"}.get(scheme, "")
 
     n_pred = n_pred_ok = n_gold = n_gold_found = 0

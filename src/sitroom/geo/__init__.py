@@ -94,14 +94,18 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     seen_keys: dict[str, int | None] = {}
     for sp, pid in zip(spans, first):
         seen_keys.setdefault(sp.text.lower(), pid)
+    named: set[tuple[str, str]] = set()  # provinces the article names as such
     for pid in seen_keys.values():
         if pid is None:
             continue
         country_n[gz.country[pid]] += 1
         if gz.feature[pid] != COUNTRY and gz.admin1[pid]:
             admin1_n[(gz.country[pid], gz.admin1[pid])] += 1
+        if gz.feature[pid] == ADMIN1:
+            named.add((gz.country[pid], gz.admin1[pid]))
 
     out: list[Toponym] = []
+    resolved: list[tuple[int | None, bool]] = []
     memo2: dict[tuple, int | None] = {}
     for k, (sp, hint) in enumerate(zip(spans, hints)):
         pid = first[k]
@@ -117,10 +121,23 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
                 if gz.admin1[own]:
                     key = (gz.country[own], gz.admin1[own])
                     admin1s[key] = admin1s.get(key, 0) - 1
+            own_unit = {(gz.country[own], gz.admin1[own])} if own is not None and gz.feature[own] == ADMIN1 else set()
             ctx = Context(theatre=theatre, countries=countries, admin1s=admin1s,
-                          container=container, hint=hint)
+                          container=container, hint=hint, named_admin1s=frozenset(named - own_unit))
             pid, _ = best_candidate(gz, sp.text, ctx)
             memo2[(sp.text, hint, container)] = pid
+        resolved.append((pid, container is not None or bool(hint)))
+    # One sense per article: a name placed by its container or a feature word once ("Paris,
+    # Missouri") keeps that place where it recurs bare ("... of Paris, were ejected").
+    anchored: dict[str, int] = {}
+    for sp, (pid, firm) in zip(spans, resolved):
+        if firm and pid is not None and sp.kind != "demonym":
+            anchored.setdefault(name_key(sp.text), pid)
+    for k, (sp, (pid, firm)) in enumerate(zip(spans, resolved)):
+        if not firm and sp.kind != "demonym" and pid is not None:
+            alt = anchored.get(name_key(sp.text))
+            if alt is not None and gz.feature[alt] == gz.feature[pid]:
+                pid = alt
         place: Place | None = None
         if pid is not None:
             place = place_of(gz, pid)

@@ -34,6 +34,7 @@ THEATRE_COUNTRY, THEATRE_ADMIN1 = 3.0, 2.0
 CONTEXT_COUNTRY, CONTEXT_SHARE, CONTEXT_ADMIN1 = 1.0, 2.5, 1.2
 CONTEXT_ADMIN1_SHARE = 1.5  # set on TR-News (1.0-3.0 tried); GWN and GeoVirus were the check
 CONTAINMENT_BONUS = 8.0
+NAMED_ADMIN1 = 2.0
 MAIN_COUNTRY_SHARE = 0.5
 
 _SUFFIX_HINT = re.compile(
@@ -65,6 +66,8 @@ class Context:
     admin1s: dict[tuple[str, str], float] | None = None  # (alpha-2, admin1) -> weight
     container: tuple[str, str] | None = None  # (alpha-2, admin1 or "") the name is said to lie in
     hint: str = ""  # feature kind named next to the name
+    named_admin1s: frozenset[tuple[str, str]] = frozenset()  # (alpha-2, admin1) the article names
+    worded: bool = False  # the name carries a feature word ("Dallas County"), hint or not
 
     def __post_init__(self) -> None:
         self.theatre_total = sum(self.theatre.values()) or 1.0 if self.theatre else 1.0
@@ -179,6 +182,12 @@ def score(gz: Gazetteer, pid: int, key: str, ctx: Context) -> float:
         n = ctx.admin1s.get((cc, gz.admin1[pid]), 0.0)
         if n > 0:  # as for countries: the article's main province counts more
             s += CONTEXT_ADMIN1 * min(1.0, n) + CONTEXT_ADMIN1_SHARE * n / ctx.admin1s_total
+        if (ctx.hint or ctx.worded) and (cc, gz.admin1[pid]) in ctx.named_admin1s:
+            # A name with a feature word ("Dallas County", "Plymouth Co.") in a province the
+            # article names as such ("six Iowa locations"): firmer evidence than the province of
+            # another ambiguous town read in pass 1. Not for bare names, where a big city or a
+            # state keeps its sense next to a named province (Louisville, Delaware beside "Ohio").
+            s += NAMED_ADMIN1
     if ctx.container:
         ccc, ca1 = ctx.container
         if cc == ccc and (not ca1 or name_key(ca1) == name_key(gz.admin1[pid])):
@@ -188,11 +197,13 @@ def score(gz: Gazetteer, pid: int, key: str, ctx: Context) -> float:
 
 def best_candidate(gz: Gazetteer, name: str, ctx: Context) -> tuple[int | None, float]:
     base, hint = split_hint(name)
+    worded = bool(hint)
     if hint and gz.lookup(name):
         # the word is part of the name itself ("Cape Town", "Mexico City", "Dera Bugti district")
         base, hint = name, ""
-    if hint and not ctx.hint:
-        ctx = Context(ctx.theatre, ctx.countries, ctx.admin1s, ctx.container, hint)
+    if (hint and not ctx.hint) or (worded and not ctx.worded):
+        ctx = Context(ctx.theatre, ctx.countries, ctx.admin1s, ctx.container, ctx.hint or hint,
+                      ctx.named_admin1s, worded)
     ids = candidates(gz, base, ctx)
     if not ids and base != name:
         ids = candidates(gz, name, ctx)
