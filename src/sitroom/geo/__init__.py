@@ -19,7 +19,7 @@ from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, l
 from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, feature_hint_after, find_spans
-from sitroom.geo.resolve import Context, best_candidate, candidates, place_of, resolve_name
+from sitroom.geo.resolve import Context, best_candidate, candidates, place_of, ranked, resolve_name
 from sitroom.records import Place, Toponym
 
 __all__ = ["geoparse", "theatre_of", "resolve_name", "precision_for", "find_spans", "resolve_spans",
@@ -69,17 +69,20 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     """Resolve recognised spans of one article, each in the light of the others."""
     gz = load_gazetteer()
     hints = [feature_hint_after(text, sp.end) for sp in spans]
+    hints_first = list(hints)
 
     # Pass 1: each name on its own (prominence, theatre, hint).
     first: list[int | None] = []
-    memo: dict[tuple[str, str], int | None] = {}  # a name repeated in an article resolves once
+    memo: dict[tuple[str, str], list[tuple[float, int]]] = {}  # a repeated name resolves once
     for sp, hint in zip(spans, hints):
         if sp.kind == "demonym":
             first.append(_country_row(gz, sp.country_hint))
             continue
         if (sp.text, hint) not in memo:
-            memo[(sp.text, hint)] = best_candidate(gz, sp.text, Context(theatre=theatre, hint=hint))[0]
-        first.append(memo[(sp.text, hint)])
+            memo[(sp.text, hint)] = ranked(gz, sp.text, Context(theatre=theatre, hint=hint))
+        scored = memo[(sp.text, hint)]
+        first.append(scored[0][1] if scored else None)
+    near = _Nearby(gz, memo)
 
     # How people write provinces: "Buffalo, New York" (a town, then its province) and lists of
     # provinces ("Ohio, New York and Texas") name the province, not its namesake city.
@@ -123,7 +126,8 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
                     admin1s[key] = admin1s.get(key, 0) - 1
             own_unit = {(gz.country[own], gz.admin1[own])} if own is not None and gz.feature[own] == ADMIN1 else set()
             ctx = Context(theatre=theatre, countries=countries, admin1s=admin1s,
-                          container=container, hint=hint, named_admin1s=frozenset(named - own_unit))
+                          container=container, hint=hint, named_admin1s=frozenset(named - own_unit),
+                          support=near.support(sp.text, memo.get((sp.text, hints_first[k]), [])))
             pid, _ = best_candidate(gz, sp.text, ctx)
             memo2[(sp.text, hint, container)] = pid
         resolved.append((pid, container is not None or bool(hint)))
@@ -145,6 +149,58 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
         out.append(Toponym(text=sp.text, start=sp.start, end=sp.end, place=place))
     return out
 
+
+# Coherence (see resolve.COHERENCE): another name supports a candidate when one of its own
+# plausible readings (a town or district scoring within PLAUSIBLE_MARGIN of its best reading on
+# its own) lies within COHERENCE_KM. The margin keeps far-fetched namesakes out: every US state
+# has a small Rome and a Geneva, which must not pull the Italian capital over.
+PLAUSIBLE_MARGIN = 2.0
+COHERENCE_KM = 60.0
+_CELL = 0.5  # degrees; a 3x3 block of cells covers COHERENCE_KM at any latitude below ~60°
+
+
+class _Nearby:
+    """Plausible town/district readings of an article's names, bucketed by grid cell."""
+
+    def __init__(self, gz: Any, ranked_by_name: dict[tuple[str, str], list[tuple[float, int]]]) -> None:
+        self.gz = gz
+        self.cells: dict[tuple[int, int], list[tuple[str, int]]] = {}
+        for (text, _), scored in ranked_by_name.items():
+            if not scored:
+                continue
+            key, top = name_key(text), scored[0][0]
+            for s, i in scored:
+                if s < top - PLAUSIBLE_MARGIN:
+                    break
+                if gz.feature[i] in (CITY, ADMIN2):
+                    self.cells.setdefault(self._cell(i), []).append((key, i))
+
+    def _cell(self, i: int) -> tuple[int, int]:
+        return int(self.gz.lat[i] // _CELL), int(self.gz.lon[i] // _CELL)
+
+    def support(self, text: str, scored: list[tuple[float, int]]) -> dict[int, int]:
+        """Candidate id -> number of other names with a plausible reading within COHERENCE_KM."""
+        if len(scored) < 2 or not self.cells:
+            return {}
+        gz, own = self.gz, name_key(text)
+        out: dict[int, int] = {}
+        for _, i in scored[:SUPPORT_TOP]:
+            if gz.feature[i] not in (CITY, ADMIN2):
+                continue
+            ci, cj = self._cell(i)
+            names: set[str] = set()
+            for di in (-1, 0, 1):
+                for dj in (-1, 0, 1):
+                    for key, j in self.cells.get((ci + di, cj + dj), ()):
+                        if key != own and key not in names and haversine_km(
+                                gz.lat[i], gz.lon[i], gz.lat[j], gz.lon[j]) <= COHERENCE_KM:
+                            names.add(key)
+            if names:
+                out[i] = len(names)
+        return out
+
+
+SUPPORT_TOP = 30  # candidates of one name looked at (the rest trail far behind on prominence)
 
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|;)\s*$")
 TOWN_IN_CITY_KM = 40.0

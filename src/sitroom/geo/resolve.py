@@ -35,6 +35,9 @@ CONTEXT_COUNTRY, CONTEXT_SHARE, CONTEXT_ADMIN1 = 1.0, 2.5, 1.2
 CONTEXT_ADMIN1_SHARE = 1.5  # set on TR-News (1.0-3.0 tried); GWN and GeoVirus were the check
 CONTAINMENT_BONUS = 8.0
 NAMED_ADMIN1 = 2.0
+# Coherence: a town or district is more likely where other names of the same article have a
+# plausible reading close by ("London" beside "St. Thomas" and "Middlesex": Ontario).
+COHERENCE, COHERENCE_CAP = 0.75, 2
 MAIN_COUNTRY_SHARE = 0.5
 
 _SUFFIX_HINT = re.compile(
@@ -68,6 +71,7 @@ class Context:
     hint: str = ""  # feature kind named next to the name
     named_admin1s: frozenset[tuple[str, str]] = frozenset()  # (alpha-2, admin1) the article names
     worded: bool = False  # the name carries a feature word ("Dallas County"), hint or not
+    support: dict[int, int] | None = None  # candidate id -> other names of the article near it
 
     def __post_init__(self) -> None:
         self.theatre_total = sum(self.theatre.values()) or 1.0 if self.theatre else 1.0
@@ -196,6 +200,26 @@ def score(gz: Gazetteer, pid: int, key: str, ctx: Context) -> float:
 
 
 def best_candidate(gz: Gazetteer, name: str, ctx: Context) -> tuple[int | None, float]:
+    scored = ranked(gz, name, ctx)
+    if not scored:
+        return None, 0.0
+    top = scored[0][1]
+    if gz.feature[top] == COUNTRY and ctx.countries and not ctx.hint:
+        # "Georgia" in an article about the United States is the state: a country name that is
+        # also a province of the article's main country, the named country itself not otherwise
+        # in play, means the province.
+        total = ctx.countries_total
+        for s2, j in scored[1:]:
+            cj = gz.country[j]
+            if (gz.feature[j] == ADMIN1 and cj != gz.country[top]
+                    and ctx.countries.get(cj, 0) >= MAIN_COUNTRY_SHARE * total
+                    and ctx.countries.get(gz.country[top], 0) <= 0):
+                return j, s2
+    return top, scored[0][0]
+
+
+def ranked(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]:
+    """A name's candidates with their scores, best first (empty when the gazetteer has none)."""
     base, hint = split_hint(name)
     worded = bool(hint)
     if hint and gz.lookup(name):
@@ -203,7 +227,7 @@ def best_candidate(gz: Gazetteer, name: str, ctx: Context) -> tuple[int | None, 
         base, hint = name, ""
     if (hint and not ctx.hint) or (worded and not ctx.worded):
         ctx = Context(ctx.theatre, ctx.countries, ctx.admin1s, ctx.container, ctx.hint or hint,
-                      ctx.named_admin1s, worded)
+                      ctx.named_admin1s, worded, ctx.support)
     ids = candidates(gz, base, ctx)
     if not ids and base != name:
         ids = candidates(gz, name, ctx)
@@ -215,8 +239,8 @@ def best_candidate(gz: Gazetteer, name: str, ctx: Context) -> tuple[int | None, 
             pid, sc = best_candidate(gz, m.group("rest"), ctx)
             # only a place large enough to have parts ("West Wing" is not part of Wing, Bucks.)
             if pid is not None and (gz.feature[pid] != CITY or gz.population[pid] >= PARTS_MIN_POP):
-                return pid, sc
-        return None, 0.0
+                return [(sc, pid)]
+        return []
     if all(gz.feature[i] in (ADMIN1, ADMIN2) for i in ids):
         # Only an admin unit under this spelling ("Qala-e-Naw" district): its namesake town may be
         # spelt otherwise in GeoNames ("Qal'ah-ye Now"); add same-skeleton towns inside the unit.
@@ -244,21 +268,11 @@ def best_candidate(gz: Gazetteer, name: str, ctx: Context) -> tuple[int | None, 
                 s -= FEATURE_BONUS[gz.feature[i]] + 3.0
         if i in gz.capitals:
             s += CAPITAL_BONUS
+        if ctx.support and gz.feature[i] in (CITY, ADMIN2):
+            s += COHERENCE * min(ctx.support.get(i, 0), COHERENCE_CAP)
         scored.append((s, i))
     scored.sort(reverse=True)
-    top = scored[0][1]
-    if gz.feature[top] == COUNTRY and ctx.countries and not ctx.hint:
-        # "Georgia" in an article about the United States is the state: a country name that is
-        # also a province of the article's main country, the named country itself not otherwise
-        # in play, means the province.
-        total = ctx.countries_total
-        for s2, j in scored[1:]:
-            cj = gz.country[j]
-            if (gz.feature[j] == ADMIN1 and cj != gz.country[top]
-                    and ctx.countries.get(cj, 0) >= MAIN_COUNTRY_SHARE * total
-                    and ctx.countries.get(gz.country[top], 0) <= 0):
-                return j, s2
-    return top, scored[0][0]
+    return scored
 
 
 def place_of(gz: Gazetteer, pid: int, precision: int | None = None) -> Place:
