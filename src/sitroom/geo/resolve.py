@@ -37,7 +37,7 @@ CONTAINMENT_BONUS = 8.0
 NAMED_ADMIN1 = 2.0
 # Coherence: a town or district is more likely where other names of the same article have a
 # plausible reading close by ("London" beside "St. Thomas" and "Middlesex": Ontario).
-COHERENCE, COHERENCE_CAP = 0.75, 2
+COHERENCE, COHERENCE_CAP = 0.5, 2
 MAIN_COUNTRY_SHARE = 0.5
 
 _SUFFIX_HINT = re.compile(
@@ -240,7 +240,7 @@ def ranked(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]:
             # only a place large enough to have parts ("West Wing" is not part of Wing, Bucks.)
             if pid is not None and (gz.feature[pid] != CITY or gz.population[pid] >= PARTS_MIN_POP):
                 return [(sc, pid)]
-        return []
+        return _sub_name(gz, base, ctx)
     if all(gz.feature[i] in (ADMIN1, ADMIN2) for i in ids):
         # Only an admin unit under this spelling ("Qala-e-Naw" district): its namesake town may be
         # spelt otherwise in GeoNames ("Qal'ah-ye Now"); add same-skeleton towns inside the unit.
@@ -273,6 +273,39 @@ def ranked(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]:
         scored.append((s, i))
     scored.sort(reverse=True)
     return scored
+
+
+_WORD_SPLIT = re.compile(r"[\s\-\u2013]+")
+
+
+def _sub_name(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]:
+    """A span that is not a place as a whole but holds a well-known one ("St. Louis Police",
+    "Nazi Germany", "Asia-Pacific"): the longest run of its words, from either end, that names a
+    country, region, province or city of PARTS_MIN_POP+. Not for natural features or streets
+    ("Mississippi River", "Fire Island"), which are not the place they are named after."""
+    words = [w for w in _WORD_SPLIT.split(name.strip()) if w]
+    if len(words) < 2 or any(w.lower().strip(".,") in _feature_not_place() for w in words):
+        return []
+    for n in range(len(words) - 1, 0, -1):
+        for part in (" ".join(words[-n:]), " ".join(words[:n])):
+            if not part[:1].isupper():
+                continue
+            ids = gz.lookup(part)
+            if not ids:
+                continue
+            scored = ranked(gz, part, ctx)
+            if scored:
+                sc, pid = scored[0]
+                if gz.feature[pid] != CITY or gz.population[pid] >= PARTS_MIN_POP:
+                    return [(sc, pid)]
+    return []
+
+
+@lru_cache(maxsize=1)
+def _feature_not_place() -> frozenset[str]:
+    from sitroom.geo.recognize import cues
+
+    return frozenset(cues()["resolution"]["feature_not_place"])
 
 
 def place_of(gz: Gazetteer, pid: int, precision: int | None = None) -> Place:
