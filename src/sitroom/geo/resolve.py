@@ -5,8 +5,9 @@ Score of a candidate = prominence (log population, feature kind, main name vs al
 + the theatre prior (countries/admin1s of the story) + the article's own context (countries and
 admin1s of the other names in the article) + containment ("Panjwai district of Kandahar",
 "Edmonton, Alberta"). Weights were set by reasoning about the kinds of evidence, then checked on
-the project's own fixtures; the one set by measuring an evaluation file (CONTEXT_ADMIN1_SHARE, on
-TR-News) is marked, and data/geo/README.md accounts for what was read and measured where.
+the project's own fixtures; those set by measuring an evaluation file (CONTEXT_ADMIN1_SHARE on
+TR-News; NAMED_ADMIN1 and COHERENCE on the odd halves of all three files) are marked, and
+data/geo/README.md accounts for what was read and measured where.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ THEATRE_COUNTRY, THEATRE_ADMIN1 = 3.0, 2.0
 CONTEXT_COUNTRY, CONTEXT_SHARE, CONTEXT_ADMIN1 = 1.0, 2.5, 1.2
 CONTEXT_ADMIN1_SHARE = 1.5  # set on TR-News (1.0-3.0 tried); GWN and GeoVirus were the check
 CONTAINMENT_BONUS = 8.0
-NAMED_ADMIN1 = 2.0
+NAMED_ADMIN1 = 2.0  # checked on the odd halves of the three evaluation files
 # Coherence: a town or district is more likely where other names of the same article have a
 # plausible reading close by ("London" beside "St. Thomas" and "Middlesex": Ontario).
-COHERENCE, COHERENCE_CAP = 0.5, 2
+COHERENCE, COHERENCE_CAP = 0.5, 2  # set on the odd halves (0.4-0.75, cap 2-3 tried)
 MAIN_COUNTRY_SHARE = 0.5
 
 _SUFFIX_HINT = re.compile(
