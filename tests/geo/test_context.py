@@ -68,3 +68,9 @@ def test_eval_halves_partition_the_file():
     even = evaluate(FIXTURES / "lgl_small.xml", quiet=True, half="even")
     assert odd["n"] + even["n"] == whole["n"]
     assert odd["articles"] + even["articles"] == whole["articles"] and odd["articles"] >= 1
+
+
+def test_a_dateline_names_a_town(nlp):
+    text = "VICTORIA - The dam will flood farms, the premier told reporters in Canada."
+    places = [t.place for t in geoparse(nlp(text)) if t.text == "VICTORIA"]
+    assert places and places[0].feature == "city" and places[0].country == "Canada"

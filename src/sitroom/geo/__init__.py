@@ -68,7 +68,9 @@ def _widen_garbled(text: str, span: Span, theatre: dict[str, float]) -> Span:
 def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None = None) -> list[Toponym]:
     """Resolve recognised spans of one article, each in the light of the others."""
     gz = load_gazetteer()
-    hints = [feature_hint_after(text, sp.end) for sp in spans]
+    # A dateline names a town by news convention ("VICTORIA -", "GEORGETOWN, Ky."), unless a
+    # feature word follows it ("PLYMOUTH CO.").
+    hints = [feature_hint_after(text, sp.end) or (CITY if sp.kind == "dateline" else "") for sp in spans]
     hints_first = list(hints)
 
     # Pass 1: each name on its own (prominence, theatre, hint).
