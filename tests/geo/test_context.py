@@ -74,3 +74,11 @@ def test_a_dateline_names_a_town(nlp):
     text = "VICTORIA - The dam will flood farms, the premier told reporters in Canada."
     places = [t.place for t in geoparse(nlp(text)) if t.text == "VICTORIA"]
     assert places and places[0].feature == "city" and places[0].country == "Canada"
+
+
+def test_a_name_before_a_town_body_is_a_town(nlp):
+    (thomas,) = _places(nlp, "St. Thomas police confirmed two overdoses on Friday.", "St. Thomas")
+    assert thomas.feature == "city"
+    # a state's own bodies say so ("Texas state police"): the state keeps its sense
+    (texas,) = _places(nlp, "Texas state police closed the highway.", "Texas")
+    assert texas.feature == "admin1"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, load_gazetteer
@@ -65,12 +66,24 @@ def _widen_garbled(text: str, span: Span, theatre: dict[str, float]) -> Span:
     return span
 
 
+@lru_cache(maxsize=1)
+def _town_body() -> re.Pattern[str]:
+    """'St. Thomas police', 'Hinton mayor': words after a name that only a town's name takes."""
+    from sitroom.geo.recognize import cues
+
+    words = sorted(cues()["resolution"]["town_bodies"], key=len, reverse=True)
+    return re.compile(r"\s+(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
 def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None = None) -> list[Toponym]:
     """Resolve recognised spans of one article, each in the light of the others."""
     gz = load_gazetteer()
-    # A dateline names a town by news convention ("VICTORIA -", "GEORGETOWN, Ky."), unless a
-    # feature word follows it ("PLYMOUTH CO.").
-    hints = [feature_hint_after(text, sp.end) or (CITY if sp.kind == "dateline" else "") for sp in spans]
+    # A dateline names a town by news convention ("VICTORIA -", "GEORGETOWN, Ky."), and so does a
+    # name before a town's own body ("St. Thomas police"), unless a feature word follows it
+    # ("PLYMOUTH CO.").
+    town_body = _town_body()
+    hints = [feature_hint_after(text, sp.end)
+             or (CITY if sp.kind == "dateline" or town_body.match(text, sp.end) else "") for sp in spans]
     hints_first = list(hints)
 
     # Pass 1: each name on its own (prominence, theatre, hint).
