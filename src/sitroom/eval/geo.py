@@ -16,6 +16,9 @@ Metrics: precision, recall, f1 over spans (a predicted span matches a gold span 
 acc161 = share of gold toponyms with coordinates whose span was found and resolved within 161 km;
 acc161_found = the same among gold toponyms that were found; mean_km over found-and-resolved ones.
 
+`--half odd|even` scores only the documents in odd or even positions (1st, 3rd, ... or 2nd, 4th, ...):
+rules are tuned on one half and checked on the other.
+
 The three files are evaluation sets: src/sitroom/data/geo/README.md says what was read or measured on
 which of them while the rules were written.
 """
