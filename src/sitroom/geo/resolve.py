@@ -287,9 +287,12 @@ def _sub_name(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]
     words = [w for w in _WORD_SPLIT.split(name.strip()) if w]
     if len(words) < 2 or any(w.lower().strip(".,") in _feature_not_place() for w in words):
         return []
+    from sitroom.geo.recognize import _not_places
+
     for n in range(len(words) - 1, 0, -1):
         for part in (" ".join(words[-n:]), " ".join(words[:n])):
-            if not part[:1].isupper():
+            # a bare direction or organisation ("West", "Taliban") is no place on its own
+            if not part[:1].isupper() or name_key(part) in _not_places():
                 continue
             ids = gz.lookup(part)
             if not ids:
