@@ -51,6 +51,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             options["level"] = args.level
         if args.retrain:
             options["retrain"] = True
+        if args.half:
+            options["half"] = args.half
         metrics = run_task(args.task, path, **options)
     except NotImplementedError as exc:
         print(f"sitroom eval: {exc}", file=sys.stderr)
@@ -108,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="cluster: the gold label to score against (default: subtopic if present)")
     eval_p.add_argument("--retrain", action="store_true",
                         help="paraphrase: retrain the classifier on the training part first")
+    eval_p.add_argument("--half", choices=["odd", "even"], default=None,
+                        help="geo: score only the odd (1st, 3rd, ...) or even documents of the file")
     eval_p.set_defaults(func=_cmd_eval)
 
     serve_p = sub.add_parser("serve", help="serve a run's store: a page and a JSON API")

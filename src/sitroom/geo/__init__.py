@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, load_gazetteer
 from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, feature_hint_after, find_spans
-from sitroom.geo.resolve import Context, best_candidate, candidates, place_of, resolve_name
+from sitroom.geo.resolve import Context, best_candidate, candidates, place_of, ranked, resolve_name
 from sitroom.nlp import doc_text
 from sitroom.records import Place, Toponym
 
@@ -76,21 +77,38 @@ def _widen_garbled(text: str, span: Span, theatre: dict[str, float]) -> Span:
     return span
 
 
+@lru_cache(maxsize=1)
+def _town_body() -> re.Pattern[str]:
+    """'St. Thomas police', 'Hinton mayor': words after a name that only a town's name takes."""
+    from sitroom.geo.recognize import cues
+
+    words = sorted(cues()["resolution"]["town_bodies"], key=len, reverse=True)
+    return re.compile(r"\s+(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
 def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None = None) -> list[Toponym]:
     """Resolve recognised spans of one article, each in the light of the others."""
     gz = load_gazetteer()
-    hints = [feature_hint_after(text, sp.end) for sp in spans]
+    # A dateline names a town by news convention ("VICTORIA -", "GEORGETOWN, Ky."), and so does a
+    # name before a town's own body ("St. Thomas police"), unless a feature word follows it
+    # ("PLYMOUTH CO.").
+    town_body = _town_body()
+    hints = [feature_hint_after(text, sp.end)
+             or (CITY if sp.kind == "dateline" or town_body.match(text, sp.end) else "") for sp in spans]
+    hints_first = list(hints)
 
     # Pass 1: each name on its own (prominence, theatre, hint).
     first: list[int | None] = []
-    memo: dict[tuple[str, str], int | None] = {}  # a name repeated in an article resolves once
+    memo: dict[tuple[str, str], list[tuple[float, int]]] = {}  # a repeated name resolves once
     for sp, hint in zip(spans, hints):
         if sp.kind == "demonym":
             first.append(_country_row(gz, sp.country_hint))
             continue
         if (sp.text, hint) not in memo:
-            memo[(sp.text, hint)] = best_candidate(gz, sp.text, Context(theatre=theatre, hint=hint))[0]
-        first.append(memo[(sp.text, hint)])
+            memo[(sp.text, hint)] = ranked(gz, sp.text, Context(theatre=theatre, hint=hint))
+        scored = memo[(sp.text, hint)]
+        first.append(scored[0][1] if scored else None)
+    near = _Nearby(gz, memo)
 
     # How people write provinces: "Buffalo, New York" (a town, then its province) and lists of
     # provinces ("Ohio, New York and Texas") name the province, not its namesake city.
@@ -99,20 +117,58 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
             if _province_by_position(gz, text, spans, first, k):
                 hints[k] = ADMIN1
 
+    # Pass 2 (and on): each name in the light of the others' readings from the pass before; a
+    # further pass lets a name settled by its neighbours in pass 2 (Middlesex read in Ontario by
+    # coherence) lend its country and province to the rest.
+    resolved: list[tuple[int | None, bool]] = []
+    for _ in range(CONTEXT_PASSES):
+        resolved = _in_context(gz, text, spans, hints, hints_first, first, memo, near, theatre)
+        first = [pid for pid, _ in resolved]
+    # One sense per article: a name placed by its container or a feature word once ("Paris,
+    # Missouri") keeps that place where it recurs bare ("... of Paris, were ejected").
+    anchored: dict[str, int] = {}
+    out: list[Toponym] = []
+    for sp, (pid, firm) in zip(spans, resolved):
+        if firm and pid is not None and sp.kind != "demonym":
+            anchored.setdefault(name_key(sp.text), pid)
+    for k, (sp, (pid, firm)) in enumerate(zip(spans, resolved)):
+        if not firm and sp.kind != "demonym" and pid is not None:
+            alt = anchored.get(name_key(sp.text))
+            if alt is not None and gz.feature[alt] == gz.feature[pid]:
+                pid = alt
+        place: Place | None = None
+        if pid is not None:
+            place = place_of(gz, pid)
+            place.geo_precision = precision_in_text(place, text, sp.start)
+        out.append(Toponym(text=sp.text, start=sp.start, end=sp.end, place=place))
+    return out
+
+
+CONTEXT_PASSES = 1  # 2 was tried on the odd halves: -0.003, +0.002, -0.001 (TR-News, GWN, GeoVirus)
+
+
+def _in_context(gz: Any, text: str, spans: list[Span], hints: list[str], hints_first: list[str],
+                first: list[int | None], memo: dict, near: "_Nearby",
+                theatre: dict[str, float] | None) -> list[tuple[int | None, bool]]:
+    """One resolution pass with the article's context taken from `first`; (id, placed firmly by
+    a container or feature word) per span."""
     # The article's own context: countries and admin1s of its names (each name counts once).
     country_n: Counter[str] = Counter()
     admin1_n: Counter[tuple[str, str]] = Counter()
     seen_keys: dict[str, int | None] = {}
     for sp, pid in zip(spans, first):
         seen_keys.setdefault(sp.text.lower(), pid)
+    named: set[tuple[str, str]] = set()  # provinces the article names as such
     for pid in seen_keys.values():
         if pid is None:
             continue
         country_n[gz.country[pid]] += 1
         if gz.feature[pid] != COUNTRY and gz.admin1[pid]:
             admin1_n[(gz.country[pid], gz.admin1[pid])] += 1
+        if gz.feature[pid] == ADMIN1:
+            named.add((gz.country[pid], gz.admin1[pid]))
 
-    out: list[Toponym] = []
+    resolved: list[tuple[int | None, bool]] = []
     memo2: dict[tuple, int | None] = {}
     for k, (sp, hint) in enumerate(zip(spans, hints)):
         pid = first[k]
@@ -128,17 +184,67 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
                 if gz.admin1[own]:
                     key = (gz.country[own], gz.admin1[own])
                     admin1s[key] = admin1s.get(key, 0) - 1
+            own_unit = {(gz.country[own], gz.admin1[own])} if own is not None and gz.feature[own] == ADMIN1 else set()
             ctx = Context(theatre=theatre, countries=countries, admin1s=admin1s,
-                          container=container, hint=hint)
+                          container=container, hint=hint, named_admin1s=frozenset(named - own_unit),
+                          support=near.support(sp.text, memo.get((sp.text, hints_first[k]), [])))
             pid, _ = best_candidate(gz, sp.text, ctx)
             memo2[(sp.text, hint, container)] = pid
-        place: Place | None = None
-        if pid is not None:
-            place = place_of(gz, pid)
-            place.geo_precision = precision_in_text(place, text, sp.start)
-        out.append(Toponym(text=sp.text, start=sp.start, end=sp.end, place=place))
-    return out
+        resolved.append((pid, container is not None or bool(hint)))
+    return resolved
 
+
+# Coherence (see resolve.COHERENCE): another name supports a candidate when one of its own
+# plausible readings (a town or district scoring within PLAUSIBLE_MARGIN of its best reading on
+# its own) lies within COHERENCE_KM. The margin keeps far-fetched namesakes out: every US state
+# has a small Rome and a Geneva, which must not pull the Italian capital over.
+PLAUSIBLE_MARGIN = 2.0
+COHERENCE_KM = 60.0
+_CELL = 0.5  # degrees; a 3x3 block of cells covers COHERENCE_KM at any latitude below ~60°
+
+
+class _Nearby:
+    """Plausible town/district readings of an article's names, bucketed by grid cell."""
+
+    def __init__(self, gz: Any, ranked_by_name: dict[tuple[str, str], list[tuple[float, int]]]) -> None:
+        self.gz = gz
+        self.cells: dict[tuple[int, int], list[tuple[str, int]]] = {}
+        for (text, _), scored in ranked_by_name.items():
+            if not scored:
+                continue
+            key, top = name_key(text), scored[0][0]
+            for s, i in scored:
+                if s < top - PLAUSIBLE_MARGIN:
+                    break
+                if gz.feature[i] in (CITY, ADMIN2):
+                    self.cells.setdefault(self._cell(i), []).append((key, i))
+
+    def _cell(self, i: int) -> tuple[int, int]:
+        return int(self.gz.lat[i] // _CELL), int(self.gz.lon[i] // _CELL)
+
+    def support(self, text: str, scored: list[tuple[float, int]]) -> dict[int, int]:
+        """Candidate id -> number of other names with a plausible reading within COHERENCE_KM."""
+        if len(scored) < 2 or not self.cells:
+            return {}
+        gz, own = self.gz, name_key(text)
+        out: dict[int, int] = {}
+        for _, i in scored[:SUPPORT_TOP]:
+            if gz.feature[i] not in (CITY, ADMIN2):
+                continue
+            ci, cj = self._cell(i)
+            names: set[str] = set()
+            for di in (-1, 0, 1):
+                for dj in (-1, 0, 1):
+                    for key, j in self.cells.get((ci + di, cj + dj), ()):
+                        if key != own and key not in names and haversine_km(
+                                gz.lat[i], gz.lon[i], gz.lat[j], gz.lon[j]) <= COHERENCE_KM:
+                            names.add(key)
+            if names:
+                out[i] = len(names)
+        return out
+
+
+SUPPORT_TOP = 30  # candidates of one name looked at (the rest trail far behind on prominence)
 
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|;)\s*$")
 TOWN_IN_CITY_KM = 40.0
