@@ -69,3 +69,55 @@ def test_worker_processes_give_the_single_process_results(tmp_path: Path) -> Non
     run([], RunOptions(out_dir=two, quiet=True, workers=2, batch=2))
     for name in OUTPUTS:
         assert (two / name).read_text() == (one / name).read_text(), name
+
+
+DRIVER = """
+import sys
+from sitroom.engines import LocalEngine
+def pid(_):
+    import os
+    return os.getpid()
+if __name__ == "__main__":
+    engine = LocalEngine(workers=2)
+    print(" ".join(str(p) for p in sorted(set(engine.map(pid, range(8))))), flush=True)
+    sys.stdin.read()  # hold the pool until killed
+"""
+
+
+def test_workers_exit_when_the_driver_is_killed(tmp_path: Path) -> None:
+    """A driver killed outright (SIGKILL: no cleanup runs) must not leave its workers behind."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "driver.py"
+    script.write_text(DRIVER, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    driver = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env=env)
+    workers: list[int] = []
+    try:
+        workers += [int(p) for p in driver.stdout.readline().split()]
+        assert workers and driver.pid not in workers
+        driver.kill()
+        driver.wait(timeout=10)
+
+        def alive(pid: int) -> bool:
+            try:
+                with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+                    return fh.read().split()[2] != "Z"
+            except OSError:
+                return False
+
+        deadline = time.monotonic() + 15
+        while any(alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(alive(p) for p in workers)
+    finally:
+        driver.kill()
+        for pid in workers:
+            try:
+                os.kill(pid, 9)  # left behind only when the test fails
+            except OSError:
+                pass

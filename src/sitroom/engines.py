@@ -49,14 +49,29 @@ def default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
+def _exit_with(parent: int) -> None:
+    import os
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
 def _init_worker() -> None:
     # One process per core: libraries inside a worker must not start their own thread pools,
     # or N workers x N threads fight over N cores.
     import os
+    import threading
 
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # A driver killed outright (SIGKILL, OOM, `timeout`) cannot stop its pool, and a worker
+    # waiting on the task queue never sees it go (the queue's pipe has a writer in every
+    # worker): without this watch it would hold its ~1.5 GB until someone kills it.
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True,
+                     name="sitroom-exit-with-driver").start()
 
 
 class LocalEngine:
