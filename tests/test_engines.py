@@ -75,11 +75,13 @@ DRIVER = """
 import sys
 from sitroom.engines import LocalEngine
 def pid(_):
-    import os
+    import os, time
+    time.sleep(0.3)  # long enough that every worker takes a task (all are up when we print)
     return os.getpid()
 if __name__ == "__main__":
     engine = LocalEngine(workers=2)
-    print(" ".join(str(p) for p in sorted(set(engine.map(pid, range(8))))), flush=True)
+    pids = set(engine.map(pid, range(8))) | set(engine._pool._processes)
+    print(" ".join(str(p) for p in sorted(pids)), flush=True)
     sys.stdin.read()  # hold the pool until killed
 """
 
