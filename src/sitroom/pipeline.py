@@ -409,11 +409,12 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
             cache = EmbeddingCache(store)
             embed.use_cache(cache)
             try:
-                previous = [] if options.recluster else store.stories()
+                previous = store.stories()
                 stories_ = stories.build_stories(
                     articles, dates,
                     previous_lineage={s.lineage_key: s.lineage for s in previous if s.lineage_key},
-                    previous_stories=[s.article_ids for s in previous], fresh=fresh)
+                    previous_stories=[] if options.recluster else [s.article_ids for s in previous],
+                    fresh=fresh)
             finally:
                 embed.use_cache(None)
                 cache.flush()
