@@ -113,10 +113,23 @@ def test_adding_an_article_keeps_every_event_id(tmp_path: Path, seeds_dir: Path)
     assert main(["run", str(first), "--out", str(out), "-q"]) == 0
     before = {r["event_id"] for r in read_csv(out / "events.csv")}
     assert before
+    stories_before = _story_members(out)
     assert main(["run", str(seeds[-1]), "--out", str(out), "-q"]) == 0
     after = {r["event_id"] for r in read_csv(out / "events.csv")}
     assert before <= after
     assert len(read_csv(out / "articles.csv")) == len(seeds)
+    # earlier stories stay whole (the new article may join one of them)
+    stories_after = _story_members(out)
+    assert all(any(old <= new for new in stories_after) for old in stories_before)
+    assert main(["run", "--recluster", "--out", str(out), "-q", str(seeds[-1])]) == 0
+
+
+def _story_members(out: Path) -> list[set[str]]:
+    import json
+
+    data = json.loads((out / "stories.json").read_text(encoding="utf-8"))
+    stories = data["stories"] if isinstance(data, dict) else data
+    return [set(s["article_ids"]) for s in stories]
 
 
 def test_story_reanalysis_keeps_mentions_only_when_nothing_they_depend_on_changed() -> None:
