@@ -1,4 +1,5 @@
-"""Tests of the paraphrase cross-encoder (LoRA adapter over MiniLM) and how it joins the feature model."""
+"""Tests of the paraphrase cross-encoder (LoRA adapter over MiniLM) and how it joins the
+feature model."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import torch
 from sitroom.stories import cross_encoder as ce
 from sitroom.stories import paraphrase
 
-SAME = ("The guards fled across the bridge on Monday.", "On Monday the guards escaped over the bridge.")
-OTHER = ("The guards fled across the bridge on Monday.", "Heavy rain closed the container terminal.")
+SAME = ("The guards fled across the bridge on Monday.",
+        "On Monday the guards escaped over the bridge.")
+OTHER = ("The guards fled across the bridge on Monday.",
+         "Heavy rain closed the container terminal.")
 
 
 def test_adapter_ships_small_and_matches_its_settings():

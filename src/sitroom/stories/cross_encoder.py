@@ -1,10 +1,10 @@
 """Sentence-pair cross-encoder: the packaged all-MiniLM-L6-v2 reading both sentences at once.
 
 The base weights stay frozen; only low-rank (LoRA, Hu et al. 2021) updates of the linear maps of the
-top layers and a one-unit head on the mean-pooled output are trained, so the trained numbers fit in a
-small data file (data/stories/paraphrase_cross_encoder.npz, see its README). At load time the
-updates are merged into a copy of the top layers (W + s·B·A): a run costs one plain MiniLM pass per
-pair, nothing more. The embeddings and the frozen lower layers are shared with sitroom.embed's
+top layers and a one-unit head on the mean-pooled output are trained, so the trained numbers fit
+in a small data file (data/stories/paraphrase_cross_encoder.npz, see its README). At load time the
+updates are merged into a copy of the top layers (W + s·B·A): a run costs one plain MiniLM pass
+per pair, nothing more. The embeddings and the frozen lower layers are shared with sitroom.embed's
 bi-encoder (no second copy of the weights in memory).
 
 LoRA is written here (a few lines) rather than taken from `peft`, which would add accelerate,
@@ -25,7 +25,8 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-ADAPTER_PATH = Path(__file__).resolve().parents[1] / "data" / "stories" / "paraphrase_cross_encoder.npz"
+ADAPTER_PATH = (Path(__file__).resolve().parents[1] / "data" / "stories"
+                / "paraphrase_cross_encoder.npz")
 # Settings of the committed adapter (how each was chosen: data/stories/README.md).
 TOP_LAYERS = 3      # LoRA on the top 3 of the 6 layers; the lower 3 stay exactly the bi-encoder's
 RANK = 8
@@ -97,15 +98,15 @@ def _lower_states(bert: Any, enc: Any, n_lower: int) -> Any:
 def load_cross_encoder(path: Path = ADAPTER_PATH) -> dict | None:
     """The base encoder, merged top layers and head; None when the adapter file is missing."""
     if not path.exists():
-        log.warning("cross-encoder adapter %s missing; paraphrase decisions use the feature model only",
-                    path)
+        log.warning("cross-encoder adapter %s missing; paraphrase decisions use the feature "
+                    "model only", path)
         return None
     with np.load(path) as data:
         return build_cross_encoder(dict(data))
 
 
 def build_cross_encoder(arrays: dict[str, np.ndarray]) -> dict:
-    """Merge the adapter arrays (as written by train_cross_encoder) into a copy of the top layers."""
+    """Merge the adapter arrays (from train_cross_encoder) into a copy of the top layers."""
     import torch
 
     from sitroom.embed import load_encoder
@@ -119,7 +120,8 @@ def build_cross_encoder(arrays: dict[str, np.ndarray]) -> dict:
     with torch.no_grad():
         for k, layer in enumerate(merged):
             for target in TARGETS:
-                delta = arrays[f"{k}.{target}.B"].astype(np.float32) @ arrays[f"{k}.{target}.A"].astype(np.float32)
+                a = arrays[f"{k}.{target}.A"].astype(np.float32)
+                delta = arrays[f"{k}.{target}.B"].astype(np.float32) @ a
                 _module(layer, target).weight += torch.from_numpy(delta * scale)
     merged.eval()
     return {
@@ -232,18 +234,20 @@ def train_cross_encoder(pairs: Sequence[tuple[str, str]], labels: Sequence[int],
         rng.shuffle(batches)
         total = 0.0
         for idx in batches:
-            loss = nn.functional.binary_cross_entropy_with_logits(forward(train_states, idx, True), y[idx])
+            logits = forward(train_states, idx, True)
+            loss = nn.functional.binary_cross_entropy_with_logits(logits, y[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
             total += loss.item() * len(idx)
-        message = f"cross-encoder epoch {epoch + 1}/{epochs}: training loss {total / len(pairs):.4f}"
+        message = (f"cross-encoder epoch {epoch + 1}/{epochs}: "
+                   f"training loss {total / len(pairs):.4f}")
         if eval_pairs:
             with torch.no_grad():
-                logits = np.concatenate([forward(eval_states, list(range(s, min(s + 64, len(eval_states)))),
-                                                 False).numpy()
-                                         for s in range(0, len(eval_states), 64)])
+                chunks = [list(range(s, min(s + 64, len(eval_states))))
+                          for s in range(0, len(eval_states), 64)]
+                logits = np.concatenate([forward(eval_states, c, False).numpy() for c in chunks])
             message += f", accuracy {((logits > 0) == np.asarray(eval_labels)).mean():.4f}"
         log.info(message)
 

@@ -190,13 +190,12 @@ def paraphrase_probability(pairs: Sequence[tuple[str, str]], cosines: Sequence[f
         return prob
     from sitroom.stories.cross_encoder import cross_encoder_logits, load_cross_encoder
 
-    encoder = load_cross_encoder()
-    if encoder is None:
-        return prob
     # The cross-encoder costs a MiniLM pass per pair: it is asked only where the feature model is
-    # unsure (outside the band, it did not change a decision on the validation fold).
+    # unsure (outside the band, it did not change a decision on the validation fold), and loaded
+    # only when such a pair comes.
     unsure = np.flatnonzero((prob >= combo["band"][0]) & (prob <= combo["band"][1]))
-    if len(unsure):
+    encoder = load_cross_encoder() if len(unsure) else None
+    if encoder is not None:
         p = np.clip(prob[unsure], 1e-6, 1 - 1e-6)
         ce = cross_encoder_logits([pairs[i] for i in unsure], encoder)
         z = (1 - combo["weight"]) * np.log(p / (1 - p)) + combo["weight"] * ce
@@ -257,7 +256,11 @@ def _fit_cross_encoder(pairs: list[tuple[str, str]], y: np.ndarray, z: np.ndarra
     from sklearn.linear_model import LogisticRegression
 
     from sitroom.stories.cross_encoder import (
-        ADAPTER_PATH, build_cross_encoder, cross_encoder_logits, load_cross_encoder, train_cross_encoder,
+        ADAPTER_PATH,
+        build_cross_encoder,
+        cross_encoder_logits,
+        load_cross_encoder,
+        train_cross_encoder,
     )
 
     fit_idx, val_idx = next(iter(folds.split(z, y)))
@@ -340,7 +343,8 @@ def train_model(msrp_path: Path, out_path: Path | None = MODEL_PATH,
         "about": "Logistic regression for sentence-pair paraphrase; trained by "
         "sitroom.stories.paraphrase.train_model on the fixed training part (seed "
         f"{SPLIT_SEED}, {1 - HELD_ASIDE_SHARE:.0%}) of msr_paraphrase_train.txt; C by 5-fold CV, "
-        "threshold by out-of-fold accuracy.",
+        "threshold by out-of-fold accuracy. 'cross_encoder': how the cross-encoder "
+        "(paraphrase_cross_encoder.npz) joins it, chosen on the first of those folds.",
         **fit_logistic(x, y, best_c, FEATURE_NAMES),
         "threshold": threshold,
         "n_train": int(len(y)),
