@@ -1,8 +1,11 @@
-"""Sentence-pair paraphrase decision: logistic regression on MiniLM cosine and surface overlap.
+"""Sentence-pair paraphrase decision: logistic regression on MiniLM cosine and surface overlap,
+joined, where it is unsure, by a small MiniLM cross-encoder (sitroom.stories.cross_encoder).
 
-The model is a few dozen numbers (see data/stories/paraphrase_model.json and its README); it is trained by
+The model is a few dozen numbers (see data/stories/paraphrase_model.json and its README) plus the
+cross-encoder's adapter (data/stories/paraphrase_cross_encoder.npz); both are trained by
 `train_model` on a fixed split of the MSR Paraphrase Corpus training file, never on the rows
-`sitroom eval paraphrase` reports. Without the weights file, a cosine cut is the fallback.
+`sitroom eval paraphrase` reports. Without the weights file, a cosine cut is the fallback; without
+the adapter, the feature model decides alone.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "stories" / "paraphr
 FALLBACK_COSINE = 0.8  # used only when the weights file is missing
 SPLIT_SEED = 20240611
 HELD_ASIDE_SHARE = 0.3
+# widening of the feature-probability band where the cross-encoder is asked, beyond the band where
+# it changed decisions on the validation fold (a margin for pairs unlike those 571)
+BAND_MARGIN = 0.05
 
 _WORD = re.compile(r"\w+")
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
@@ -224,7 +230,24 @@ def paraphrase_probability(pairs: Sequence[tuple[str, str]], cosines: Sequence[f
     from sitroom.stories.logistic import logistic_probability
 
     x = np.array([pair_features(a, b, float(c)) for (a, b), c in zip(pairs, cosines)], dtype=float)
-    return logistic_probability(x, model)
+    prob = logistic_probability(x, model)
+    combo = model.get("cross_encoder")
+    if combo is None or len(prob) == 0:
+        return prob
+    from sitroom.stories.cross_encoder import cross_encoder_logits, load_cross_encoder
+
+    # The cross-encoder costs a MiniLM pass per pair: it is asked only where the feature model is
+    # unsure (outside the band, it did not change a decision on the validation fold), and loaded
+    # only when such a pair comes.
+    unsure = np.flatnonzero((prob >= combo["band"][0]) & (prob <= combo["band"][1]))
+    encoder = load_cross_encoder() if len(unsure) else None
+    if encoder is not None:
+        p = np.clip(prob[unsure], 1e-6, 1 - 1e-6)
+        ce = cross_encoder_logits([pairs[i] for i in unsure], encoder)
+        z = (1 - combo["weight"]) * np.log(p / (1 - p)) + combo["weight"] * ce
+        prob = prob.copy()
+        prob[unsure] = 1.0 / (1.0 + np.exp(-z))
+    return prob
 
 
 def is_paraphrase_batch(pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray:
@@ -265,13 +288,79 @@ def pair_cosines(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
     return (va * vb).sum(axis=1)
 
 
+def _fit_cross_encoder(pairs: list[tuple[str, str]], y: np.ndarray, z: np.ndarray, c: float,
+                       threshold: float, folds) -> dict:
+    """Train the cross-encoder adapter and choose how it joins the feature model.
+
+    On the first of the 5 folds of the training part (validation fold; the cross-encoder and a
+    feature model are fitted on the other four): the weight w of the cross-encoder's log-odds in
+    (1 - w)·logit(p_features) + w·logit_ce is the one with the lowest validation log-loss, and the
+    band of feature probabilities where the cross-encoder is asked is the narrowest one holding
+    every validation pair whose decision it changed, widened by BAND_MARGIN. Then the adapter is
+    trained on the whole training part and written to cross_encoder.ADAPTER_PATH.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    from sitroom.stories.cross_encoder import (
+        ADAPTER_PATH,
+        build_cross_encoder,
+        cross_encoder_logits,
+        load_cross_encoder,
+        train_cross_encoder,
+    )
+
+    fit_idx, val_idx = next(iter(folds.split(z, y)))
+    clf = LogisticRegression(C=c, max_iter=5000).fit(z[fit_idx], y[fit_idx])
+    p_val = np.clip(clf.predict_proba(z[val_idx])[:, 1], 1e-6, 1 - 1e-6)
+    arrays = train_cross_encoder([pairs[i] for i in fit_idx], y[fit_idx], SPLIT_SEED)
+    ce_val = cross_encoder_logits([pairs[i] for i in val_idx], build_cross_encoder(arrays))
+    y_val = y[val_idx]
+    feature_logit = np.log(p_val / (1 - p_val))
+
+    def combined(w: float) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-((1 - w) * feature_logit + w * ce_val)))
+
+    def log_loss(p: np.ndarray) -> float:
+        p = np.clip(p, 1e-6, 1 - 1e-6)
+        return float(-np.mean(y_val * np.log(p) + (1 - y_val) * np.log(1 - p)))
+
+    weights = np.round(np.arange(0.0, 1.001, 0.05), 2)
+    weight = float(weights[int(np.argmin([log_loss(combined(w)) for w in weights]))])
+    changed = (combined(weight) >= threshold) != (p_val >= threshold)
+    band = [0.0, 0.0]
+    if changed.any():
+        band = [max(0.0, float(p_val[changed].min()) - BAND_MARGIN),
+                min(1.0, float(p_val[changed].max()) + BAND_MARGIN)]
+    in_band = (p_val >= band[0]) & (p_val <= band[1])
+    final = np.where(in_band, combined(weight), p_val)
+    report = {
+        "weight": weight,
+        "band": [round(band[0], 3), round(band[1], 3)],
+        "validation": {
+            "n": int(len(val_idx)),
+            "accuracy_features": round(float(((p_val >= threshold) == y_val).mean()), 4),
+            "accuracy_cross_encoder": round(float(((ce_val > 0) == y_val).mean()), 4),
+            "accuracy_combined": round(float(((final >= threshold) == y_val).mean()), 4),
+            "share_in_band": round(float(in_band.mean()), 4),
+        },
+    }
+    log.info("cross-encoder on the validation fold: %s", report)
+    full = train_cross_encoder(pairs, y, SPLIT_SEED)
+    ADAPTER_PATH.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(ADAPTER_PATH, **full)
+    load_cross_encoder.cache_clear()
+    return report
+
+
 def train_model(msrp_path: Path, out_path: Path | None = MODEL_PATH,
-                cosines: np.ndarray | None = None) -> dict:
+                cosines: np.ndarray | None = None, cross_encoder: bool = True) -> dict:
     """Fit the logistic regression on the fixed training part; returns (and writes) the weights.
 
     C is chosen by 5-fold cross-validation inside the training part; the decision threshold is
     the probability maximising accuracy on out-of-fold predictions of the training part.
     `cosines` (one per row of the whole file, from `pair_cosines`) may be passed to save time.
+    With `cross_encoder`, the cross-encoder adapter is trained too (_fit_cross_encoder: about
+    half an hour on two CPU cores).
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_predict
@@ -300,11 +389,14 @@ def train_model(msrp_path: Path, out_path: Path | None = MODEL_PATH,
         "about": "Logistic regression for sentence-pair paraphrase; trained by "
         "sitroom.stories.paraphrase.train_model on the fixed training part (seed "
         f"{SPLIT_SEED}, {1 - HELD_ASIDE_SHARE:.0%}) of msr_paraphrase_train.txt; C by 5-fold CV, "
-        "threshold by out-of-fold accuracy.",
+        "threshold by out-of-fold accuracy. 'cross_encoder': how the cross-encoder "
+        "(paraphrase_cross_encoder.npz) joins it, chosen on the first of those folds.",
         **fit_logistic(x, y, best_c, FEATURE_NAMES),
         "threshold": threshold,
         "n_train": int(len(y)),
     }
+    if cross_encoder:
+        model["cross_encoder"] = _fit_cross_encoder(pairs, y, z, best_c, threshold, folds)
     if out_path is not None:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
