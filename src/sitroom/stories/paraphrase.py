@@ -205,12 +205,18 @@ def pair_features(a: str, b: str, cosine: float) -> list[float]:
 
 
 @lru_cache(maxsize=1)
-def model_fingerprint(path: Path = MODEL_PATH) -> str:
-    """Hash of the weights file (empty when missing): results computed with other weights are
-    not reused."""
+def model_fingerprint() -> str:
+    """Hash of the weights files (the feature model's and the cross-encoder adapter's; a missing
+    one counts as empty): results computed with other weights are not reused."""
     import hashlib
 
-    return hashlib.sha1(path.read_bytes()).hexdigest()[:12] if path.exists() else ""
+    from sitroom.stories.cross_encoder import ADAPTER_PATH
+
+    digest = hashlib.sha1()
+    for path in (MODEL_PATH, ADAPTER_PATH):
+        digest.update(path.read_bytes() if path.exists() else b"")
+        digest.update(b"\0")
+    return digest.hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)
