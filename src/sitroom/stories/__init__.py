@@ -92,6 +92,7 @@ def group_articles(
     topic_threshold: float = TOPIC_THRESHOLD,
     model: dict | None = None,
     context: PairContext | None = None,
+    only: AbstractSet[int] | None = None,
 ) -> list[list[int]]:
     """Indices of `articles` grouped into stories (same real-world event or episode).
 
@@ -101,6 +102,9 @@ def group_articles(
     on it, names of the title and lead), and average link cuts at the model's cut. Two district
     captures in one week share "Taliban", "district", "captured" but not the district's name or
     the officials quoted. Articles with dates more than a week apart are never put together.
+
+    only: when given, a topic with none of these indices is returned whole, unsplit (the pair
+    model is the costly part; an incremental run needs it only where its new articles are).
     """
     if not articles:
         return []
@@ -116,7 +120,7 @@ def group_articles(
     views = article_views(titles, texts, features, TOPIC_WEIGHTS, context.emb)
     groups: list[list[int]] = []
     for topic in cluster_views(views, dates, topic_threshold):
-        if len(topic) < 2:
+        if len(topic) < 2 or (only is not None and only.isdisjoint(topic)):
             groups.append(topic)
             continue
         topic_dates = [dates[i] for i in topic]
@@ -161,6 +165,15 @@ def lineage_key(articles: Sequence[CleanArticle], dates: Sequence[date | None]) 
     return hashlib.sha1("|".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def kept_stories(article_ids: Sequence[str], previous: Sequence[Sequence[str]],
+                 fresh: AbstractSet[str]) -> list[list[int]]:
+    """Earlier stories (as positions in article_ids) whose members are all still there and
+    none of them new or edited."""
+    index = {aid: i for i, aid in enumerate(article_ids)}
+    return [[index[m] for m in members] for members in previous
+            if members and all(m in index and m not in fresh for m in members)]
+
+
 def keep_previous_stories(groups: list[list[int]], article_ids: Sequence[str],
                           previous: Sequence[Sequence[str]], fresh: AbstractSet[str]
                           ) -> list[list[int]]:
@@ -174,14 +187,8 @@ def keep_previous_stories(groups: list[list[int]], article_ids: Sequence[str],
     article goes to the kept story with most members in its full-clustering group, or, with
     none, stays with the other new articles of that group.
     """
-    index = {aid: i for i, aid in enumerate(article_ids)}
-    kept: list[list[int]] = []
-    story_of: dict[int, int] = {}
-    for members in previous:
-        if members and all(m in index and m not in fresh for m in members):
-            for m in members:
-                story_of[index[m]] = len(kept)
-            kept.append([index[m] for m in members])
+    kept = kept_stories(article_ids, previous, fresh)
+    story_of = {i: s for s, members in enumerate(kept) for i in members}
     others: list[list[int]] = []
     for group in groups:
         votes = Counter(story_of[i] for i in group if i in story_of)
@@ -210,10 +217,15 @@ def build_stories(
 
     previous_lineage = previous_lineage or {}
     features = [article_features(a.text) for a in articles]
-    groups = group_articles(articles, published, features=features)
+    ids = [a.article_id for a in articles]
     if previous_stories:
-        groups = keep_previous_stories(groups, [a.article_id for a in articles],
-                                       previous_stories, fresh)
+        # only the topics holding articles outside the kept stories need splitting
+        settled = {i for members in kept_stories(ids, previous_stories, fresh) for i in members}
+        loose = set(range(len(articles))) - settled
+        groups = group_articles(articles, published, features=features, only=loose)
+        groups = keep_previous_stories(groups, ids, previous_stories, fresh)
+    else:
+        groups = group_articles(articles, published, features=features)
     stories: list[Story] = []
     for members in groups:
         story_articles = [articles[i] for i in members]

@@ -11,6 +11,7 @@ Relations, from the copy's point of view:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from datetime import date
 
 import numpy as np
@@ -64,6 +65,21 @@ def sentence_alignment(vec_a: np.ndarray, vec_b: np.ndarray, sents_a: Sequence[s
     return float(np.sum(flags)) / len(sents_a)
 
 
+def _shingle_matrix(texts: Sequence[str]) -> Any:
+    """(n, vocabulary) 0/1 sparse matrix of each text's word shingles (exact, no hashing)."""
+    from scipy import sparse
+
+    vocab: dict[bytes, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for r, text in enumerate(texts):
+        for col in {vocab.setdefault(s, len(vocab)) for s in shingles(text)}:
+            rows.append(r)
+            cols.append(col)
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)),
+                             shape=(len(texts), max(1, len(vocab))))
+
+
 def build_lineage(
     articles: Sequence[CleanArticle],
     features: Sequence[ArticleFeatures],
@@ -89,22 +105,28 @@ def build_lineage(
     offsets = np.cumsum([0] + [len(ss) for ss in sents])
     vec = [vectors[offsets[i] : offsets[i + 1]] for i in range(n)]
 
-    shingle_sets = [set(shingles(a.text)) for a in articles]
     doc_vec = np.stack([v.mean(axis=0) if len(v) else np.zeros(384, dtype="float32") for v in vec])
     doc_vec /= np.maximum(np.linalg.norm(doc_vec, axis=1, keepdims=True), 1e-6)
-
-    def jaccard(i: int, j: int) -> float:
-        union = len(shingle_sets[i] | shingle_sets[j])
-        return len(shingle_sets[i] & shingle_sets[j]) / union if union else 0.0
+    # rows in lineage order, so that "the articles before this one" is a slice
+    shingle_rows = _shingle_matrix([articles[i].text for i in order])
+    sizes = np.asarray(shingle_rows.sum(axis=1)).ravel()
+    # shingles shared by each pair, in one sparse product (its cost grows with the pairs that
+    # share shingles, not with all pairs; a set operation per pair in Python took minutes for a
+    # story of thousands)
+    overlaps = (shingle_rows @ shingle_rows.T).tocsr()
+    vec_in_order = doc_vec[order]
 
     links = {order[0]: LineageLink(articles[order[0]].article_id, None, "origin", 1.0)}
     for pos, i in enumerate(order[1:], start=1):
         best: tuple[float, int, float, float, list[str], list[tuple[str, str]]] | None = None
-        earlier = order[:pos]
-        jacs = {j: jaccard(i, j) for j in earlier}
-        ranked = sorted(earlier, key=lambda j: -(jacs[j] + float(doc_vec[i] @ doc_vec[j])))
-        for j in ranked[:MAX_PARENT_CANDIDATES]:
-            jac = jacs[j]
+        # Jaccard of the shingle sets with every earlier article at once
+        shared = overlaps[pos, :pos].toarray().ravel()
+        union = sizes[:pos] + sizes[pos] - shared
+        jac_row = np.divide(shared, union, out=np.zeros(pos), where=union > 0)
+        closeness = jac_row + vec_in_order[:pos] @ vec_in_order[pos]
+        for k in np.argsort(-closeness, kind="stable")[:MAX_PARENT_CANDIDATES]:
+            j = order[int(k)]
+            jac = float(jac_row[k])
             # verbatim copies need no paraphrase alignment
             if jac >= REWRITE_JACCARD:
                 align = jac
