@@ -419,7 +419,7 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
                 embed.use_cache(None)
                 cache.flush()
             dates = time_stage.fill_story_dates(dates, stories_)
-            old_members = {aid: s.article_ids for s in store.stories() for aid in s.article_ids}
+            old_members = {aid: s.article_ids for s in previous for aid in s.article_ids}
             store.save_stories(stories_, dates)
         result.n_stories = len(stories_)
         with _step(result, "story_mentions"):

@@ -107,10 +107,6 @@ def phrase_tokens(tok: Any) -> list[Any]:
     return sorted(out, key=lambda t: t.i)
 
 
-def _text(doc: Any) -> str:
-    return doc_text(doc)
-
-
 def _span(tokens: list[Any]) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
@@ -321,7 +317,7 @@ def extract(doc: Any, article_id: str, published: PublicationDate, timexes: list
     from sitroom import time as time_stage
 
     ctx = ArticleActors.from_text(
-        _text(doc), [t.place.country for t in toponyms if t.place is not None and t.place.country])
+        doc_text(doc), [t.place.country for t in toponyms if t.place is not None and t.place.country])
     places = place_spans(doc, toponyms)
     resolve = _name_resolver(toponyms)
     accepted: list[Candidate] = []
@@ -452,7 +448,7 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     if date and _too_old(date, published):
         log.debug("%s: %r dated %s is history, not news", article_id, trig.words, date)
         return None
-    attr = attribution(tok, _text(doc), sent)
+    attr = attribution(tok, doc_text(doc), sent)
     modality, by = attr.modality, attr.speaker
     if modality == "reported" and by and actor1 is not None and set_.event_type in CLAIMABLE_TYPES:
         spoke = match_actor(by, ctx)
@@ -509,7 +505,7 @@ def _kill_without_agent(trig: Trigger, patient_actors: list[tuple[Actor, str]], 
     if loc is not None and place is None and resolve is not None:
         place = resolve(loc.text)
     date, precision = time_stage.event_date(sent.start_char, sent.end_char, timexes, published)
-    attr = attribution(trig.token, _text(doc), sent)
+    attr = attribution(trig.token, doc_text(doc), sent)
     mention = EventMention(
         article_id=article_id, sentence=sent.text.strip(), sent_start=sent.start_char, trigger=trig.words,
         event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
@@ -561,7 +557,7 @@ def _inherited_location(sent: Any, previous: list[Candidate], places: list[Place
     if last_mention is not None and last_mention.mention.sent_start >= window_start:
         m = last_mention.mention
         return PlaceSpan(m.location_text, -1, -1, m.place, False)
-    para_start = _paragraph_start(_text(sent.doc), sent.start_char, back=1)
+    para_start = _paragraph_start(doc_text(sent.doc), sent.start_char, back=1)
     before = [p for p in places if max(window_start, para_start) <= p.start and p.end <= sent.start_char
               and not p.is_country]
     return before[-1] if before else None

@@ -187,7 +187,12 @@ def keep_previous_stories(groups: list[list[int]], article_ids: Sequence[str],
     article goes to the kept story with most members in its full-clustering group, or, with
     none, stays with the other new articles of that group.
     """
-    kept = kept_stories(article_ids, previous, fresh)
+    return _attach_to_kept(groups, kept_stories(article_ids, previous, fresh))
+
+
+def _attach_to_kept(groups: list[list[int]], kept: list[list[int]]) -> list[list[int]]:
+    """keep_previous_stories with the kept stories already found (they are not changed)."""
+    kept = [list(members) for members in kept]
     story_of = {i: s for s, members in enumerate(kept) for i in members}
     others: list[list[int]] = []
     for group in groups:
@@ -220,10 +225,11 @@ def build_stories(
     ids = [a.article_id for a in articles]
     if previous_stories:
         # only the topics holding articles outside the kept stories need splitting
-        settled = {i for members in kept_stories(ids, previous_stories, fresh) for i in members}
+        kept = kept_stories(ids, previous_stories, fresh)
+        settled = {i for members in kept for i in members}
         loose = set(range(len(articles))) - settled
-        groups = group_articles(articles, published, features=features, only=loose)
-        groups = keep_previous_stories(groups, ids, previous_stories, fresh)
+        groups = _attach_to_kept(group_articles(articles, published, features=features, only=loose),
+                                 kept)
     else:
         groups = group_articles(articles, published, features=features)
     stories: list[Story] = []

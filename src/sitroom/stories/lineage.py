@@ -11,7 +11,6 @@ Relations, from the copy's point of view:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from datetime import date
 
 import numpy as np
@@ -19,6 +18,7 @@ import numpy as np
 from sitroom.records import CleanArticle, LineageLink
 from sitroom.stories.features import ArticleFeatures
 from sitroom.stories.minhash import shingles
+from sitroom.stories.similarity import incidence
 from sitroom.stories.spin import garbled_name_pairs, minority_spellings, spin_score
 
 # Bump when lineage changes what it computes: stored lineage is then recomputed, not reused.
@@ -65,21 +65,6 @@ def sentence_alignment(vec_a: np.ndarray, vec_b: np.ndarray, sents_a: Sequence[s
     return float(np.sum(flags)) / len(sents_a)
 
 
-def _shingle_matrix(texts: Sequence[str]) -> Any:
-    """(n, vocabulary) 0/1 sparse matrix of each text's word shingles (exact, no hashing)."""
-    from scipy import sparse
-
-    vocab: dict[bytes, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for r, text in enumerate(texts):
-        for col in {vocab.setdefault(s, len(vocab)) for s in shingles(text)}:
-            rows.append(r)
-            cols.append(col)
-    return sparse.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)),
-                             shape=(len(texts), max(1, len(vocab))))
-
-
 def build_lineage(
     articles: Sequence[CleanArticle],
     features: Sequence[ArticleFeatures],
@@ -108,7 +93,7 @@ def build_lineage(
     doc_vec = np.stack([v.mean(axis=0) if len(v) else np.zeros(384, dtype="float32") for v in vec])
     doc_vec /= np.maximum(np.linalg.norm(doc_vec, axis=1, keepdims=True), 1e-6)
     # rows in lineage order, so that "the articles before this one" is a slice
-    shingle_rows = _shingle_matrix([articles[i].text for i in order])
+    shingle_rows = incidence([shingles(articles[i].text) for i in order])
     sizes = np.asarray(shingle_rows.sum(axis=1)).ravel()
     # shingles shared by each pair, in one sparse product (its cost grows with the pairs that
     # share shingles, not with all pairs; a set operation per pair in Python took minutes for a

@@ -103,16 +103,9 @@ class PairContext:
 
     def _shared_numbers(self, idx: list[int]) -> np.ndarray:
         """(n, n) counts of the non-trivial numbers two members both give."""
-        from scipy import sparse
+        from sitroom.stories.similarity import incidence
 
-        vocab: dict[str, int] = {}
-        rows, cols = [], []
-        for r, i in enumerate(idx):
-            for number in self.features[i].numbers - TRIVIAL_NUMBERS:
-                rows.append(r)
-                cols.append(vocab.setdefault(number, len(vocab)))
-        marks = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                                  shape=(len(idx), max(1, len(vocab))))
+        marks = incidence([self.features[i].numbers - TRIVIAL_NUMBERS for i in idx])
         return (marks @ marks.T).toarray()
 
 

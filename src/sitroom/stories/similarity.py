@@ -10,8 +10,9 @@ weighted sum of cosines and can be computed in blocks for large batches:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -40,6 +41,22 @@ def _tfidf(docs: Sequence[str], analyzer: str | Callable = "word", **kw) -> np.n
         return vec.fit_transform(docs)
     except ValueError:  # empty vocabulary (only stop words)
         return np.zeros((len(docs), 1), dtype=np.float32)
+
+
+def incidence(rows: Sequence[Iterable[Hashable]]) -> Any:
+    """(n, vocabulary) 0/1 sparse matrix: row r marks the items of rows[r] (exact, no hashing).
+    M @ M.T counts the items each pair of rows shares."""
+    from scipy import sparse
+
+    vocab: dict[Hashable, int] = {}
+    marked_rows: list[int] = []
+    cols: list[int] = []
+    for r, items in enumerate(rows):
+        for col in {vocab.setdefault(item, len(vocab)) for item in items}:
+            marked_rows.append(r)
+            cols.append(col)
+    return sparse.csr_matrix((np.ones(len(cols), dtype=np.float64), (marked_rows, cols)),
+                             shape=(len(rows), max(1, len(vocab))))
 
 
 def name_tokens(features: ArticleFeatures) -> list[str]:
