@@ -121,7 +121,13 @@ def _best_weekday(votes: list[int]) -> int | None:
 def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
     """A full date the text gives for itself, else the constraints it sets on its date."""
     text = f"{article.title}\n{article.text}" if article.title else article.text
-    timexes = find_timexes(text, None)
+    # title and body tagged apart: the body's scan is then shared with the tagging of its
+    # mentions (timex._matches); an expression cannot run from a title into the text anyway
+    timexes = find_timexes(article.text, None)
+    if article.title:
+        shift = len(article.title) + 1
+        timexes = find_timexes(article.title, None) + [
+            dataclasses.replace(t, start=t.start + shift, end=t.end + shift) for t in timexes]
     ctx = Context(text, None)
     sentences = _sentence_spans(text)
 
