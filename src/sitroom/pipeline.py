@@ -204,17 +204,16 @@ class AnalysedBatch:
 
 
 def embedding_texts(article: CleanArticle) -> list[str]:
-    """The texts the stories stage embeds for this article: its title and lead (grouping) and its
-    first sentences (lineage). Embedding them here, beside the parse and on every worker, leaves
-    the stories stage only cache reads. If the stories stage embeds something else, these are
-    merely cache misses there: results never depend on this list."""
+    """The texts the stories stage embeds for every article: its title and lead, long and short
+    (grouping). Embedding them here, beside the parse and on every worker, leaves the stories
+    stage only cache reads. Sentences are embedded later, and only for the few articles whose
+    lineage needs a paraphrase alignment (they were half of this stage's cost). If the stories
+    stage embeds something else, these are merely cache misses there: results never depend on
+    this list."""
     from sitroom.stories import similarity
-    from sitroom.stories.features import split_sentences
-    from sitroom.stories.lineage import MAX_SENTENCES
 
     return (similarity.lead_texts([article.title], [article.text])
-            + similarity.short_lead_texts([article.title], [article.text])
-            + split_sentences(article.text)[:MAX_SENTENCES])
+            + similarity.short_lead_texts([article.title], [article.text]))
 
 
 def analyse_batch(articles: list[CleanArticle]) -> AnalysedBatch:

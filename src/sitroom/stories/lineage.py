@@ -22,7 +22,7 @@ from sitroom.stories.similarity import incidence
 from sitroom.stories.spin import garbled_name_pairs, minority_spellings, spin_score
 
 # Bump when lineage changes what it computes: stored lineage is then recomputed, not reused.
-LINEAGE_VERSION = "1"
+LINEAGE_VERSION = "2"  # 2: candidates ranked by lead embeddings
 DUPLICATE_JACCARD = 0.8
 REWRITE_JACCARD = 0.3
 # share of the copy's sentences that have a paraphrase in the source, above which it is derived
@@ -82,16 +82,11 @@ def build_lineage(
                        articles[i].article_id),
     )
     from sitroom.embed import embed
+    from sitroom.stories.similarity import lead_texts
 
-    # cap: sentence embeddings are this stage's main cost, and a copy shows in the lead
-    sents = [f.sentences[:MAX_SENTENCES] for f in features]
-    flat = [s for ss in sents for s in ss]
-    vectors = embed(flat) if flat else np.zeros((0, 384), dtype="float32")
-    offsets = np.cumsum([0] + [len(ss) for ss in sents])
-    vec = [vectors[offsets[i] : offsets[i + 1]] for i in range(n)]
-
-    doc_vec = np.stack([v.mean(axis=0) if len(v) else np.zeros(384, dtype="float32") for v in vec])
-    doc_vec /= np.maximum(np.linalg.norm(doc_vec, axis=1, keepdims=True), 1e-6)
+    # meaning of each article for ranking parent candidates: its lead's embedding (already
+    # computed for grouping, so a cache read here)
+    lead_vec = embed(lead_texts([a.title for a in articles], [a.text for a in articles]))
     # rows in lineage order, so that "the articles before this one" is a slice
     shingle_rows = incidence([shingles(articles[i].text) for i in order])
     sizes = np.asarray(shingle_rows.sum(axis=1)).ravel()
@@ -99,19 +94,35 @@ def build_lineage(
     # share shingles, not with all pairs; a set operation per pair in Python took minutes for a
     # story of thousands)
     overlaps = (shingle_rows @ shingle_rows.T).tocsr()
-    vec_in_order = doc_vec[order]
+    vec_in_order = lead_vec[order]
 
-    links = {order[0]: LineageLink(articles[order[0]].article_id, None, "origin", 1.0)}
+    # 1. the parent candidates of each article, with their shingle Jaccard
+    candidates: dict[int, list[tuple[int, float]]] = {}
     for pos, i in enumerate(order[1:], start=1):
-        best: tuple[float, int, float, float, list[str], list[tuple[str, str]]] | None = None
         # Jaccard of the shingle sets with every earlier article at once
         shared = overlaps[pos, :pos].toarray().ravel()
         union = sizes[:pos] + sizes[pos] - shared
         jac_row = np.divide(shared, union, out=np.zeros(pos), where=union > 0)
         closeness = jac_row + vec_in_order[:pos] @ vec_in_order[pos]
-        for k in np.argsort(-closeness, kind="stable")[:MAX_PARENT_CANDIDATES]:
-            j = order[int(k)]
-            jac = float(jac_row[k])
+        candidates[i] = [(order[int(k)], float(jac_row[k]))
+                         for k in np.argsort(-closeness, kind="stable")[:MAX_PARENT_CANDIDATES]]
+
+    # 2. sentence embeddings (this stage's main cost) only for the articles of pairs that are
+    # not verbatim copies and so need a sentence-by-sentence paraphrase alignment; capped,
+    # since a copy shows in the lead
+    sents = [f.sentences[:MAX_SENTENCES] for f in features]
+    aligned = sorted({k for i, cands in candidates.items() for j, jac in cands
+                      if jac < REWRITE_JACCARD for k in (i, j)})
+    flat = [s for k in aligned for s in sents[k]]
+    vectors = embed(flat) if flat else np.zeros((0, 384), dtype="float32")
+    offsets = np.cumsum([0] + [len(sents[k]) for k in aligned])
+    vec = {k: vectors[offsets[m] : offsets[m + 1]] for m, k in enumerate(aligned)}
+
+    # 3. the best parent of each article, and how it was derived
+    links = {order[0]: LineageLink(articles[order[0]].article_id, None, "origin", 1.0)}
+    for i in order[1:]:
+        best: tuple[float, int, float, float, list[str], list[tuple[str, str]]] | None = None
+        for j, jac in candidates[i]:
             # verbatim copies need no paraphrase alignment
             if jac >= REWRITE_JACCARD:
                 align = jac
