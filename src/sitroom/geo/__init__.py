@@ -19,7 +19,7 @@ from typing import Any
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, load_gazetteer
 from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
-from sitroom.geo.recognize import Span, feature_hint_after, find_spans
+from sitroom.geo.recognize import Span, feature_hint_after, feature_hint_before, find_spans
 from sitroom.geo.resolve import Context, best_candidate, candidates, place_of, ranked, resolve_name
 from sitroom.nlp import doc_text
 from sitroom.records import Place, Toponym
@@ -93,7 +93,7 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     # name before a town's own body ("St. Thomas police"), unless a feature word follows it
     # ("PLYMOUTH CO.").
     town_body = _town_body()
-    hints = [feature_hint_after(text, sp.end)
+    hints = [feature_hint_after(text, sp.end) or feature_hint_before(text, sp.start)
              or (CITY if sp.kind == "dateline" or town_body.match(text, sp.end) else "") for sp in spans]
     hints_first = list(hints)
 
@@ -270,9 +270,12 @@ def _province_by_position(gz: Any, text: str, spans: list[Span], first: list[int
     for j, gap in ((k - 1, text[spans[k - 1].end:spans[k].start] if k > 0 else ""),
                    (k + 1, text[spans[k].end:spans[k + 1].start] if k + 1 < len(spans) else "")):
         if 0 <= j < len(spans) and first[j] is not None and _LIST_GAP.match(gap):
-            neighbours.append(first[j])
-    return bool(neighbours) and all(gz.feature[j] == ADMIN1 and gz.country[j] in countries
-                                    for j in neighbours)
+            neighbours.append((first[j], j))
+    # (a neighbour read otherwise in pass 1 still counts if its name is a province of that
+    # country: "Georgia, Oklahoma, Pennsylvania", Georgia first read as the country)
+    read = [j for j, _ in neighbours if gz.feature[j] == ADMIN1 and gz.country[j] in countries]
+    return bool(read) and all(any(gz.feature[i] == ADMIN1 and gz.country[i] in countries
+                                  for i in gz.lookup(spans[n].text)) for _, n in neighbours)
 
 
 def _country_row(gz: Any, cc: str) -> int | None:
@@ -291,11 +294,26 @@ def _container(gz: Any, spans: list[Span], first: list[int | None], k: int, text
     if len(gap) > 30 or not _CONTAINER_GAP.match(gap):
         return None
     outer = first[k + 1]
+    if _in_province_list(gz, spans, k, text, gz.country[outer]):
+        return None
     if gz.feature[outer] == COUNTRY:
         return gz.country[outer], ""
     if gz.country[outer] and gz.admin1[outer]:
         return gz.country[outer], gz.admin1[outer]
     return None
+
+
+def _in_province_list(gz: Any, spans: list[Span], k: int, text: str, cc: str) -> bool:
+    """"Georgia, Oklahoma, Pennsylvania and Wisconsin": a name that is itself a province of the
+    next name's country, inside a list of names, is one more item of the list, not a town in the
+    province after it."""
+    if not any(gz.feature[i] == ADMIN1 and gz.country[i] == cc for i in gz.lookup(spans[k].text)):
+        return False
+    # before it a comma ("Georgia, Oklahoma, Pennsylvania"), not the list's last "and" ("Florida
+    # and Washington, D.C."), or after the next name the list goes on
+    before = k > 0 and text[spans[k - 1].end:spans[k].start].strip() == ","
+    after = k + 2 < len(spans) and _LIST_GAP.match(text[spans[k + 1].end:spans[k + 2].start])
+    return bool(before or after)
 
 
 def warm_up() -> None:
