@@ -140,6 +140,12 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
         if pid is not None:
             place = place_of(gz, pid)
             place.geo_precision = precision_in_text(place, text, sp.start)
+        elif sp.kind != "demonym" and (outer := _unknown_in(spans, resolved, k, text)) is not None:
+            # A place the gazetteer lacks, named with its container ("Greenlane, Auckland",
+            # "Fort Detrick, Maryland"): placed at the container, as ACLED places a village it
+            # cannot find at the district or town it lies in, at no better than precision 2.
+            place = place_of(gz, outer)
+            place.geo_precision = max(place.geo_precision or 2, 2)
         out.append(Toponym(text=sp.text, start=sp.start, end=sp.end, place=place))
     return out
 
@@ -301,6 +307,14 @@ def _container(gz: Any, spans: list[Span], first: list[int | None], k: int, text
     if gz.country[outer] and gz.admin1[outer]:
         return gz.country[outer], gz.admin1[outer]
     return None
+
+
+def _unknown_in(spans: list[Span], resolved: list[tuple[int | None, bool]], k: int, text: str) -> int | None:
+    """The resolved place right after the k-th name when the text says it contains it."""
+    if k + 1 >= len(spans) or resolved[k + 1][0] is None or spans[k + 1].kind == "demonym":
+        return None
+    gap = text[spans[k].end:spans[k + 1].start]
+    return resolved[k + 1][0] if len(gap) <= 30 and _CONTAINER_GAP.match(gap) else None
 
 
 def _in_province_list(gz: Any, spans: list[Span], k: int, text: str, cc: str) -> bool:
