@@ -146,6 +146,12 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
             # cannot find at the district or town it lies in, at no better than precision 2.
             place = place_of(gz, outer)
             place.geo_precision = max(place.geo_precision or 2, 2)
+        elif sp.kind != "demonym" and (focus := _focus_town(gz, spans, resolved)) is not None:
+            # Any other name the gazetteer lacks (a street, a neighbourhood, a landmark: "River
+            # North", "the West Wing") most likely lies in the town the article is about; placed
+            # there at precision 3, since how far from it is unknown.
+            place = place_of(gz, focus)
+            place.geo_precision = 3
         out.append(Toponym(text=sp.text, start=sp.start, end=sp.end, place=place))
     return out
 
@@ -307,6 +313,25 @@ def _container(gz: Any, spans: list[Span], first: list[int | None], k: int, text
     if gz.country[outer] and gz.admin1[outer]:
         return gz.country[outer], gz.admin1[outer]
     return None
+
+
+FOCUS_MENTIONS = 2
+
+
+def _focus_town(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]]) -> int | None:
+    """The town an article is about: its dateline town, else the town its names place most often
+    (at least FOCUS_MENTIONS times, and more often than any other town)."""
+    counts: Counter[int] = Counter()
+    for sp, (pid, _) in zip(spans, resolved):
+        if pid is None or gz.feature[pid] != CITY or sp.kind == "demonym":
+            continue
+        if sp.kind == "dateline":
+            return pid
+        counts[pid] += 1
+    top = counts.most_common(2)
+    if not top or top[0][1] < FOCUS_MENTIONS or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    return top[0][0]
 
 
 def _unknown_in(spans: list[Span], resolved: list[tuple[int | None, bool]], k: int, text: str) -> int | None:
