@@ -342,12 +342,16 @@ def _focus_town(gz: Any, spans: list[Span], resolved: list[tuple[int | None, boo
             local[pid] = local.get(pid, 0) + 1
         elif gz.feature[pid] == ADMIN1:
             named_units.add((gz.country[pid], gz.admin1[pid]))
+    # and it lies in the article's main country (the country its names are placed in most often)
+    by_country = Counter(gz.country[pid] for _, (pid, _) in zip(spans, resolved)
+                         if pid is not None and gz.country[pid])
+    most = max(by_country.values(), default=0)
     best: tuple | None = None
     for p, mentions in local.items():
-        if gz.feature[p] != CITY:
+        if gz.feature[p] != CITY or by_country[gz.country[p]] < most:
             continue
         near = sum(1 for q in local if haversine_km(gz.lat[p], gz.lon[p], gz.lat[q], gz.lon[q]) <= FOCUS_KM)
-        key = (near + ((gz.country[p], gz.admin1[p]) in named_units) + (mentions > 1), mentions, gz.population[p])
+        key = (near + ((gz.country[p], gz.admin1[p]) in named_units), mentions, gz.population[p])
         if best is None or key > best[0]:
             best = (key, p)
     if best is None or best[0][0] < FOCUS_MIN:
