@@ -77,13 +77,13 @@ def _widen_garbled(text: str, span: Span, theatre: dict[str, float]) -> Span:
     return span
 
 
-@lru_cache(maxsize=1)
-def _town_body() -> re.Pattern[str]:
-    """'St. Thomas police', 'Hinton mayor': words after a name that only a town's name takes."""
-    from sitroom.geo.recognize import cues
-
-    words = sorted(cues()["resolution"]["town_bodies"], key=len, reverse=True)
-    return re.compile(r"\s+(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+@lru_cache(maxsize=2)
+def _body(kind: str = "town_bodies") -> re.Pattern[str]:
+    """'St. Thomas police', 'Hinton mayor' (town_bodies); 'New York Governor', 'Ontario Premier'
+    (province_bodies): words after a name that only a town's, or a province's, name takes."""
+    words = sorted(cues()["resolution"][kind], key=len, reverse=True)
+    return re.compile(r"(?:['\u2019]s)?\s+(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)",
+                      re.IGNORECASE)
 
 
 def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None = None) -> list[Toponym]:
@@ -92,9 +92,10 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     # A dateline names a town by news convention ("VICTORIA -", "GEORGETOWN, Ky."), and so does a
     # name before a town's own body ("St. Thomas police"), unless a feature word follows it
     # ("PLYMOUTH CO.").
-    town_body = _town_body()
+    town_body, province_body = _body("town_bodies"), _body("province_bodies")
     hints = [feature_hint_after(text, sp.end) or feature_hint_before(text, sp.start)
-             or (CITY if sp.kind == "dateline" or town_body.match(text, sp.end) else "") for sp in spans]
+             or (CITY if sp.kind == "dateline" or town_body.match(text, sp.end) else "")
+             or (ADMIN1 if province_body.match(text, sp.end) else "") for sp in spans]
     hints_first = list(hints)
 
     # Pass 1: each name on its own (prominence, theatre, hint).
