@@ -115,7 +115,7 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     # provinces ("Ohio, New York and Texas") name the province, not its namesake city.
     for k, sp in enumerate(spans):
         if not hints[k] and sp.kind != "demonym" and first[k] is not None and gz.feature[first[k]] == CITY:
-            if _province_by_position(gz, text, spans, first, k):
+            if _province_by_position(gz, text, spans, first, k) or _speaks_in_provinces(gz, spans, first, k):
                 hints[k] = ADMIN1
 
     # Pass 2 (and on): each name in the light of the others' readings from the pass before; a
@@ -296,6 +296,31 @@ def _province_by_position(gz: Any, text: str, spans: list[Span], first: list[int
     read = [j for j, _ in neighbours if gz.feature[j] == ADMIN1 and gz.country[j] in countries]
     return bool(read) and all(any(gz.feature[i] == ADMIN1 and gz.country[i] in countries
                                   for i in gz.lookup(spans[n].text)) for _, n in neighbours)
+
+
+PROVINCE_ARTICLE = 3
+
+
+def _speaks_in_provinces(gz: Any, spans: list[Span], first: list[int | None], k: int) -> bool:
+    """An article that names PROVINCE_ARTICLE+ other provinces of a country, and fewer of its towns,
+    counts by province ("three in Texas, two in Kansas ... New York has confirmed 28"): a name
+    that is a province of that country there means the province."""
+    units = {gz.country[i] for i in gz.lookup(spans[k].text) if gz.feature[i] == ADMIN1}
+    cc = gz.country[first[k]]
+    if cc not in units:
+        return False
+    own = name_key(spans[k].text)
+    provinces: set[str] = set()
+    towns: set[str] = set()
+    for sp, pid in zip(spans, first):
+        key = name_key(sp.text)
+        if pid is None or key == own or gz.country[pid] != cc:
+            continue
+        if gz.feature[pid] == ADMIN1:
+            provinces.add(key)
+        elif gz.feature[pid] in (CITY, ADMIN2):
+            towns.add(key)
+    return len(provinces) >= PROVINCE_ARTICLE and len(towns) < len(provinces)
 
 
 def _country_row(gz: Any, cc: str) -> int | None:
