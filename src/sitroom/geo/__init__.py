@@ -138,11 +138,13 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
             if alt is not None and gz.feature[alt] == gz.feature[pid]:
                 pid = alt
         place: Place | None = None
-        if (pid is not None and not firm and sp.kind != "demonym" and _facility_after(text, sp.end)
+        if (pid is not None and not firm and sp.kind != "demonym"
+                and (_facility_after(text, sp.end) or _stray(gz, spans, resolved, k))
                 and (focus := _focus_town(gz, spans, resolved)) is not None
                 and not _holds(gz, pid, focus)):
             # "Carnegie Library", "Hampton Avenue" in an article about New Orleans or St. Louis:
-            # the site lies in the article's town, whatever far place its name recalls.
+            # the site lies in the article's town, whatever far place its name recalls; so does
+            # a small namesake abroad ("Abbasiya" read in Israel, in an article about Cairo).
             place = place_of(gz, focus)
             place.geo_precision = 3
         elif pid is not None:
@@ -394,6 +396,19 @@ def _facility_pattern() -> re.Pattern[str]:
 def _facility_after(text: str, end: int) -> bool:
     """Whether the name ending at `end` begins the name of a building, street or site."""
     return bool(_facility_pattern().match(text, end))
+
+
+STRAY_POPULATION = 30_000  # 5k, 20k, 30k, 50k, 100k tried on the odd halves: 30k best or tied on all three
+
+
+def _stray(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], k: int) -> bool:
+    """A small town read in a country that no other name of the article is placed in."""
+    pid = resolved[k][0]
+    if pid is None or gz.feature[pid] not in (CITY, ADMIN2) or gz.population[pid] >= STRAY_POPULATION:
+        return False
+    own = name_key(spans[k].text)
+    return not any(q is not None and gz.country[q] == gz.country[pid] and name_key(sp.text) != own
+                   for sp, (q, _) in zip(spans, resolved))
 
 
 def _holds(gz: Any, pid: int, town: int) -> bool:
