@@ -125,6 +125,13 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     for _ in range(CONTEXT_PASSES):
         resolved = _in_context(gz, text, spans, hints, hints_first, first, memo, near, theatre)
         first = [pid for pid, _ in resolved]
+    focus_memo: list[int | None] = []
+
+    def article_focus() -> int | None:  # found once, and only for an article that needs it
+        if not focus_memo:
+            focus_memo.append(_focus_town(gz, spans, resolved))
+        return focus_memo[0]
+
     # One sense per article: a name placed by its container or a feature word once ("Paris,
     # Missouri") keeps that place where it recurs bare ("... of Paris, were ejected").
     anchored: dict[str, int] = {}
@@ -140,7 +147,7 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
         place: Place | None = None
         if (pid is not None and not firm and sp.kind != "demonym"
                 and (_facility_after(text, sp.end) or _stray(gz, spans, resolved, k))
-                and (focus := _focus_town(gz, spans, resolved)) is not None
+                and (focus := article_focus()) is not None
                 and not _holds(gz, pid, focus)):
             # "Carnegie Library", "Hampton Avenue" in an article about New Orleans or St. Louis:
             # the site lies in the article's town, whatever far place its name recalls; so does
@@ -156,7 +163,7 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
             # cannot find at the district or town it lies in, at no better than precision 2.
             place = place_of(gz, outer)
             place.geo_precision = max(place.geo_precision or 2, 2)
-        elif sp.kind != "demonym" and (focus := _focus_town(gz, spans, resolved)) is not None:
+        elif sp.kind != "demonym" and (focus := article_focus()) is not None:
             # Any other name the gazetteer lacks (a street, a neighbourhood, a landmark: "River
             # North", "the West Wing") most likely lies in the town the article is about; placed
             # there at precision 3, since how far from it is unknown.
