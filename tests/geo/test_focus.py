@@ -26,19 +26,20 @@ def _place(nlp, text: str, name: str):
 def test_a_small_namesake_needs_more_than_its_province(nlp):
     # Texas is named, but Portland, Texas is 40 times smaller than Portland, Oregon and nothing
     # of the article lies near it
-    p = _place(nlp, "The Houston Rockets beat Dallas in Texas on Monday before flying to Portland.", "Portland")
+    text = "The Houston Rockets beat Dallas in Texas on Monday before flying to Portland."
+    p = _place(nlp, text, "Portland")
     assert (p.admin1, p.feature) == ("Oregon", "city")
 
 
 def test_the_state_of_a_name(nlp):
-    p = _place(nlp, "Health officials in Atlanta said the first case was found in the state of Washington.",
-               "Washington")
+    text = "Health officials in Atlanta said the first case was found in the state of Washington."
+    p = _place(nlp, text, "Washington")
     assert p.feature == "admin1" and p.admin1 == "Washington"
 
 
 def test_a_province_in_a_list_of_provinces_is_not_a_town_in_the_next(nlp):
-    p = _place(nlp, "Cases were reported in Georgia, Oklahoma, Pennsylvania, Wisconsin and California.",
-               "Oklahoma")
+    text = "Cases were reported in Georgia, Oklahoma, Pennsylvania, Wisconsin and California."
+    p = _place(nlp, text, "Oklahoma")
     assert p.feature == "admin1" and p.admin1 == "Oklahoma"
 
 
@@ -48,23 +49,25 @@ def test_a_province_office_names_the_province(nlp):
 
 
 def test_an_article_counting_by_province(nlp):
-    text = "Three cases were found in Texas, two in Kansas and one in Ohio. New York has confirmed 28."
+    text = "Three cases were found in Texas, two in Kansas and one in Ohio. New York confirmed 28."
     assert _place(nlp, text, "New York").feature == "admin1"
 
 
 def test_an_unknown_place_with_its_container(nlp):
-    p = _place(nlp, "Diners who ate at a cafe in Greenlane, Auckland, were told to see a doctor.", "Greenlane")
+    text = "Diners who ate at a cafe in Greenlane, Auckland, were told to see a doctor."
+    p = _place(nlp, text, "Greenlane")
     assert (p.name, p.country, p.geo_precision) == ("Auckland", "New Zealand", 2)
 
 
 def test_an_unknown_place_lies_in_the_focus_town(nlp):
-    text = "Police in Chicago said the suspect, from Evanston, was caught in River North near Park Ridge."
+    text = ("Police in Chicago said the suspect, from Evanston, was caught in River North "
+            "near Park Ridge.")
     p = _place(nlp, text, "River North")
     assert (p.name, p.admin1, p.geo_precision) == ("Chicago", "Illinois", 3)
 
 
 def test_a_site_named_after_a_far_place_lies_in_the_focus_town(nlp):
-    text = "The parade in New Orleans, Louisiana, passed the Carnegie Library and ended in Metairie."
+    text = "The parade in New Orleans, Louisiana, passed the Carnegie Library and ended in Metairie"
     p = _place(nlp, text, "Carnegie")
     assert (p.name, p.geo_precision) == ("New Orleans", 3)
 

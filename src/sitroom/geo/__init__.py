@@ -115,7 +115,8 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     # provinces ("Ohio, New York and Texas") name the province, not its namesake city.
     for k, sp in enumerate(spans):
         if not hints[k] and sp.kind != "demonym" and first[k] is not None and gz.feature[first[k]] == CITY:
-            if _province_by_position(gz, text, spans, first, k) or _speaks_in_provinces(gz, spans, first, k):
+            if (_province_by_position(gz, text, spans, first, k)
+                    or _speaks_in_provinces(gz, spans, first, k)):
                 hints[k] = ADMIN1
 
     # Pass 2 (and on): each name in the light of the others' readings from the pass before; a
@@ -307,7 +308,7 @@ def _province_by_position(gz: Any, text: str, spans: list[Span], first: list[int
                                   for i in gz.lookup(spans[n].text)) for _, n in neighbours)
 
 
-PROVINCE_ARTICLE = 3
+PROVINCE_ARTICLE = 3  # set on the odd halves (2 and 4 tried)
 
 
 def _speaks_in_provinces(gz: Any, spans: list[Span], first: list[int | None], k: int) -> bool:
@@ -358,6 +359,7 @@ def _container(gz: Any, spans: list[Span], first: list[int | None], k: int, text
 
 
 FOCUS_KM = 100.0  # 30, 50 and 100 tried on the odd halves: 100 best or tied on all three
+# distinct local places (or one and its named province): one town named twice is no focus
 FOCUS_MIN = 2
 
 
@@ -385,7 +387,8 @@ def _focus_town(gz: Any, spans: list[Span], resolved: list[tuple[int | None, boo
     for p, mentions in local.items():
         if gz.feature[p] != CITY or by_country[gz.country[p]] < most:
             continue
-        near = sum(1 for q in local if haversine_km(gz.lat[p], gz.lon[p], gz.lat[q], gz.lon[q]) <= FOCUS_KM)
+        near = sum(1 for q in local
+                   if haversine_km(gz.lat[p], gz.lon[p], gz.lat[q], gz.lon[q]) <= FOCUS_KM)
         key = (near + ((gz.country[p], gz.admin1[p]) in named_units), mentions, gz.population[p])
         if best is None or key > best[0]:
             best = (key, p)
@@ -405,13 +408,15 @@ def _facility_after(text: str, end: int) -> bool:
     return bool(_facility_pattern().match(text, end))
 
 
-STRAY_POPULATION = 30_000  # 5k, 20k, 30k, 50k, 100k tried on the odd halves: 30k best or tied on all three
+# 5k, 20k, 30k, 50k and 100k tried on the odd halves: 30k best or tied on all three
+STRAY_POPULATION = 30_000
 
 
 def _stray(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], k: int) -> bool:
     """A small town read in a country that no other name of the article is placed in."""
     pid = resolved[k][0]
-    if pid is None or gz.feature[pid] not in (CITY, ADMIN2) or gz.population[pid] >= STRAY_POPULATION:
+    if (pid is None or gz.feature[pid] not in (CITY, ADMIN2)
+            or gz.population[pid] >= STRAY_POPULATION):
         return False
     own = name_key(spans[k].text)
     return not any(q is not None and gz.country[q] == gz.country[pid] and name_key(sp.text) != own
@@ -427,7 +432,8 @@ def _holds(gz: Any, pid: int, town: int) -> bool:
     return haversine_km(gz.lat[pid], gz.lon[pid], gz.lat[town], gz.lon[town]) <= FOCUS_KM
 
 
-def _unknown_in(spans: list[Span], resolved: list[tuple[int | None, bool]], k: int, text: str) -> int | None:
+def _unknown_in(spans: list[Span], resolved: list[tuple[int | None, bool]], k: int,
+                text: str) -> int | None:
     """The resolved place right after the k-th name when the text says it contains it."""
     if k + 1 >= len(spans) or resolved[k + 1][0] is None or spans[k + 1].kind == "demonym":
         return None

@@ -6,8 +6,8 @@ Score of a candidate = prominence (log population, feature kind, main name vs al
 admin1s of the other names in the article) + containment ("Panjwai district of Kandahar",
 "Edmonton, Alberta"). Weights were set by reasoning about the kinds of evidence, then checked on
 the project's own fixtures; those set by measuring an evaluation file (CONTEXT_ADMIN1_SHARE on
-TR-News; NAMED_ADMIN1 and COHERENCE on the odd halves of all three files) are marked, and
-data/geo/README.md accounts for what was read and measured where.
+TR-News; NAMED_ADMIN1, COHERENCE and NAMESAKE_RATIO on the odd halves of all three files) are
+marked, and data/geo/README.md accounts for what was read and measured where.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ NAMED_ADMIN1 = 2.0  # checked on the odd halves of the three evaluation files
 # plausible reading close by ("London" beside "St. Thomas" and "Middlesex": Ontario).
 COHERENCE, COHERENCE_CAP = 0.5, 2  # set on the odd halves (0.4-0.75, cap 2-3 tried)
 MAIN_COUNTRY_SHARE = 0.5
-NAMESAKE_RATIO = 30.0
+NAMESAKE_RATIO = 30.0  # set on the odd halves (10 and 30 tied, 100 lost); see ranked()
 
 _SUFFIX_HINT = re.compile(
     r"^(?P<name>.+?)\s+(?P<word>province|provinces|state|governorate|oblast|region|prefecture|"
