@@ -79,8 +79,8 @@ def _widen_garbled(text: str, span: Span, theatre: dict[str, float]) -> Span:
 
 @lru_cache(maxsize=2)
 def _body(kind: str = "town_bodies") -> re.Pattern[str]:
-    """'St. Thomas police', 'Hinton mayor' (town_bodies); 'New York Governor', 'Ontario Premier'
-    (province_bodies): words after a name that only a town's, or a province's, name takes."""
+    """'St. Thomas police', 'Hinton mayor' (town_bodies); 'New York Governor', "Ohio's state
+    legislature" (province_bodies): words after a name that only a town's, or a province's, takes."""
     words = sorted(cues()["resolution"][kind], key=len, reverse=True)
     return re.compile(r"(?:['\u2019]s)?\s+(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)",
                       re.IGNORECASE)
@@ -91,7 +91,8 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     gz = load_gazetteer()
     # A dateline names a town by news convention ("VICTORIA -", "GEORGETOWN, Ky."), and so does a
     # name before a town's own body ("St. Thomas police"), unless a feature word follows it
-    # ("PLYMOUTH CO.").
+    # ("PLYMOUTH CO."); a feature word before it ("the state of Washington") or a province's
+    # office after it ("New York Governor") names the province.
     town_body, province_body = _body("town_bodies"), _body("province_bodies")
     hints = [feature_hint_after(text, sp.end) or feature_hint_before(text, sp.start)
              or (CITY if sp.kind == "dateline" or town_body.match(text, sp.end) else "")

@@ -263,7 +263,7 @@ def ranked(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]:
                 capital_cc.add(gz.country[j])
     # A small namesake of a well-known town ("Portland", Texas beside Houston and Dallas; "Boston",
     # New York) is not made likely by its province alone: that needs local evidence (another
-    # name of the article close by, a container or a feature word).
+    # name of the article close by, or a container: "Portland, Texas").
     top_town = max((gz.population[j] for j in ids if gz.feature[j] == CITY), default=0)
     scored = []
     for i in ids:
