@@ -79,8 +79,9 @@ def _widen_garbled(text: str, span: Span, theatre: dict[str, float]) -> Span:
 
 @lru_cache(maxsize=2)
 def _body(kind: str = "town_bodies") -> re.Pattern[str]:
-    """'St. Thomas police', 'Hinton mayor' (town_bodies); 'New York Governor', "Ohio's state
-    legislature" (province_bodies): words after a name that only a town's, or a province's, takes."""
+    """Words after a name that only a town's name takes ('St. Thomas police', 'Hinton mayor':
+    town_bodies), or only a province's ('New York Governor', "Ohio's state legislature":
+    province_bodies)."""
     words = sorted(cues()["resolution"][kind], key=len, reverse=True)
     return re.compile(r"(?:['\u2019]s)?\s+(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)",
                       re.IGNORECASE)
