@@ -86,3 +86,9 @@ def test_a_focus_town_needs_independent_evidence(nlp):
     pair = "Fans in Leeds and Bradford cheered on Friday. Leeds fans later marched through Finiels."
     p = _place(nlp, pair, "Finiels")
     assert (p.name, p.geo_precision) == ("Leeds", 3)
+
+
+def test_a_feature_word_before_belongs_to_the_name_before_it(nlp):
+    # "the Imam Sahib district of Kunduz": the district is Imam Sahib; Kunduz is not a district
+    text = "Fighters overran the Imam Sahib district of Kunduz on Monday."
+    assert _place(nlp, text, "Kunduz").feature != "admin2"

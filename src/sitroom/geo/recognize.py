@@ -335,17 +335,17 @@ def feature_hint_after(doc_text: str, end: int) -> str:
     return ""
 
 
-# "the state of Washington", "the city of Kandahar", "Province of Ontario": a feature word and
-# "of" right before the name. Fewer words than after a name: "Department of State", "Port of
-# Spain", "Region of Peel" name something else.
+# "the state of Washington", "the city of Kandahar": "the", a feature word and "of" right before
+# the name ("the Imam Sahib district of Kunduz" is Imam Sahib's word, not Kunduz's). Fewer words
+# than after a name: "the Department of State", "the Port of Spain" name something else.
 _BEFORE_WORDS = {"state": ADMIN1, "province": ADMIN1, "governorate": ADMIN1, "oblast": ADMIN1,
                  "prefecture": ADMIN1, "emirate": ADMIN1, "district": ADMIN2, "county": ADMIN2,
                  "municipality": ADMIN2, "parish": ADMIN2, "borough": ADMIN2, "city": "city",
                  "town": "city", "village": "city"}
-_BEFORE = re.compile(r"\b(?P<word>[A-Za-z]+)\s+of\s+$")
+_BEFORE = re.compile(r"\b[Tt]he\s+(?P<word>[A-Za-z]+)\s+of\s+$")
 
 
 def feature_hint_before(doc_text: str, start: int) -> str:
     """'the state of Washington', 'the town of Holliday': the feature word before the name."""
-    m = _BEFORE.search(doc_text[max(0, start - 20):start])
+    m = _BEFORE.search(doc_text[max(0, start - 24):start])
     return _BEFORE_WORDS.get(m.group("word").lower(), "") if m else ""
