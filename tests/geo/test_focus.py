@@ -23,59 +23,46 @@ def _place(nlp, text: str, name: str):
     return places[0]
 
 
-def test_a_small_namesake_needs_more_than_its_province(nlp):
+# (text, name, expected (attribute, value) pairs of its place); each failed before s-geo3
+CASES = {
     # Texas is named, but Portland, Texas is 40 times smaller than Portland, Oregon and nothing
     # of the article lies near it
-    text = "The Houston Rockets beat Dallas in Texas on Monday before flying to Portland."
-    p = _place(nlp, text, "Portland")
-    assert (p.admin1, p.feature) == ("Oregon", "city")
+    "small namesake needs more than its province": (
+        "The Houston Rockets beat Dallas in Texas on Monday before flying to Portland.",
+        "Portland", {"admin1": "Oregon", "feature": "city"}),
+    "the state of a name": (
+        "Health officials in Atlanta said the first case was found in the state of Washington.",
+        "Washington", {"admin1": "Washington", "feature": "admin1"}),
+    "a province in a list of provinces is not a town in the next": (
+        "Cases were reported in Georgia, Oklahoma, Pennsylvania, Wisconsin and California.",
+        "Oklahoma", {"admin1": "Oklahoma", "feature": "admin1"}),
+    "a province office names the province": (
+        "New York Governor Andrew Cuomo declared an emergency on Friday.",
+        "New York", {"feature": "admin1"}),
+    "an article counting by province": (
+        "Three cases were found in Texas, two in Kansas and one in Ohio. New York confirmed 28.",
+        "New York", {"feature": "admin1"}),
+    "an unknown place with its container": (
+        "Diners who ate at a cafe in Greenlane, Auckland, were told to see a doctor.",
+        "Greenlane", {"name": "Auckland", "country": "New Zealand", "geo_precision": 2}),
+    "an unknown place lies in the focus town": (
+        "Police in Chicago said the suspect, from Evanston, was caught in River North near Park "
+        "Ridge.",
+        "River North", {"name": "Chicago", "admin1": "Illinois", "geo_precision": 3}),
+    "a site named after a far place lies in the focus town": (
+        "The parade in New Orleans, Louisiana, passed the Carnegie Library and ended in Metairie.",
+        "Carnegie", {"name": "New Orleans", "geo_precision": 3}),
+    "a stray small namesake abroad yields to the focus town": (
+        "Officials in Cairo said crowds gathered in Abbasiya and in Giza after the service.",
+        "Abbasiya", {"name": "Cairo", "country": "Egypt"}),
+}
 
 
-def test_the_state_of_a_name(nlp):
-    text = "Health officials in Atlanta said the first case was found in the state of Washington."
-    p = _place(nlp, text, "Washington")
-    assert p.feature == "admin1" and p.admin1 == "Washington"
-
-
-def test_a_province_in_a_list_of_provinces_is_not_a_town_in_the_next(nlp):
-    text = "Cases were reported in Georgia, Oklahoma, Pennsylvania, Wisconsin and California."
-    p = _place(nlp, text, "Oklahoma")
-    assert p.feature == "admin1" and p.admin1 == "Oklahoma"
-
-
-def test_a_province_office_names_the_province(nlp):
-    p = _place(nlp, "New York Governor Andrew Cuomo declared an emergency on Friday.", "New York")
-    assert p.feature == "admin1"
-
-
-def test_an_article_counting_by_province(nlp):
-    text = "Three cases were found in Texas, two in Kansas and one in Ohio. New York confirmed 28."
-    assert _place(nlp, text, "New York").feature == "admin1"
-
-
-def test_an_unknown_place_with_its_container(nlp):
-    text = "Diners who ate at a cafe in Greenlane, Auckland, were told to see a doctor."
-    p = _place(nlp, text, "Greenlane")
-    assert (p.name, p.country, p.geo_precision) == ("Auckland", "New Zealand", 2)
-
-
-def test_an_unknown_place_lies_in_the_focus_town(nlp):
-    text = ("Police in Chicago said the suspect, from Evanston, was caught in River North "
-            "near Park Ridge.")
-    p = _place(nlp, text, "River North")
-    assert (p.name, p.admin1, p.geo_precision) == ("Chicago", "Illinois", 3)
-
-
-def test_a_site_named_after_a_far_place_lies_in_the_focus_town(nlp):
-    text = "The parade in New Orleans, Louisiana, passed the Carnegie Library and ended in Metairie"
-    p = _place(nlp, text, "Carnegie")
-    assert (p.name, p.geo_precision) == ("New Orleans", 3)
-
-
-def test_a_stray_small_namesake_abroad_yields_to_the_focus_town(nlp):
-    text = "Officials in Cairo said crowds gathered in Abbasiya and in Giza after the service."
-    p = _place(nlp, text, "Abbasiya")
-    assert (p.name, p.country) == ("Cairo", "Egypt")
+@pytest.mark.parametrize("case", list(CASES))
+def test_resolution(nlp, case):
+    text, name, expected = CASES[case]
+    place = _place(nlp, text, name)
+    assert {k: getattr(place, k) for k in expected} == expected
 
 
 def test_a_focus_town_needs_independent_evidence(nlp):
