@@ -19,7 +19,7 @@ from typing import Any
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, load_gazetteer
 from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
-from sitroom.geo.recognize import Span, feature_hint_after, find_spans
+from sitroom.geo.recognize import Span, cues, feature_hint_after, feature_hint_before, find_spans
 from sitroom.geo.resolve import Context, best_candidate, candidates, place_of, ranked, resolve_name
 from sitroom.nlp import doc_text
 from sitroom.records import Place, Toponym
@@ -77,13 +77,14 @@ def _widen_garbled(text: str, span: Span, theatre: dict[str, float]) -> Span:
     return span
 
 
-@lru_cache(maxsize=1)
-def _town_body() -> re.Pattern[str]:
-    """'St. Thomas police', 'Hinton mayor': words after a name that only a town's name takes."""
-    from sitroom.geo.recognize import cues
-
-    words = sorted(cues()["resolution"]["town_bodies"], key=len, reverse=True)
-    return re.compile(r"\s+(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+@lru_cache(maxsize=2)
+def _body(kind: str = "town_bodies") -> re.Pattern[str]:
+    """Words after a name that only a town's name takes ('St. Thomas police', 'Hinton mayor':
+    town_bodies), or only a province's ('New York Governor', "Ohio's state legislature":
+    province_bodies)."""
+    words = sorted(cues()["resolution"][kind], key=len, reverse=True)
+    return re.compile(r"(?:['\u2019]s)?\s+(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)",
+                      re.IGNORECASE)
 
 
 def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None = None) -> list[Toponym]:
@@ -91,10 +92,12 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     gz = load_gazetteer()
     # A dateline names a town by news convention ("VICTORIA -", "GEORGETOWN, Ky."), and so does a
     # name before a town's own body ("St. Thomas police"), unless a feature word follows it
-    # ("PLYMOUTH CO.").
-    town_body = _town_body()
-    hints = [feature_hint_after(text, sp.end)
-             or (CITY if sp.kind == "dateline" or town_body.match(text, sp.end) else "") for sp in spans]
+    # ("PLYMOUTH CO."); a feature word before it ("the state of Washington") or a province's
+    # office after it ("New York Governor") names the province.
+    town_body, province_body = _body("town_bodies"), _body("province_bodies")
+    hints = [feature_hint_after(text, sp.end) or feature_hint_before(text, sp.start)
+             or (CITY if sp.kind == "dateline" or town_body.match(text, sp.end) else "")
+             or (ADMIN1 if province_body.match(text, sp.end) else "") for sp in spans]
     hints_first = list(hints)
 
     # Pass 1: each name on its own (prominence, theatre, hint).
@@ -114,7 +117,8 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     # provinces ("Ohio, New York and Texas") name the province, not its namesake city.
     for k, sp in enumerate(spans):
         if not hints[k] and sp.kind != "demonym" and first[k] is not None and gz.feature[first[k]] == CITY:
-            if _province_by_position(gz, text, spans, first, k):
+            if (_province_by_position(gz, text, spans, first, k)
+                    or _speaks_in_provinces(gz, spans, first, k)):
                 hints[k] = ADMIN1
 
     # Pass 2 (and on): each name in the light of the others' readings from the pass before; a
@@ -124,6 +128,13 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     for _ in range(CONTEXT_PASSES):
         resolved = _in_context(gz, text, spans, hints, hints_first, first, memo, near, theatre)
         first = [pid for pid, _ in resolved]
+    focus_memo: list[int | None] = []
+
+    def article_focus() -> int | None:  # found once, and only for an article that needs it
+        if not focus_memo:
+            focus_memo.append(_focus_town(gz, spans, resolved))
+        return focus_memo[0]
+
     # One sense per article: a name placed by its container or a feature word once ("Paris,
     # Missouri") keeps that place where it recurs bare ("... of Paris, were ejected").
     anchored: dict[str, int] = {}
@@ -137,9 +148,30 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
             if alt is not None and gz.feature[alt] == gz.feature[pid]:
                 pid = alt
         place: Place | None = None
-        if pid is not None:
+        if (pid is not None and not firm and sp.kind != "demonym"
+                and (_facility_after(text, sp.end) or _stray(gz, spans, resolved, k))
+                and (focus := article_focus()) is not None
+                and not _holds(gz, pid, focus)):
+            # "Carnegie Library", "Hampton Avenue" in an article about New Orleans or St. Louis:
+            # the site lies in the article's town, whatever far place its name recalls; so does
+            # a small namesake abroad ("Abbasiya" read in Israel, in an article about Cairo).
+            place = place_of(gz, focus)
+            place.geo_precision = 3
+        elif pid is not None:
             place = place_of(gz, pid)
             place.geo_precision = precision_in_text(place, text, sp.start)
+        elif sp.kind != "demonym" and (outer := _unknown_in(spans, resolved, k, text)) is not None:
+            # A place the gazetteer lacks, named with its container ("Greenlane, Auckland",
+            # "Fort Detrick, Maryland"): placed at the container, as ACLED places a village it
+            # cannot find at the district or town it lies in, at no better than precision 2.
+            place = place_of(gz, outer)
+            place.geo_precision = max(place.geo_precision or 2, 2)
+        elif sp.kind != "demonym" and (focus := article_focus()) is not None:
+            # Any other name the gazetteer lacks (a street, a neighbourhood, a landmark: "River
+            # North", "the West Wing") most likely lies in the town the article is about; placed
+            # there at precision 3, since how far from it is unknown.
+            place = place_of(gz, focus)
+            place.geo_precision = 3
         out.append(Toponym(text=sp.text, start=sp.start, end=sp.end, place=place))
     return out
 
@@ -270,9 +302,37 @@ def _province_by_position(gz: Any, text: str, spans: list[Span], first: list[int
     for j, gap in ((k - 1, text[spans[k - 1].end:spans[k].start] if k > 0 else ""),
                    (k + 1, text[spans[k].end:spans[k + 1].start] if k + 1 < len(spans) else "")):
         if 0 <= j < len(spans) and first[j] is not None and _LIST_GAP.match(gap):
-            neighbours.append(first[j])
-    return bool(neighbours) and all(gz.feature[j] == ADMIN1 and gz.country[j] in countries
-                                    for j in neighbours)
+            neighbours.append((first[j], j))
+    # (a neighbour read otherwise in pass 1 still counts if its name is a province of that
+    # country: "Georgia, Oklahoma, Pennsylvania", Georgia first read as the country)
+    read = [j for j, _ in neighbours if gz.feature[j] == ADMIN1 and gz.country[j] in countries]
+    return bool(read) and all(any(gz.feature[i] == ADMIN1 and gz.country[i] in countries
+                                  for i in gz.lookup(spans[n].text)) for _, n in neighbours)
+
+
+PROVINCE_ARTICLE = 3  # set on the odd halves (2 and 4 tried)
+
+
+def _speaks_in_provinces(gz: Any, spans: list[Span], first: list[int | None], k: int) -> bool:
+    """An article that names PROVINCE_ARTICLE+ other provinces of a country, and fewer of its towns,
+    counts by province ("three in Texas, two in Kansas ... New York has confirmed 28"): a name
+    that is a province of that country there means the province."""
+    units = {gz.country[i] for i in gz.lookup(spans[k].text) if gz.feature[i] == ADMIN1}
+    cc = gz.country[first[k]]
+    if cc not in units:
+        return False
+    own = name_key(spans[k].text)
+    provinces: set[str] = set()
+    towns: set[str] = set()
+    for sp, pid in zip(spans, first):
+        key = name_key(sp.text)
+        if pid is None or key == own or gz.country[pid] != cc:
+            continue
+        if gz.feature[pid] == ADMIN1:
+            provinces.add(key)
+        elif gz.feature[pid] in (CITY, ADMIN2):
+            towns.add(key)
+    return len(provinces) >= PROVINCE_ARTICLE and len(towns) < len(provinces)
 
 
 def _country_row(gz: Any, cc: str) -> int | None:
@@ -291,11 +351,109 @@ def _container(gz: Any, spans: list[Span], first: list[int | None], k: int, text
     if len(gap) > 30 or not _CONTAINER_GAP.match(gap):
         return None
     outer = first[k + 1]
+    if _in_province_list(gz, spans, k, text, gz.country[outer]):
+        return None
     if gz.feature[outer] == COUNTRY:
         return gz.country[outer], ""
     if gz.country[outer] and gz.admin1[outer]:
         return gz.country[outer], gz.admin1[outer]
     return None
+
+
+FOCUS_KM = 100.0  # 30, 50 and 100 tried on the odd halves: 100 best or tied on all three
+# distinct local places (or one and its named province): one town named twice is no focus
+FOCUS_MIN = 2
+
+
+def _focus_town(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]]) -> int | None:
+    """The town an article is about: its dateline town, else the town where its local names
+    cluster. Each town read in the article scores the number of distinct local places (towns,
+    districts) read within FOCUS_KM of it, itself included, plus one if the article names its
+    province; the best town with at least FOCUS_MIN wins (ties: more mentions, then more people)."""
+    local: dict[int, int] = {}  # pid -> mentions
+    named_units: set[tuple[str, str]] = set()
+    for sp, (pid, _) in zip(spans, resolved):
+        if pid is None or sp.kind == "demonym":
+            continue
+        if sp.kind == "dateline" and gz.feature[pid] == CITY:
+            return pid
+        if gz.feature[pid] in (CITY, ADMIN2):
+            local[pid] = local.get(pid, 0) + 1
+        elif gz.feature[pid] == ADMIN1:
+            named_units.add((gz.country[pid], gz.admin1[pid]))
+    # and it lies in the article's main country (the country its names are placed in most often)
+    by_country = Counter(gz.country[pid] for _, (pid, _) in zip(spans, resolved)
+                         if pid is not None and gz.country[pid])
+    most = max(by_country.values(), default=0)
+    best: tuple | None = None
+    for p, mentions in local.items():
+        if gz.feature[p] != CITY or by_country[gz.country[p]] < most:
+            continue
+        near = sum(1 for q in local
+                   if haversine_km(gz.lat[p], gz.lon[p], gz.lat[q], gz.lon[q]) <= FOCUS_KM)
+        key = (near + ((gz.country[p], gz.admin1[p]) in named_units), mentions, gz.population[p])
+        if best is None or key > best[0]:
+            best = (key, p)
+    if best is None or best[0][0] < FOCUS_MIN:
+        return None
+    return best[1]
+
+
+@lru_cache(maxsize=1)
+def _facility_pattern() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in cues()["resolution"]["facility_words"])
+    return re.compile(rf"(?:['\u2019]s)?(?:\s+[A-Z][\w'\u2019.&-]*){{0,3}}?\s+(?:{words})(?!\w)")
+
+
+def _facility_after(text: str, end: int) -> bool:
+    """Whether the name ending at `end` begins the name of a building, street or site."""
+    return bool(_facility_pattern().match(text, end))
+
+
+# 5k, 20k, 30k, 50k and 100k tried on the odd halves: 30k best or tied on all three
+STRAY_POPULATION = 30_000
+
+
+def _stray(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], k: int) -> bool:
+    """A small town read in a country that no other name of the article is placed in."""
+    pid = resolved[k][0]
+    if (pid is None or gz.feature[pid] not in (CITY, ADMIN2)
+            or gz.population[pid] >= STRAY_POPULATION):
+        return False
+    own = name_key(spans[k].text)
+    return not any(q is not None and gz.country[q] == gz.country[pid] and name_key(sp.text) != own
+                   for sp, (q, _) in zip(spans, resolved))
+
+
+def _holds(gz: Any, pid: int, town: int) -> bool:
+    """Whether the place read as `pid` holds the town or lies within FOCUS_KM of it."""
+    if gz.feature[pid] == COUNTRY:
+        return gz.country[pid] == gz.country[town]
+    if gz.feature[pid] == ADMIN1:
+        return (gz.country[pid], gz.admin1[pid]) == (gz.country[town], gz.admin1[town])
+    return haversine_km(gz.lat[pid], gz.lon[pid], gz.lat[town], gz.lon[town]) <= FOCUS_KM
+
+
+def _unknown_in(spans: list[Span], resolved: list[tuple[int | None, bool]], k: int,
+                text: str) -> int | None:
+    """The resolved place right after the k-th name when the text says it contains it."""
+    if k + 1 >= len(spans) or resolved[k + 1][0] is None or spans[k + 1].kind == "demonym":
+        return None
+    gap = text[spans[k].end:spans[k + 1].start]
+    return resolved[k + 1][0] if len(gap) <= 30 and _CONTAINER_GAP.match(gap) else None
+
+
+def _in_province_list(gz: Any, spans: list[Span], k: int, text: str, cc: str) -> bool:
+    """"Georgia, Oklahoma, Pennsylvania and Wisconsin": a name that is itself a province of the
+    next name's country, inside a list of names, is one more item of the list, not a town in the
+    province after it."""
+    if not any(gz.feature[i] == ADMIN1 and gz.country[i] == cc for i in gz.lookup(spans[k].text)):
+        return False
+    # before it a comma ("Georgia, Oklahoma, Pennsylvania"), not the list's last "and" ("Florida
+    # and Washington, D.C."), or after the next name the list goes on
+    before = k > 0 and text[spans[k - 1].end:spans[k].start].strip() == ","
+    after = k + 2 < len(spans) and _LIST_GAP.match(text[spans[k + 1].end:spans[k + 2].start])
+    return bool(before or after)
 
 
 def warm_up() -> None:

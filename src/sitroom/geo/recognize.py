@@ -333,3 +333,19 @@ def feature_hint_after(doc_text: str, end: int) -> str:
             if w in fw[feature]:
                 return {"admin1": ADMIN1, "admin2": ADMIN2}.get(feature, feature)
     return ""
+
+
+# "the state of Washington", "the city of Kandahar": "the", a feature word and "of" right before
+# the name ("the Imam Sahib district of Kunduz" is Imam Sahib's word, not Kunduz's). Fewer words
+# than after a name: "the Department of State", "the Port of Spain" name something else.
+_BEFORE_WORDS = {"state": ADMIN1, "province": ADMIN1, "governorate": ADMIN1, "oblast": ADMIN1,
+                 "prefecture": ADMIN1, "emirate": ADMIN1, "district": ADMIN2, "county": ADMIN2,
+                 "municipality": ADMIN2, "parish": ADMIN2, "borough": ADMIN2, "city": "city",
+                 "town": "city", "village": "city"}
+_BEFORE = re.compile(r"\b[Tt]he\s+(?P<word>[A-Za-z]+)\s+of\s+$")
+
+
+def feature_hint_before(doc_text: str, start: int) -> str:
+    """'the state of Washington', 'the town of Holliday': the feature word before the name."""
+    m = _BEFORE.search(doc_text[max(0, start - 24):start])
+    return _BEFORE_WORDS.get(m.group("word").lower(), "") if m else ""

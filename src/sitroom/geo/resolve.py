@@ -6,8 +6,8 @@ Score of a candidate = prominence (log population, feature kind, main name vs al
 admin1s of the other names in the article) + containment ("Panjwai district of Kandahar",
 "Edmonton, Alberta"). Weights were set by reasoning about the kinds of evidence, then checked on
 the project's own fixtures; those set by measuring an evaluation file (CONTEXT_ADMIN1_SHARE on
-TR-News; NAMED_ADMIN1 and COHERENCE on the odd halves of all three files) are marked, and
-data/geo/README.md accounts for what was read and measured where.
+TR-News; NAMED_ADMIN1, COHERENCE and NAMESAKE_RATIO on the odd halves of all three files) are
+marked, and data/geo/README.md accounts for what was read and measured where.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ NAMED_ADMIN1 = 2.0  # checked on the odd halves of the three evaluation files
 # plausible reading close by ("London" beside "St. Thomas" and "Middlesex": Ontario).
 COHERENCE, COHERENCE_CAP = 0.5, 2  # set on the odd halves (0.4-0.75, cap 2-3 tried)
 MAIN_COUNTRY_SHARE = 0.5
+NAMESAKE_RATIO = 30.0  # set on the odd halves (10 and 30 tied, 100 lost); see ranked()
 
 _SUFFIX_HINT = re.compile(
     r"^(?P<name>.+?)\s+(?P<word>province|provinces|state|governorate|oblast|region|prefecture|"
@@ -158,7 +159,7 @@ def _notable_by_country(gz: Gazetteer) -> dict[str, dict[str, list[int]]]:
     return out
 
 
-def score(gz: Gazetteer, pid: int, key: str, ctx: Context) -> float:
+def score(gz: Gazetteer, pid: int, key: str, ctx: Context, province_context: bool = True) -> float:
     feature = gz.feature[pid]
     cc = gz.country[pid]
     s = math.log10(gz.population[pid] + 10)
@@ -183,7 +184,7 @@ def score(gz: Gazetteer, pid: int, key: str, ctx: Context) -> float:
         n = ctx.countries.get(cc, 0.0)
         if n > 0:
             s += CONTEXT_COUNTRY + CONTEXT_SHARE * n / ctx.countries_total
-    if ctx.admin1s and feature not in (COUNTRY, ADMIN1):
+    if ctx.admin1s and feature not in (COUNTRY, ADMIN1) and province_context:
         n = ctx.admin1s.get((cc, gz.admin1[pid]), 0.0)
         if n > 0:  # as for countries: the article's main province counts more
             s += CONTEXT_ADMIN1 * min(1.0, n) + CONTEXT_ADMIN1_SHARE * n / ctx.admin1s_total
@@ -260,9 +261,15 @@ def ranked(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]:
             city_pop[k] = max(city_pop.get(k, 0), gz.population[j])
             if j in gz.capitals:
                 capital_cc.add(gz.country[j])
+    # A small namesake of a well-known town ("Portland", Texas beside Houston and Dallas; "Boston",
+    # New York) is not made likely by its province alone: that needs local evidence (another
+    # name of the article close by, or a container: "Portland, Texas").
+    top_town = max((gz.population[j] for j in ids if gz.feature[j] == CITY), default=0)
     scored = []
     for i in ids:
-        s = score(gz, i, key, ctx)
+        weak = (gz.feature[i] == CITY and gz.population[i] * NAMESAKE_RATIO < top_town
+                and not ctx.container and not (ctx.support and ctx.support.get(i)))
+        s = score(gz, i, key, ctx, province_context=not weak)
         if gz.feature[i] in (ADMIN1, ADMIN2) and ctx.hint not in (ADMIN1, ADMIN2):
             if (city_pop.get((gz.country[i], gz.admin1[i]), 0) >= CITY_SHARE * gz.population[i]
                     or gz.country[i] in capital_cc):
