@@ -249,11 +249,12 @@ def build_stories(
     most stories of an incremental run do not change. previous_stories (member ids of an
     earlier run's stories) with `fresh` (ids new or edited since) keep earlier stories stable
     (keep_previous_stories)."""
-    from sitroom.stories.lineage import build_lineage
+    from sitroom.stories.lineage import build_lineage, extend_lineage
 
     previous_lineage = previous_lineage or {}
     features = [article_features(a.text) for a in articles]
     ids = [a.article_id for a in articles]
+    kept: list[list[int]] = []
     if previous_stories:
         # only the topics holding articles outside the kept stories need splitting
         kept = kept_stories(ids, previous_stories, fresh)
@@ -263,14 +264,28 @@ def build_stories(
                                  kept)
     else:
         groups = group_articles(articles, published, features=features)
+    kept_of = {i: s for s, members in enumerate(kept) for i in members}
     stories: list[Story] = []
     for members in groups:
         story_articles = [articles[i] for i in members]
         story_features = [features[i] for i in members]
         dates = [_article_date(a, published) for a in story_articles]
         key = lineage_key(story_articles, dates)
-        lineage = previous_lineage.get(key) or build_lineage(story_articles, story_features,
-                                                             dates)
+        lineage = previous_lineage.get(key)
+        grown = {kept_of[i] for i in members if i in kept_of}
+        if lineage is None and len(grown) == 1:
+            # a kept story with new members: its links stay, the new members are linked to it
+            old = kept[grown.pop()]
+            earlier = previous_lineage.get(lineage_key([articles[i] for i in old],
+                                                       [_article_date(articles[i], published)
+                                                        for i in old]))
+            if earlier:
+                settled_here = set(old)
+                lineage = extend_lineage(earlier, story_articles, story_features, dates,
+                                         {p for p, i in enumerate(members)
+                                          if i not in settled_here})
+        if lineage is None:
+            lineage = build_lineage(story_articles, story_features, dates)
         origin = next(link.article_id for link in lineage if link.relation == "origin")
         ids = [a.article_id for a in story_articles]
         stories.append(
