@@ -167,7 +167,7 @@ def test_story_reanalysis_keeps_mentions_only_when_nothing_they_depend_on_change
 
 
 def test_story_context_changes_only_when_the_rounded_theatre_does() -> None:
-    from sitroom.pipeline import context_hash, story_context, story_theatre
+    from sitroom.pipeline import context_hash, read_as_now, story_context, story_theatre
     from sitroom.records import CleanArticle, PublicationDate
 
     article = CleanArticle("m0", "Title", "Some text about Kunduz.", "t.txt", "txt")
@@ -182,11 +182,20 @@ def test_story_context_changes_only_when_the_rounded_theatre_does() -> None:
     after_theatre = story_theatre(members + ["new"], own)
     assert after_theatre == theatre
     assert story_context(article, published, members + ["new"], after_theatre) == before
+    # ten more: the shares drift by 0.01, within THEATRE_DRIFT: the mentions stand
+    for i in range(10):
+        own[f"q{i}"] = {"Afghanistan": 1.0, "Pakistan": 1.0}
+    drifted = story_theatre(members + [f"q{i}" for i in range(10)], own)
+    assert drifted != theatre
+    assert read_as_now(before, story_context(article, published, members, drifted))
     # a third of the story elsewhere is a different theatre: the members are read again
     for i in range(150):
         own[f"p{i}"] = {"Pakistan": 3.0}
     moved = story_theatre(members + [f"p{i}" for i in range(150)], own)
-    assert story_context(article, published, members, moved) != before
+    assert not read_as_now(before, story_context(article, published, members, moved))
+    # another date is another reading, whatever the theatre
+    assert not read_as_now(before, story_context(article, PublicationDate("2021-07-07", "x"),
+                                                 members, theatre))
     # an article alone keeps the context it was analysed with
     assert story_context(article, published, ["m0"], {}) == context_hash(article, published,
                                                                           ["m0"])

@@ -10,6 +10,7 @@ running it again, and a run over an existing DIR only analyses what is new or ch
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from contextlib import contextmanager
@@ -303,16 +304,20 @@ def analyse_new(store: Store, articles: list[CleanArticle], engine: Engine, quie
     return len(todo)
 
 
-# Story contexts carry the mentions version in the clear, so mentions stored under any story's
-# context can be recognised as this version's without knowing that story's theatre.
+# Story contexts carry the mentions version and the theatre they were read with in the clear,
+# so mentions stored under any story's context are recognised as this version's, and a story
+# whose theatre only drifted keeps them.
 STORY_CONTEXT_PREFIX = f"story{MENTIONS_VERSION}:"
+# A story's theatre drifts as members join; mentions read with shares all within this of the
+# current theatre's are kept (resolution weighs a place by its share: a drift of 0.02 moves a
+# candidate's score by at most 0.04 of the theatre weight).
+THEATRE_DRIFT = 0.02
 
 
 def story_theatre(members: Iterable[str], own: dict[str, dict[str, float]]) -> dict[str, float]:
     """A story's places as shares of its members' place names, rounded to 0.01 (shares below
     0.005 dropped): geoparse reads a theatre only as shares, so the rounded one resolves as the
-    exact one does, and one more member in a story of hundreds leaves it unchanged: its other
-    members need not be read again."""
+    exact one does."""
     counts: dict[str, float] = {}
     for aid in members:
         for country, weight in own.get(aid, {}).items():
@@ -325,13 +330,33 @@ def story_theatre(members: Iterable[str], own: dict[str, dict[str, float]]) -> d
 def story_context(article: CleanArticle, published: PublicationDate, members: list[str],
                   theatre: dict[str, float]) -> str:
     """What an article's mentions depend on besides its text: its date and, in a story of
-    several, the story's rounded theatre (the prior for resolving its place names). An article
-    alone keeps the context analyse_batch gave it."""
+    several, the story's rounded theatre (the prior for resolving its place names), which the
+    context carries after a "|". An article alone keeps the context analyse_batch gave it."""
     if len(members) == 1:
         return context_hash(article, published, members)
-    key = "|".join([article.content_hash, published.date or "", published.source,
-                    ";".join(f"{k}={v}" for k, v in theatre.items())])
-    return STORY_CONTEXT_PREFIX + hashlib.sha1(key.encode()).hexdigest()
+    key = "|".join([article.content_hash, published.date or "", published.source])
+    return (STORY_CONTEXT_PREFIX + hashlib.sha1(key.encode()).hexdigest() + "|"
+            + json.dumps(theatre, sort_keys=True, separators=(",", ":")))
+
+
+def read_as_now(stored: str | None, wanted: str) -> bool:
+    """Whether mentions stored under context `stored` stand for those of context `wanted`: the
+    same, or both story contexts of the same text and date whose theatres differ by at most
+    THEATRE_DRIFT in every share."""
+    if stored == wanted:
+        return True
+    if not stored or not stored.startswith(STORY_CONTEXT_PREFIX):
+        return False
+    head, _, old = stored.partition("|")
+    want_head, _, now = wanted.partition("|")
+    if head != want_head or not now:
+        return False
+    try:
+        before, after = json.loads(old), json.loads(now)
+    except ValueError:
+        return False
+    return all(abs(before.get(k, 0.0) - after.get(k, 0.0)) <= THEATRE_DRIFT + 1e-9
+               for k in set(before) | set(after))
 
 
 def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: list[Story],
@@ -349,8 +374,8 @@ def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: 
         theatre = (story_theatre(story.article_ids, own_theatre) if len(story.article_ids) > 1
                    else own_theatre.get(story.article_ids[0], {}))
         stale = [aid for aid in story.article_ids
-                 if stored.get(aid) != story_context(by_id[aid], dates[aid], story.article_ids,
-                                                     theatre)]
+                 if not read_as_now(stored.get(aid), story_context(
+                     by_id[aid], dates[aid], story.article_ids, theatre))]
         if stale:
             todo.append((story, stale, theatre))
     if not todo:
