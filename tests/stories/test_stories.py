@@ -284,3 +284,28 @@ def test_a_story_that_gains_a_copy_keeps_its_links_and_links_only_the_copy(monke
     assert links["a4"].derived_from == "a1" and links["a4"].relation in {"duplicate", "rewrite"}
     # only the new copy and its likely sources were read (the whole story never was)
     assert calls and all("a4" in c for c in calls) and ["a1", "a2", "a4"] not in calls
+
+
+def test_a_large_story_is_read_in_copy_sets(monkeypatch):
+    import sitroom.stories as stories_module
+    import sitroom.stories.lineage as lineage_module
+
+    arts = [article("w", WIRE), article("c", COPY), article("s", SPUN)]
+    features = [article_features(a.text) for a in arts]
+    whole = stories_module.story_lineage(arts, features, [None] * 3)
+    sizes: list[int] = []
+    real = lineage_module.build_lineage
+
+    def counting(story_articles, *rest):
+        sizes.append(len(story_articles))
+        return real(story_articles, *rest)
+
+    monkeypatch.setattr(lineage_module, "build_lineage", counting)
+    monkeypatch.setattr(stories_module, "LINEAGE_WHOLE", 2)
+    parts = stories_module.story_lineage(arts, features, [None] * 3)
+    assert max(sizes) == 2  # never the whole story: {w, c}, {s}, then the two sets' origins
+    links = {link.article_id: link for link in parts}
+    assert [link.relation for link in parts].count("origin") == 1
+    assert links["s"].relation == "spun" and links["s"].derived_from in {"w", "c"}
+    assert {links["w"].derived_from, links["c"].derived_from} - {None} <= {"w", "c"}
+    assert [link.relation for link in whole] == [link.relation for link in parts]

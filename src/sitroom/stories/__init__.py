@@ -180,6 +180,39 @@ def _group_distinct(
     return groups
 
 
+# Stories up to this size get one lineage over all members. Lineage is quadratic in a story
+# (shingle overlaps, candidate parents), so a larger one is read by story_lineage in copy sets.
+LINEAGE_WHOLE = 300
+
+
+def story_lineage(articles: Sequence[CleanArticle], features: Sequence[ArticleFeatures],
+                  dates: Sequence[date | None]) -> list[LineageLink]:
+    """build_lineage, bounded for large stories: those are read as their copy sets (copy_sets),
+    each set's lineage on its own and the sets' origins against each other, so the cost is the
+    sum of the squares of the parts (a story has at most MAX_TOPIC distinct texts) instead of
+    the square of the story: one story of the bench corpus grown to 100,000 would hold some
+    20,000 copies of 260 texts. A copy then names a source in its own set, as it almost always
+    would anyway (copies are each other's closest texts)."""
+    from sitroom.stories.lineage import build_lineage
+
+    if len(articles) <= LINEAGE_WHOLE:
+        return build_lineage(articles, features, dates)
+    sets = copy_sets([a.text for a in articles])
+    if len(sets) == 1:
+        return build_lineage(articles, features, dates)
+    links: dict[str, LineageLink] = {}
+    heads: list[int] = []
+    for members in sets:
+        part = build_lineage([articles[i] for i in members], [features[i] for i in members],
+                             [dates[i] for i in members])
+        links.update((link.article_id, link) for link in part)
+        heads.append(next(i for i, link in zip(members, part) if link.derived_from is None))
+    top = build_lineage([articles[i] for i in heads], [features[i] for i in heads],
+                        [dates[i] for i in heads])
+    links.update((link.article_id, link) for link in top)
+    return [links[a.article_id] for a in articles]
+
+
 def _text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -249,7 +282,7 @@ def build_stories(
     most stories of an incremental run do not change. previous_stories (member ids of an
     earlier run's stories) with `fresh` (ids new or edited since) keep earlier stories stable
     (keep_previous_stories)."""
-    from sitroom.stories.lineage import build_lineage, extend_lineage
+    from sitroom.stories.lineage import extend_lineage
 
     previous_lineage = previous_lineage or {}
     features = [article_features(a.text) for a in articles]
@@ -285,7 +318,7 @@ def build_stories(
                                          {p for p, i in enumerate(members)
                                           if i not in settled_here})
         if lineage is None:
-            lineage = build_lineage(story_articles, story_features, dates)
+            lineage = story_lineage(story_articles, story_features, dates)
         origin = next(link.article_id for link in lineage if link.relation == "origin")
         ids = [a.article_id for a in story_articles]
         stories.append(
