@@ -26,8 +26,8 @@ BLOCK_CELLS = 20_000_000  # rows x n per block: ~160 MB of float64 similarities,
 # Bounds on the work per topic. A topic of m articles costs m^2 (average link here, the pair
 # model of stories/pairs.py); a larger component is cut at a stricter similarity until its parts
 # have at most MAX_TOPIC members. Each article keeps its NEIGHBOURS most similar articles as
-# edges. Both lie above the components of the evaluation sets, whose results are unchanged
-# (ECB+ dev 0.921, NewsWCL50 0.9837).
+# edges. The evaluation sets' results are unchanged with them (ECB+ dev 0.921, NewsWCL50
+# 0.9837).
 MAX_TOPIC = 400
 NEIGHBOURS = 64
 SPLIT_DIMENSIONS = 64
