@@ -164,3 +164,38 @@ def test_story_reanalysis_keeps_mentions_only_when_nothing_they_depend_on_change
     [(_, _, mentions)] = reanalyse_story(job)
     assert mentions is not kept and mentions.events
     assert mentions == mentions_of(article, doc, other, theatre)
+
+
+def test_story_context_changes_only_when_the_rounded_theatre_does() -> None:
+    from sitroom.pipeline import context_hash, read_as_now, story_context, story_theatre
+    from sitroom.records import CleanArticle, PublicationDate
+
+    article = CleanArticle("m0", "Title", "Some text about Kunduz.", "t.txt", "txt")
+    published = PublicationDate("2021-07-06", "metadata")
+    own = {f"m{i}": {"Afghanistan": 2.0, "Kunduz, Afghanistan": 1.0} for i in range(300)}
+    members = list(own)
+    theatre = story_theatre(members, own)
+    assert theatre == {"Afghanistan": 0.67, "Kunduz, Afghanistan": 0.33}
+    before = story_context(article, published, members, theatre)
+    # one more report with one stray place: shares move by less than the rounding
+    own["new"] = {"Afghanistan": 1.0, "Pakistan": 1.0}
+    after_theatre = story_theatre(members + ["new"], own)
+    assert after_theatre == theatre
+    assert story_context(article, published, members + ["new"], after_theatre) == before
+    # ten more: the shares drift by 0.01, within THEATRE_DRIFT: the mentions stand
+    for i in range(10):
+        own[f"q{i}"] = {"Afghanistan": 1.0, "Pakistan": 1.0}
+    drifted = story_theatre(members + [f"q{i}" for i in range(10)], own)
+    assert drifted != theatre
+    assert read_as_now(before, story_context(article, published, members, drifted))
+    # a third of the story elsewhere is a different theatre: the members are read again
+    for i in range(150):
+        own[f"p{i}"] = {"Pakistan": 3.0}
+    moved = story_theatre(members + [f"p{i}" for i in range(150)], own)
+    assert not read_as_now(before, story_context(article, published, members, moved))
+    # another date is another reading, whatever the theatre
+    assert not read_as_now(before, story_context(article, PublicationDate("2021-07-07", "x"),
+                                                 members, theatre))
+    # an article alone keeps the context it was analysed with
+    assert story_context(article, published, ["m0"], {}) == context_hash(article, published,
+                                                                          ["m0"])

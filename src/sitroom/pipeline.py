@@ -10,6 +10,7 @@ running it again, and a run over an existing DIR only analyses what is new or ch
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from contextlib import contextmanager
@@ -277,7 +278,7 @@ def reanalyse_story(job: StoryJob) -> list[tuple[str, str, ArticleMentions]]:
             mentions = prev
         else:
             mentions = mentions_of(article, doc, published, job.theatre, toponyms)
-        rows.append((aid, context_hash(article, published, job.members), mentions))
+        rows.append((aid, story_context(article, published, job.members, job.theatre), mentions))
     return rows
 
 
@@ -302,48 +303,99 @@ def analyse_new(store: Store, articles: list[CleanArticle], engine: Engine, quie
     return len(todo)
 
 
+# Story contexts carry the mentions version and the theatre they were read with in the clear,
+# so mentions stored under any story's context are recognised as this version's, and a story
+# whose theatre only drifted keeps them.
+STORY_CONTEXT_PREFIX = f"story{MENTIONS_VERSION}:"
+# A story's theatre drifts as members join; mentions read with shares all within this of the
+# current theatre's are kept (resolution weighs a place by its share: a drift of 0.02 moves a
+# candidate's score by at most 0.04 of the theatre weight).
+THEATRE_DRIFT = 0.02
+
+
+def story_theatre(members: Iterable[str], own: dict[str, dict[str, float]]) -> dict[str, float]:
+    """A story's places as shares of its members' place names, rounded to 0.01 (shares below
+    0.005 dropped): geoparse reads a theatre only as shares, so the rounded one resolves as the
+    exact one does."""
+    counts: dict[str, float] = {}
+    for aid in members:
+        for country, weight in own.get(aid, {}).items():
+            counts[country] = counts.get(country, 0.0) + weight
+    total = sum(counts.values())
+    shares = {k: round(v / total, 2) for k, v in sorted(counts.items())} if total else {}
+    return {k: v for k, v in shares.items() if v > 0}
+
+
+def story_context(article: CleanArticle, published: PublicationDate, members: list[str],
+                  theatre: dict[str, float]) -> str:
+    """What an article's mentions depend on besides its text: its date and, in a story of
+    several, the story's rounded theatre (the prior for resolving its place names), which the
+    context carries after a "|". An article alone keeps the context analyse_batch gave it."""
+    if len(members) == 1:
+        return context_hash(article, published, members)
+    key = "|".join([article.content_hash, published.date or "", published.source])
+    return (STORY_CONTEXT_PREFIX + hashlib.sha1(key.encode()).hexdigest() + "|"
+            + json.dumps(theatre, sort_keys=True, separators=(",", ":")))
+
+
+def read_as_now(stored: str | None, wanted: str) -> bool:
+    """Whether mentions stored under context `stored` stand for those of context `wanted`: the
+    same, or both story contexts of the same text and date whose theatres differ by at most
+    THEATRE_DRIFT in every share."""
+    if stored == wanted:
+        return True
+    if not stored or not stored.startswith(STORY_CONTEXT_PREFIX):
+        return False
+    head, _, old = stored.partition("|")
+    want_head, _, now = wanted.partition("|")
+    if head != want_head or not now:
+        return False
+    try:
+        before, after = json.loads(old), json.loads(now)
+    except ValueError:
+        return False
+    return all(abs(before.get(k, 0.0) - after.get(k, 0.0)) <= THEATRE_DRIFT + 1e-9
+               for k in set(before) | set(after))
+
+
 def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: list[Story],
-                          dates: dict[str, PublicationDate], engine: Engine, quiet: bool,
-                          old_members: dict[str, list[str]] | None = None) -> None:
-    """Redo the mentions of articles whose story (its places) or date changed what they mean.
-    old_members: each article's story members as stored before this run's stories.
+                          dates: dict[str, PublicationDate], engine: Engine, quiet: bool) -> None:
+    """Redo the mentions of articles whose story's places or whose date changed what they mean.
 
     Parses (~50 KB each) and stored mentions are read per story as the engine takes the work,
     so memory does not grow with the number of stale articles."""
     by_id = {a.article_id: a for a in articles}
     stored = store.mention_contexts()
-    old_members = old_members or {}
-    todo: list[tuple[Story, list[str]]] = []
+    own_theatre = {m.article_id: geo.theatre_of(m.toponyms) for m in store.iter_mentions()}
+    todo: list[tuple[Story, list[str], dict[str, float]]] = []
     for story in stories_:
+        # an article alone is read with its own places as its theatre, as analyse_batch does
+        theatre = (story_theatre(story.article_ids, own_theatre) if len(story.article_ids) > 1
+                   else own_theatre.get(story.article_ids[0], {}))
         stale = [aid for aid in story.article_ids
-                 if stored.get(aid) != context_hash(by_id[aid], dates[aid], story.article_ids)]
+                 if not read_as_now(stored.get(aid), story_context(
+                     by_id[aid], dates[aid], story.article_ids, theatre))]
         if stale:
-            todo.append((story, stale))
+            todo.append((story, stale, theatre))
     if not todo:
         return
-    own_theatre = {m.article_id: geo.theatre_of(m.toponyms) for m in store.iter_mentions()}
 
     def reusable(aid: str, m: ArticleMentions) -> bool:
-        # only mentions written by this code version (their context hash is one this version
-        # computes for the stored date, alone or in the old story) may be kept
+        # only mentions written by this code version (read alone, or in any story) with the
+        # same date may be kept
         if m.published != dates[aid]:
             return False
-        article = by_id[aid]
-        versions = {context_hash(article, m.published, [aid]),
-                    context_hash(article, m.published, old_members.get(aid, [aid]))}
-        return stored.get(aid) in versions
+        context = stored.get(aid, "")
+        return (context.startswith(STORY_CONTEXT_PREFIX)
+                or context == context_hash(by_id[aid], m.published, [aid]))
 
     def jobs() -> Iterator[StoryJob]:
-        for story, stale in todo:
-            theatre: dict[str, float] = {}
-            for aid in story.article_ids:
-                for country, weight in own_theatre.get(aid, {}).items():
-                    theatre[country] = theatre.get(country, 0.0) + weight
+        for story, stale, theatre in todo:
             previous = {a: m for a, m in store.mentions_for(stale).items() if reusable(a, m)}
             yield StoryJob([by_id[a] for a in stale], dict(store.iter_docs(stale)),
                            {a: dates[a] for a in stale}, theatre, story.article_ids, previous)
 
-    total = sum(len(stale) for _, stale in todo)
+    total = sum(len(stale) for _, stale, _ in todo)
     bar = progress(iter(range(total)), "stories' mentions", quiet, total=total)
     # a few hundred re-reads (mostly place names again) take less than starting workers
     inline_below = INLINE_BELOW if engine.warm else INLINE_BELOW_COLD
@@ -418,12 +470,10 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
                 embed.use_cache(None)
                 cache.flush()
             dates = time_stage.fill_story_dates(dates, stories_)
-            old_members = {aid: s.article_ids for s in previous for aid in s.article_ids}
             store.save_stories(stories_, dates)
         result.n_stories = len(stories_)
         with _step(result, "story_mentions"):
-            update_story_mentions(store, articles, stories_, dates, engine, options.quiet,
-                                  old_members)
+            update_story_mentions(store, articles, stories_, dates, engine, options.quiet)
         with _step(result, "fuse"):
             result.n_events = fuse_and_store(store, stories_, articles)
         if options.export:

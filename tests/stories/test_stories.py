@@ -254,3 +254,58 @@ def test_incremental_grouping_keeps_earlier_stories_and_attaches_new_articles():
     assert groups == [[0, 2, 4], [1, 3], [5, 6]]
     # without earlier stories it is the full clustering
     assert keep_previous_stories(full, ids, [], fresh=set(ids)) == full
+
+
+def test_a_story_that_gains_a_copy_keeps_its_links_and_links_only_the_copy(monkeypatch):
+    import sitroom.stories.lineage as lineage_module
+
+    arts = [article("a1", WIRE), article("a2", SPUN), article("a3", OTHER)]
+    first = build_stories(arts)
+    wire_story = next(s for s in first if "a1" in s.article_ids)
+    previous = {s.lineage_key: s.lineage for s in first}
+    calls: list[list[str]] = []
+    real = lineage_module.build_lineage
+
+    def counting(story_articles, *rest):
+        calls.append([a.article_id for a in story_articles])
+        return real(story_articles, *rest)
+
+    monkeypatch.setattr(lineage_module, "build_lineage", counting)
+    # a shorter copy: it comes after the origin (a longer one would be the new origin, and the
+    # whole story would be read again)
+    grown = arts + [article("a4", WIRE.replace("Monday after", "Monday, after"
+                                               ).replace(" at all", ""))]
+    again = build_stories(grown, previous_lineage=previous,
+                          previous_stories=[s.article_ids for s in first], fresh={"a4"})
+    story = next(s for s in again if "a1" in s.article_ids)
+    assert story.article_ids == ["a1", "a2", "a4"]
+    links = {link.article_id: link for link in story.lineage}
+    assert [links[a] for a in ("a1", "a2")] == wire_story.lineage  # earlier links as they were
+    assert links["a4"].derived_from == "a1" and links["a4"].relation in {"duplicate", "rewrite"}
+    # only the new copy and its likely sources were read (the whole story never was)
+    assert calls and all("a4" in c for c in calls) and ["a1", "a2", "a4"] not in calls
+
+
+def test_a_large_story_is_read_in_copy_sets(monkeypatch):
+    import sitroom.stories as stories_module
+    import sitroom.stories.lineage as lineage_module
+
+    arts = [article("w", WIRE), article("c", COPY), article("s", SPUN)]
+    features = [article_features(a.text) for a in arts]
+    whole = stories_module.story_lineage(arts, features, [None] * 3)
+    sizes: list[int] = []
+    real = lineage_module.build_lineage
+
+    def counting(story_articles, *rest):
+        sizes.append(len(story_articles))
+        return real(story_articles, *rest)
+
+    monkeypatch.setattr(lineage_module, "build_lineage", counting)
+    monkeypatch.setattr(stories_module, "LINEAGE_WHOLE", 2)
+    parts = stories_module.story_lineage(arts, features, [None] * 3)
+    assert max(sizes) == 2  # never the whole story: {w, c}, {s}, then the two sets' origins
+    links = {link.article_id: link for link in parts}
+    assert [link.relation for link in parts].count("origin") == 1
+    assert links["s"].relation == "spun" and links["s"].derived_from in {"w", "c"}
+    assert {links["w"].derived_from, links["c"].derived_from} - {None} <= {"w", "c"}
+    assert [link.relation for link in whole] == [link.relation for link in parts]

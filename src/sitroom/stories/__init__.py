@@ -40,7 +40,7 @@ from sitroom.stories.similarity import (
 )
 from sitroom.unionfind import UnionFind
 
-__all__ = ["build_stories", "group_articles", "near_duplicate_candidates", "story_id_for"]
+__all__ = ["build_stories", "copy_sets", "group_articles", "near_duplicate_candidates", "story_id_for"]
 
 DUPLICATE_JACCARD = 0.5  # MinHash estimate above which two texts are copies: always one story
 
@@ -85,6 +85,18 @@ def pair_context(articles: Sequence[CleanArticle], features: Sequence[ArticleFea
                        embeddings, short_embeddings)
 
 
+def copy_sets(texts: Sequence[str]) -> list[list[int]]:
+    """Indices joined by MinHash near-duplicate pairs (copies of one text), each set in input
+    order, sets ordered by their first member."""
+    sets = UnionFind(len(texts))
+    for i, j, _ in near_duplicate_candidates(texts, DUPLICATE_JACCARD):
+        sets.union(i, j)
+    out: dict[int, list[int]] = {}
+    for i in range(len(texts)):
+        out.setdefault(sets.find(i), []).append(i)
+    return list(out.values())
+
+
 def group_articles(
     articles: Sequence[CleanArticle],
     published: dict[str, PublicationDate] | None = None,
@@ -96,18 +108,49 @@ def group_articles(
 ) -> list[list[int]]:
     """Indices of `articles` grouped into stories (same real-world event or episode).
 
-    Two levels: a loose cut on the combined similarity gathers articles on one topic; inside each
-    topic the pair model (stories/pairs.py) gives the probability that two reports tell of the
-    same event, from global and topic-local views (IDF refitted on the topic, embeddings centred
-    on it, names of the title and lead), and average link cuts at the model's cut. Two district
-    captures in one week share "Taliban", "district", "captured" but not the district's name or
-    the officials quoted. Articles with dates more than a week apart are never put together.
+    Copies (MinHash near-duplicates) always share a story, so each set of copies is grouped as
+    one article, its first. Grouping the copies one by one and joining their groups afterwards
+    chained unrelated reports: average link is free to put two copies of one text in different
+    groups (each beside some other near-identical report), and joining those groups merged
+    everything they held; on the bench corpus grown with perturbed copies one "story" took a
+    third of the corpus. Grouping each text once also makes the pair model's work grow with
+    the distinct texts, not with the copies.
 
     only: when given, a topic with none of these indices is returned whole, unsplit (the pair
     model is the costly part; an incremental run needs it only where its new articles are).
     """
     if not articles:
         return []
+    copies = copy_sets([a.text for a in articles])
+    firsts = [members[0] for members in copies]
+    groups = _group_distinct(
+        [articles[i] for i in firsts], published,
+        None if features is None else [features[i] for i in firsts], topic_threshold, model,
+        None if context is None else context.subset(firsts),
+        None if only is None else {k for k, members in enumerate(copies)
+                                   if not only.isdisjoint(members)})
+    return sorted((sorted(i for k in group for i in copies[k]) for group in groups),
+                  key=lambda g: g[0])
+
+
+def _group_distinct(
+    articles: Sequence[CleanArticle],
+    published: dict[str, PublicationDate] | None,
+    features: Sequence[ArticleFeatures] | None,
+    topic_threshold: float,
+    model: dict | None,
+    context: PairContext | None,
+    only: AbstractSet[int] | None,
+) -> list[list[int]]:
+    """group_articles over texts that are not copies of each other.
+
+    Two levels: a loose cut on the combined similarity gathers articles on one topic; inside each
+    topic the pair model (stories/pairs.py) gives the probability that two reports tell of the
+    same event, from global and topic-local views (IDF refitted on the topic, embeddings centred
+    on it, names of the title and lead), and average link cuts at the model's cut. Two district
+    captures in one week share "Taliban", "district", "captured" but not the district's name or
+    the officials quoted. Articles with dates more than a week apart are never put together.
+    """
     if features is None:
         features = [article_features(a.text) for a in articles]
     if context is None:
@@ -119,7 +162,7 @@ def group_articles(
     dates = [_article_date(a, published) for a in articles]
     views = article_views(titles, texts, features, TOPIC_WEIGHTS, context.emb)
     groups: list[list[int]] = []
-    for topic in cluster_views(views, dates, topic_threshold):
+    for topic in cluster_views(views, dates, topic_threshold, only):
         if len(topic) < 2 or (only is not None and only.isdisjoint(topic)):
             groups.append(topic)
             continue
@@ -134,19 +177,40 @@ def group_articles(
         labels = average_link(sim, cut)
         for lab in np.unique(labels):
             groups.append([topic[i] for i in np.flatnonzero(labels == lab)])
-    return _merge_near_duplicates(groups, texts)
+    return groups
 
 
-def _merge_near_duplicates(groups: list[list[int]], texts: Sequence[str]) -> list[list[int]]:
-    """Copies found by MinHash always share a story, whatever the clustering said."""
-    label = {i: g for g, members in enumerate(groups) for i in members}
-    sets = UnionFind(len(groups))
-    for i, j, _ in near_duplicate_candidates(texts, DUPLICATE_JACCARD):
-        sets.union(label[i], label[j])
-    merged: dict[int, list[int]] = {}
-    for g, members in enumerate(groups):
-        merged.setdefault(sets.find(g), []).extend(members)
-    return sorted((sorted(m) for m in merged.values()), key=lambda m: m[0])
+# Stories up to this size get one lineage over all members. Lineage is quadratic in a story
+# (shingle overlaps, candidate parents), so a larger one is read by story_lineage in copy sets.
+LINEAGE_WHOLE = 300
+
+
+def story_lineage(articles: Sequence[CleanArticle], features: Sequence[ArticleFeatures],
+                  dates: Sequence[date | None]) -> list[LineageLink]:
+    """build_lineage, bounded for large stories: those are read as their copy sets (copy_sets),
+    each set's lineage on its own and the sets' origins against each other, so the cost is the
+    sum of the squares of the parts (a story has at most MAX_TOPIC distinct texts) instead of
+    the square of the story: one story of the bench corpus grown to 100,000 would hold some
+    20,000 copies of 260 texts. A copy then names a source in its own set, as it almost always
+    would anyway (copies are each other's closest texts)."""
+    from sitroom.stories.lineage import build_lineage
+
+    if len(articles) <= LINEAGE_WHOLE:
+        return build_lineage(articles, features, dates)
+    sets = copy_sets([a.text for a in articles])
+    if len(sets) == 1:
+        return build_lineage(articles, features, dates)
+    links: dict[str, LineageLink] = {}
+    heads: list[int] = []
+    for members in sets:
+        part = build_lineage([articles[i] for i in members], [features[i] for i in members],
+                             [dates[i] for i in members])
+        links.update((link.article_id, link) for link in part)
+        heads.append(next(i for i, link in zip(members, part) if link.derived_from is None))
+    top = build_lineage([articles[i] for i in heads], [features[i] for i in heads],
+                        [dates[i] for i in heads])
+    links.update((link.article_id, link) for link in top)
+    return [links[a.article_id] for a in articles]
 
 
 def _text_hash(text: str) -> str:
@@ -218,11 +282,12 @@ def build_stories(
     most stories of an incremental run do not change. previous_stories (member ids of an
     earlier run's stories) with `fresh` (ids new or edited since) keep earlier stories stable
     (keep_previous_stories)."""
-    from sitroom.stories.lineage import build_lineage
+    from sitroom.stories.lineage import extend_lineage
 
     previous_lineage = previous_lineage or {}
     features = [article_features(a.text) for a in articles]
     ids = [a.article_id for a in articles]
+    kept: list[list[int]] = []
     if previous_stories:
         # only the topics holding articles outside the kept stories need splitting
         kept = kept_stories(ids, previous_stories, fresh)
@@ -232,14 +297,28 @@ def build_stories(
                                  kept)
     else:
         groups = group_articles(articles, published, features=features)
+    kept_of = {i: s for s, members in enumerate(kept) for i in members}
     stories: list[Story] = []
     for members in groups:
         story_articles = [articles[i] for i in members]
         story_features = [features[i] for i in members]
         dates = [_article_date(a, published) for a in story_articles]
         key = lineage_key(story_articles, dates)
-        lineage = previous_lineage.get(key) or build_lineage(story_articles, story_features,
-                                                             dates)
+        lineage = previous_lineage.get(key)
+        grown = {kept_of[i] for i in members if i in kept_of}
+        if lineage is None and len(grown) == 1:
+            # a kept story with new members: its links stay, the new members are linked to it
+            old = kept[grown.pop()]
+            earlier = previous_lineage.get(lineage_key([articles[i] for i in old],
+                                                       [_article_date(articles[i], published)
+                                                        for i in old]))
+            if earlier:
+                settled_here = set(old)
+                lineage = extend_lineage(earlier, story_articles, story_features, dates,
+                                         {p for p, i in enumerate(members)
+                                          if i not in settled_here})
+        if lineage is None:
+            lineage = story_lineage(story_articles, story_features, dates)
         origin = next(link.article_id for link in lineage if link.relation == "origin")
         ids = [a.article_id for a in story_articles]
         stories.append(

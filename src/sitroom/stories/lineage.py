@@ -11,13 +11,14 @@ Relations, from the copy's point of view:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
 
 import numpy as np
 
 from sitroom.records import CleanArticle, LineageLink
 from sitroom.stories.features import ArticleFeatures
-from sitroom.stories.minhash import shingles
+from sitroom.stories.minhash import shingles, tokens
 from sitroom.stories.similarity import incidence
 from sitroom.stories.spin import garbled_name_pairs, minority_spellings, spin_score
 
@@ -34,6 +35,7 @@ EVIDENCE_BONUS = 0.1
 MAX_SENTENCES = 12
 MIN_SENTENCE_COSINE = 0.6
 MAX_PARENT_CANDIDATES = 5  # parents examined closely per article, ranked by shingles and meaning
+EXTEND_CANDIDATES = 5  # likeliest sources of a new member, by each of two closeness measures
 
 
 def _quote_overlap(a: str, b: str) -> float:
@@ -65,6 +67,63 @@ def sentence_alignment(vec_a: np.ndarray, vec_b: np.ndarray, sents_a: Sequence[s
     return float(np.sum(flags)) / len(sents_a)
 
 
+def lineage_order(articles: Sequence[CleanArticle], features: Sequence[ArticleFeatures],
+                  dates: Sequence[date | None]) -> list[int]:
+    """Positions in (date, spin marks, -length, id) order: a source comes before its copies."""
+    minority = minority_spellings(features)
+    marks = [spin_score(f, m) for f, m in zip(features, minority)]
+    return sorted(range(len(articles)),
+                  key=lambda i: (dates[i] or date.max, marks[i], -len(articles[i].text),
+                                 articles[i].article_id))
+
+
+def _jaccard_rows(rows, i: int, others: list[int]) -> np.ndarray:
+    """Jaccard of row i's items with each of `others` rows (a 0/1 incidence matrix)."""
+    sizes = np.asarray(rows[others].sum(axis=1)).ravel()
+    shared = np.asarray((rows[others] @ rows[i].T).todense()).ravel()
+    union = sizes + rows[i].sum() - shared
+    return np.divide(shared, union, out=np.zeros(len(others)), where=union > 0)
+
+
+def extend_lineage(previous: Sequence[LineageLink], articles: Sequence[CleanArticle],
+                   features: Sequence[ArticleFeatures], dates: Sequence[date | None],
+                   new: AbstractSet[int]) -> list[LineageLink]:
+    """Lineage of a story that gained the members at positions `new`; `previous` is the lineage
+    of the others (as build_lineage gave it) and is kept as it was.
+
+    Rebuilding a story of thousands for one new copy costs minutes; its old links would also
+    churn. Each new member is linked by build_lineage over itself and its likeliest sources
+    among the members before it in lineage order: the EXTEND_CANDIDATES closest by word
+    3-gram shingles (copies, rewrites) and by words (spun copies share words, not word
+    sequences), and the origin. Earlier members keep their links even where a new member would
+    now be a closer source. A new member that would come first (a new origin) means the whole
+    lineage is rebuilt."""
+    kept = {link.article_id: link for link in previous}
+    order = lineage_order(articles, features, dates)
+    if order[0] in new or any(articles[i].article_id not in kept
+                              for i in range(len(articles)) if i not in new):
+        return build_lineage(articles, features, dates)
+    rank = {i: r for r, i in enumerate(order)}
+    sequences = incidence([shingles(a.text) for a in articles])
+    words = incidence([set(tokens(a.text)) for a in articles])
+    links = dict(kept)
+    for i in sorted(new, key=rank.__getitem__):
+        before = order[: rank[i]]
+        pick = {order[0]}
+        for rows in (sequences, words):
+            closeness = _jaccard_rows(rows, i, before)
+            pick.update(before[int(k)] for k in
+                        np.argsort(-closeness, kind="stable")[:EXTEND_CANDIDATES])
+        sub = sorted(pick | {i})
+        sub_links = build_lineage([articles[k] for k in sub], [features[k] for k in sub],
+                                  [dates[k] for k in sub])
+        link = sub_links[sub.index(i)]
+        if link.derived_from is None:  # first among its likeliest sources: read the whole story
+            return build_lineage(articles, features, dates)
+        links[link.article_id] = link
+    return [links[a.article_id] for a in articles]
+
+
 def build_lineage(
     articles: Sequence[CleanArticle],
     features: Sequence[ArticleFeatures],
@@ -74,13 +133,7 @@ def build_lineage(
     n = len(articles)
     if n == 1:
         return [LineageLink(articles[0].article_id, None, "origin", 1.0)]
-    minority = minority_spellings(features)
-    marks = [spin_score(f, m) for f, m in zip(features, minority)]
-    order = sorted(
-        range(n),
-        key=lambda i: (dates[i] or date.max, marks[i], -len(articles[i].text),
-                       articles[i].article_id),
-    )
+    order = lineage_order(articles, features, dates)
     from sitroom.embed import embed
     from sitroom.stories.similarity import lead_texts
 

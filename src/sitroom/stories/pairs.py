@@ -71,6 +71,15 @@ class PairContext:
         self.names_global = _views(titles, texts, features, self.emb, names=1.0)
         self.word_counts = np.array([len(t.split()) for t in texts])
 
+    def subset(self, idx: Sequence[int]) -> "PairContext":
+        """The context of some of the batch (global views then read only those articles)."""
+        idx = list(idx)
+        if idx == list(range(len(self.texts))):
+            return self
+        pick = lambda values: [values[i] for i in idx]  # noqa: E731
+        return PairContext(pick(self.titles), pick(self.texts), pick(self.features),
+                           pick(self.lead_features), self.emb[idx], self.short[idx])
+
     def features_of(self, members: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Index pairs (a[k], b[k]), a < b, positions in `members` in row-major order, and their
         feature rows (arrays throughout: a topic of 3,000 reports has 4.5 million pairs)."""
