@@ -212,13 +212,10 @@ def test_demo_independent_short_report_is_its_own_story(demo_run: Path) -> None:
                for g in groups)
 
 
-def test_lineage_is_reused_only_while_members_texts_and_dates_are_unchanged(monkeypatch):
+@pytest.fixture
+def lineage_calls(monkeypatch) -> list[list[str]]:
+    """The member ids of every build_lineage call made during the test, in order."""
     import sitroom.stories.lineage as lineage_module
-
-    arts = [article("a1", WIRE), article("a2", SPUN), article("a3", OTHER)]
-    first = build_stories(arts)
-    previous = {s.lineage_key: s.lineage for s in first}
-    assert all(s.lineage_key for s in first)
 
     calls: list[list[str]] = []
     real = lineage_module.build_lineage
@@ -228,6 +225,17 @@ def test_lineage_is_reused_only_while_members_texts_and_dates_are_unchanged(monk
         return real(story_articles, *rest)
 
     monkeypatch.setattr(lineage_module, "build_lineage", counting)
+    return calls
+
+
+def test_lineage_is_reused_only_while_members_texts_and_dates_are_unchanged(lineage_calls):
+    arts = [article("a1", WIRE), article("a2", SPUN), article("a3", OTHER)]
+    first = build_stories(arts)
+    previous = {s.lineage_key: s.lineage for s in first}
+    assert all(s.lineage_key for s in first)
+
+    calls = lineage_calls
+    calls.clear()  # count from here on
     again = build_stories(arts, previous_lineage=previous)
     assert calls == []  # nothing changed: every story's lineage is taken as stored
     assert [(s.article_ids, s.lineage) for s in again] == [(s.article_ids, s.lineage) for s in first]
@@ -256,21 +264,13 @@ def test_incremental_grouping_keeps_earlier_stories_and_attaches_new_articles():
     assert keep_previous_stories(full, ids, [], fresh=set(ids)) == full
 
 
-def test_a_story_that_gains_a_copy_keeps_its_links_and_links_only_the_copy(monkeypatch):
-    import sitroom.stories.lineage as lineage_module
-
+def test_a_story_that_gains_a_copy_keeps_its_links_and_links_only_the_copy(lineage_calls):
     arts = [article("a1", WIRE), article("a2", SPUN), article("a3", OTHER)]
     first = build_stories(arts)
     wire_story = next(s for s in first if "a1" in s.article_ids)
     previous = {s.lineage_key: s.lineage for s in first}
-    calls: list[list[str]] = []
-    real = lineage_module.build_lineage
-
-    def counting(story_articles, *rest):
-        calls.append([a.article_id for a in story_articles])
-        return real(story_articles, *rest)
-
-    monkeypatch.setattr(lineage_module, "build_lineage", counting)
+    calls = lineage_calls
+    calls.clear()  # count from here on
     # a shorter copy: it comes after the origin (a longer one would be the new origin, and the
     # whole story would be read again)
     grown = arts + [article("a4", WIRE.replace("Monday after", "Monday, after"
@@ -286,24 +286,16 @@ def test_a_story_that_gains_a_copy_keeps_its_links_and_links_only_the_copy(monke
     assert calls and all("a4" in c for c in calls) and ["a1", "a2", "a4"] not in calls
 
 
-def test_a_large_story_is_read_in_copy_sets(monkeypatch):
+def test_a_large_story_is_read_in_copy_sets(monkeypatch, lineage_calls):
     import sitroom.stories as stories_module
-    import sitroom.stories.lineage as lineage_module
 
     arts = [article("w", WIRE), article("c", COPY), article("s", SPUN)]
     features = [article_features(a.text) for a in arts]
     whole = stories_module.story_lineage(arts, features, [None] * 3)
-    sizes: list[int] = []
-    real = lineage_module.build_lineage
-
-    def counting(story_articles, *rest):
-        sizes.append(len(story_articles))
-        return real(story_articles, *rest)
-
-    monkeypatch.setattr(lineage_module, "build_lineage", counting)
+    lineage_calls.clear()
     monkeypatch.setattr(stories_module, "LINEAGE_WHOLE", 2)
     parts = stories_module.story_lineage(arts, features, [None] * 3)
-    assert max(sizes) == 2  # never the whole story: {w, c}, {s}, then the two sets' origins
+    assert max(len(c) for c in lineage_calls) == 2  # never the whole story: {w, c}, {s}, then the two sets' origins
     links = {link.article_id: link for link in parts}
     assert [link.relation for link in parts].count("origin") == 1
     assert links["s"].relation == "spun" and links["s"].derived_from in {"w", "c"}
