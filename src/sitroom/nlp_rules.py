@@ -46,6 +46,9 @@ class IndexedMatcher:
     """The ruler's patterns, matched by index instead of pattern by pattern."""
 
     def __init__(self, ruler: Any) -> None:
+        from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+
+        self.token_attrs = [LOWER, TAG, DEP, IS_SPACE]  # in TOKEN_ATTRS order
         strings = ruler.vocab.strings
         self.strings = strings
         self.by_anchor: dict[tuple[str, int], list[Pattern]] = {}
@@ -93,9 +96,7 @@ class IndexedMatcher:
 
     def __call__(self, doc: Any) -> list[tuple[int, int, int, int]]:
         """(attr_id, key, start, end) per match, sorted as the attribute ruler sorts them."""
-        from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
-
-        rows = doc.to_array([LOWER, TAG, DEP, IS_SPACE]).tolist()
+        rows = doc.to_array(self.token_attrs).tolist()
         values = [dict(zip(TOKEN_ATTRS, (lo, tag, dep, bool(space))))
                   for lo, tag, dep, space in rows]
         n = len(values)

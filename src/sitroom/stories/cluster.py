@@ -7,8 +7,8 @@ Scaling: an average-link cluster cut at threshold t lies inside one connected co
 graph of pairs with similarity >= t (an average >= t needs at least one pair >= t), so the pairs
 are found block by block and each component is clustered on its own. Two bounds keep this
 O(n) in memory and O(n * MAX_TOPIC) in time: each article keeps only its NEIGHBOURS strongest
-pairs, and a component larger than MAX_TOPIC is cut at a stricter similarity first
-(bounded_parts).
+pairs, and a component larger than MAX_TOPIC is first cut by k-means into regions of similar
+articles (bounded_parts).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ MAX_DAYS_APART = 7  # reports of one event are published within about a week of 
 BLOCK = 1024
 BLOCK_CELLS = 20_000_000  # rows x n per block: ~160 MB of float64 similarities, whatever n is
 # Bounds on the work per topic. A topic of m articles costs m^2 (average link here, the pair
-# model of stories/pairs.py); a larger component is cut at a stricter similarity until its parts
-# have at most MAX_TOPIC members. Each article keeps its NEIGHBOURS most similar articles as
+# model of stories/pairs.py); a larger component is cut by k-means (bounded_parts) until its
+# parts have at most MAX_TOPIC members. Each article keeps its NEIGHBOURS most similar articles as
 # edges. The evaluation sets' results are unchanged with them (ECB+ dev 0.921, NewsWCL50
 # 0.9837).
 MAX_TOPIC = 400
