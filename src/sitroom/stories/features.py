@@ -45,8 +45,40 @@ _NAME_STOP = frozenset(
 )
 
 
+# A full stop followed by a lower-case word: a sentence end in text its source lowercased, an
+# abbreviation ("approx. five") in text written with capitals.
+_LOWER_AFTER_STOP = re.compile(r"(?<=[.!?…])[\"”’']?\s+(?=[\"“‘']?[a-z])")
+_UPPER_AFTER_STOP = re.compile(r"(?<=[.!?…])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
+# a stop after one or two letters or after a dotted word is an abbreviation ("mr.", "u.s.")
+_ABBREVIATION_BEFORE = re.compile(r"(?:\b[a-z]{1,2}|\.[a-z]+)\.[\"”’']?$")
+
+
+def _lowercased(text: str) -> bool:
+    """Whether a text's source lowercased it (some feeds do): most of its full stops are
+    followed by a lower-case word."""
+    lower = len(_LOWER_AFTER_STOP.findall(text))
+    return lower >= 3 and lower > 2 * len(_UPPER_AFTER_STOP.findall(text))
+
+
 def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENT_SPLIT.split(text) if len(s.strip()) > 20]
+    """Sentences by punctuation and capitals (regex: this runs on every article before any
+    parse). In lowercased text a capital cannot mark a sentence start, so the stops before
+    lower-case words split too; without it a lowercased article came out as a few chunks of
+    hundreds of words, which the lineage alignment embeds at the model's full length."""
+    parts = _SENT_SPLIT.split(text)
+    if _lowercased(text):
+        parts = [s for part in parts for s in _split_lowercased(part)]
+    return [s.strip() for s in parts if len(s.strip()) > 20]
+
+
+def _split_lowercased(text: str) -> list[str]:
+    out, start = [], 0
+    for match in _LOWER_AFTER_STOP.finditer(text):
+        if not _ABBREVIATION_BEFORE.search(text[start : match.start()]):
+            out.append(text[start : match.start()])
+            start = match.end()
+    out.append(text[start:])
+    return out
 
 
 def normalise_quote(text: str) -> str:

@@ -23,7 +23,7 @@ from sitroom.stories.similarity import incidence
 from sitroom.stories.spin import garbled_name_pairs, minority_spellings, spin_score
 
 # Bump when lineage changes what it computes: stored lineage is then recomputed, not reused.
-LINEAGE_VERSION = "2"  # 2: candidates ranked by lead embeddings
+LINEAGE_VERSION = "3"  # 2: candidates ranked by lead embeddings; 3: lowercased texts split
 DUPLICATE_JACCARD = 0.8
 REWRITE_JACCARD = 0.3
 # share of the copy's sentences that have a paraphrase in the source, above which it is derived
