@@ -61,6 +61,24 @@ def use_cache(cache: MutableMapping[str, bytes] | None) -> None:
     _cache = cache
 
 
+def cache_in_use() -> MutableMapping[str, bytes] | None:
+    return _cache
+
+
+def cached_entries(texts: Sequence[str]) -> dict[str, bytes]:
+    """The entries the cache in use holds for these texts: work shipped to another process
+    carries them, so that process reads instead of embedding again."""
+    if _cache is None:
+        return {}
+    out = {}
+    for text in texts:
+        key = _key(text)
+        hit = _cache.get(key)
+        if hit is not None:
+            out[key] = hit
+    return out
+
+
 def _key(text: str) -> str:
     # float32 keys stay as they were (existing caches remain valid); other precisions are tagged
     tag = "" if precision() == "fp32" else precision() + "|"

@@ -465,7 +465,9 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
                     articles, dates,
                     previous_lineage={s.lineage_key: s.lineage for s in previous if s.lineage_key},
                     previous_stories=[] if options.recluster else [s.article_ids for s in previous],
-                    fresh=fresh)
+                    fresh=fresh,
+                    # lineage on the workers while they are up (they hold the embedding model)
+                    map_lineage=engine.map if engine.warm else None)
             finally:
                 embed.use_cache(None)
                 cache.flush()

@@ -142,6 +142,32 @@ def test_build_stories_groups_copies_and_labels_lineage():
             assert link.derived_from in story.article_ids and link.derived_from != link.article_id
 
 
+def test_lineage_read_through_an_engine_map_is_the_same_and_fills_the_cache():
+    from sitroom import embed
+
+    articles = [article("w", WIRE), article("o", OTHER), article("c", COPY), article("s", SPUN)]
+    here = build_stories(articles)
+    tasks: list[int] = []
+
+    def engine_map(fn, items):  # an engine's map, in this process
+        for item in items:
+            tasks.append(len(item))
+            yield fn(item)
+
+    cache: dict[str, bytes] = {}
+    embed.use_cache(cache)
+    try:
+        there = build_stories(articles, map_lineage=engine_map)
+    finally:
+        embed.use_cache(None)
+    assert tasks == [1]  # one story of three: one task
+    assert [s.lineage for s in there] == [s.lineage for s in here]
+    # the sentence vectors the work made are in the driver's cache
+    sentences = [s for a in articles if a.article_id != "o"
+                 for s in article_features(a.text).sentences]
+    assert all(embed._key(s) in cache for s in sentences)
+
+
 @pytest.mark.shared
 @pytest.mark.skipif(not (SHARED / "corpus" / "seeds").exists(), reason="../shared absent")
 def test_seed_articles_make_three_stories():

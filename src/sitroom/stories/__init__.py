@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -271,17 +273,97 @@ def _attach_to_kept(groups: list[list[int]], kept: list[list[int]]) -> list[list
     return sorted((sorted(g) for g in kept + others), key=lambda g: g[0])
 
 
+@dataclass
+class LineageJob:
+    """One story whose lineage is to be read, with the embedding-cache entries its members
+    already have (a worker away from the store reads those instead of embedding again)."""
+
+    articles: list[CleanArticle]
+    features: list[ArticleFeatures]
+    dates: list[date | None]
+    vectors: dict[str, bytes] = field(default_factory=dict)
+
+
+def lineage_of_stories(jobs: list[LineageJob]
+                       ) -> tuple[list[list[LineageLink]], dict[str, bytes]]:
+    """Engine work: each job's story_lineage, and the embedding-cache entries made on the way
+    (sentence vectors) for the driver to store."""
+    from sitroom import embed
+
+    outer = embed.cache_in_use()
+    made: dict[str, bytes] = {}
+    out = []
+    try:
+        for job in jobs:
+            cache = dict(job.vectors)
+            embed.use_cache(cache)
+            out.append(story_lineage(job.articles, job.features, job.dates))
+            made.update((k, v) for k, v in cache.items() if k not in job.vectors)
+    finally:
+        embed.use_cache(outer)
+    return out, made
+
+
+def _lineage_job(articles: list[CleanArticle], features: list[ArticleFeatures],
+                 dates: list[date | None]) -> LineageJob:
+    from sitroom.embed import cached_entries
+    from sitroom.stories.lineage import MAX_SENTENCES
+
+    texts = lead_texts([a.title for a in articles], [a.text for a in articles])
+    texts += [s for f in features for s in f.sentences[:MAX_SENTENCES]]
+    return LineageJob(articles, features, dates, cached_entries(texts))
+
+
+# Articles per engine task when lineage is read by an engine's workers: small stories are
+# bundled (a task per story would cost a round trip each); a large story is one task.
+LINEAGE_TASK_ARTICLES = 64
+
+MapFn = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
+
+
+StoryParts = tuple[list[CleanArticle], list[ArticleFeatures], list[date | None]]
+
+
+def _lineages(jobs: list[StoryParts], map_lineage: MapFn | None) -> list[list[LineageLink]]:
+    """story_lineage of every story, here or through map_lineage (an engine's map)."""
+    from sitroom import embed
+
+    if map_lineage is None:
+        return [story_lineage(*job) for job in jobs]
+
+    def tasks() -> Iterator[list[LineageJob]]:
+        # built as the engine takes them: a job carries its members' cached vectors
+        task: list[LineageJob] = []
+        for job in jobs:
+            if task and sum(len(j.articles) for j in task) + len(job.articles) > LINEAGE_TASK_ARTICLES:
+                yield task
+                task = []
+            task.append(_lineage_job(*job))
+        if task:
+            yield task
+
+    out: list[list[LineageLink]] = []
+    cache = embed.cache_in_use()
+    for links, made in map_lineage(lineage_of_stories, tasks()):
+        out.extend(links)
+        if cache is not None:
+            cache.update(made)
+    return out
+
+
 def build_stories(
     articles: list[CleanArticle], published: dict[str, PublicationDate] | None = None,
     previous_lineage: Mapping[str, list[LineageLink]] | None = None,
     previous_stories: Sequence[Sequence[str]] | None = None,
     fresh: AbstractSet[str] = frozenset(),
+    map_lineage: MapFn | None = None,
 ) -> list[Story]:
     """Stories of the articles. previous_lineage (lineage_key -> links, from an earlier run)
     is reused for stories whose key is unchanged: lineage is this stage's costly part and
     most stories of an incremental run do not change. previous_stories (member ids of an
     earlier run's stories) with `fresh` (ids new or edited since) keep earlier stories stable
-    (keep_previous_stories)."""
+    (keep_previous_stories). map_lineage (an engine's map) reads the lineage of new stories
+    on the engine's workers; the result is the same as without it."""
     from sitroom.stories.lineage import extend_lineage
 
     previous_lineage = previous_lineage or {}
@@ -298,8 +380,10 @@ def build_stories(
     else:
         groups = group_articles(articles, published, features=features)
     kept_of = {i: s for s, members in enumerate(kept) for i in members}
-    stories: list[Story] = []
-    for members in groups:
+    lineages: list[list[LineageLink] | None] = []
+    keys: list[str] = []
+    jobs: dict[int, StoryParts] = {}
+    for g, members in enumerate(groups):
         story_articles = [articles[i] for i in members]
         story_features = [features[i] for i in members]
         dates = [_article_date(a, published) for a in story_articles]
@@ -317,8 +401,18 @@ def build_stories(
                 lineage = extend_lineage(earlier, story_articles, story_features, dates,
                                          {p for p, i in enumerate(members)
                                           if i not in settled_here})
-        if lineage is None:
+        if lineage is None and len(members) == 1:
             lineage = story_lineage(story_articles, story_features, dates)
+        if lineage is None:
+            jobs[g] = (story_articles, story_features, dates)
+        lineages.append(lineage)
+        keys.append(key)
+    for g, lineage in zip(jobs, _lineages(list(jobs.values()), map_lineage)):
+        lineages[g] = lineage
+    stories: list[Story] = []
+    for members, lineage, key in zip(groups, lineages, keys):
+        assert lineage is not None
+        story_articles = [articles[i] for i in members]
         origin = next(link.article_id for link in lineage if link.relation == "origin")
         ids = [a.article_id for a in story_articles]
         stories.append(
