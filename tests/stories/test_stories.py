@@ -142,10 +142,16 @@ def test_build_stories_groups_copies_and_labels_lineage():
             assert link.derived_from in story.article_ids and link.derived_from != link.article_id
 
 
-def test_lineage_read_through_an_engine_map_is_the_same_and_fills_the_cache():
+@pytest.mark.parametrize("task_articles, tasks_made", [(64, [2]), (3, [1, 1])])
+def test_lineage_read_through_an_engine_map_is_the_same_and_fills_the_cache(
+        monkeypatch, task_articles, tasks_made):
+    import sitroom.stories as stories_stage
     from sitroom import embed
 
-    articles = [article("w", WIRE), article("o", OTHER), article("c", COPY), article("s", SPUN)]
+    monkeypatch.setattr(stories_stage, "LINEAGE_TASK_ARTICLES", task_articles)
+    other_copy = OTHER.replace("on Friday", "on Friday night")
+    articles = [article("w", WIRE), article("o", OTHER), article("c", COPY), article("s", SPUN),
+                article("p", other_copy)]
     here = build_stories(articles)
     tasks: list[int] = []
 
@@ -160,10 +166,11 @@ def test_lineage_read_through_an_engine_map_is_the_same_and_fills_the_cache():
         there = build_stories(articles, map_lineage=engine_map)
     finally:
         embed.use_cache(None)
-    assert tasks == [1]  # one story of three: one task
+    # two stories (of three and two): one task, or one each when a task holds three articles
+    assert tasks == tasks_made
     assert [s.lineage for s in there] == [s.lineage for s in here]
-    # the sentence vectors the work made are in the driver's cache
-    sentences = [s for a in articles if a.article_id != "o"
+    # the sentence vectors the work made (for the spun copy's alignment) are in the cache
+    sentences = [s for a in articles if a.article_id in ("w", "s")
                  for s in article_features(a.text).sentences]
     assert all(embed._key(s) in cache for s in sentences)
 

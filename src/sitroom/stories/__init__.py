@@ -335,7 +335,7 @@ def _lineages(jobs: list[StoryParts], map_lineage: MapFn | None) -> list[list[Li
         # built as the engine takes them: a job carries its members' cached vectors
         task: list[LineageJob] = []
         for job in jobs:
-            if task and sum(len(j.articles) for j in task) + len(job.articles) > LINEAGE_TASK_ARTICLES:
+            if task and sum(len(j.articles) for j in task) + len(job[0]) > LINEAGE_TASK_ARTICLES:
                 yield task
                 task = []
             task.append(_lineage_job(*job))
