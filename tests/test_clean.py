@@ -99,3 +99,15 @@ def test_seed_boilerplate_removed(article_id: str) -> None:
         assert article.outlet == "RFE/RL"
     if article_id.startswith("001"):
         assert article.text.count("Taliban take Afghanistan highway") == 0
+
+
+def test_every_wire_credit_pattern_names_its_agency():
+    # WireCredit.search skips texts without any alias of the agency: a credit pattern that
+    # matched without one would silently never fire
+    import tomllib
+    from importlib import resources
+
+    raw = tomllib.loads(resources.files("sitroom.data.clean").joinpath("rules.toml")
+                        .read_text("utf-8"))
+    for rule in raw["wires"]["credit"]:
+        assert "{w}" in rule["pattern"] and "{w}?" not in rule["pattern"], rule["pattern"]

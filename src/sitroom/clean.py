@@ -24,6 +24,14 @@ class WireCredit:
     pattern: re.Pattern[str]
     strength: int
     scope: str  # "text" | "title"
+    # every credit pattern holds one of its agency's aliases (case-sensitive): a text without
+    # any of them cannot match, and a substring test is ~100x cheaper than the regex search
+    aliases: tuple[str, ...] = ()
+
+    def search(self, haystack: str) -> re.Match[str] | None:
+        if self.aliases and not any(alias in haystack for alias in self.aliases):
+            return None
+        return self.pattern.search(haystack)
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,8 @@ def load_rules() -> CleanRules:
             pattern = rule["pattern"].replace("{w}", f"(?:{alias_re})")
             # Agency abbreviations are case-sensitive ("AP" is not "ap"); the rest of a rule is not.
             credits.append(WireCredit(agency["name"], re.compile(pattern, re.MULTILINE),
-                                      int(rule["strength"]), rule.get("scope", "text")))
+                                      int(rule["strength"]), rule.get("scope", "text"),
+                                      tuple(agency["aliases"])))
     return CleanRules(
         boilerplate=tuple(_full(p) for p in bp["lines"]),
         captions=tuple(_full(p) for p in bp["captions"]),
@@ -93,7 +102,7 @@ def strip_trailing_wire(title: str, rules: CleanRules) -> str:
     """'Taliban take crossing Reuters' -> 'Taliban take crossing' (scrapers glue the credit on)."""
     for credit in rules.wire_credits:
         if credit.scope == "title":
-            match = credit.pattern.search(title)
+            match = credit.search(title)
             if match and match.start() > 0 and len(title[: match.start()].split()) >= 3:
                 return title[: match.start()].rstrip(" -|–—:")
     return title
@@ -104,7 +113,7 @@ def detect_wires(title: str, text: str, rules: CleanRules) -> list[str]:
     best: dict[str, tuple[int, int]] = {}
     for credit in rules.wire_credits:
         haystack = title if credit.scope == "title" else text
-        match = credit.pattern.search(haystack)
+        match = credit.search(haystack)
         if match:
             score = (credit.strength, -match.start())
             if credit.name not in best or score > best[credit.name]:
