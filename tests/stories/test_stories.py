@@ -142,7 +142,7 @@ def test_build_stories_groups_copies_and_labels_lineage():
             assert link.derived_from in story.article_ids and link.derived_from != link.article_id
 
 
-@pytest.mark.parametrize("task_articles, tasks_made", [(64, [2]), (3, [1, 1])])
+@pytest.mark.parametrize("task_articles, tasks_made", [(64, [[3, 2]]), (3, [[3], [2]])])
 def test_lineage_read_through_an_engine_map_is_the_same_and_fills_the_cache(
         monkeypatch, task_articles, tasks_made):
     import sitroom.stories as stories_stage
@@ -150,14 +150,15 @@ def test_lineage_read_through_an_engine_map_is_the_same_and_fills_the_cache(
 
     monkeypatch.setattr(stories_stage, "LINEAGE_TASK_ARTICLES", task_articles)
     other_copy = OTHER.replace("on Friday", "on Friday night")
-    articles = [article("w", WIRE), article("o", OTHER), article("c", COPY), article("s", SPUN),
+    # the story of two comes first in input order
+    articles = [article("o", OTHER), article("w", WIRE), article("c", COPY), article("s", SPUN),
                 article("p", other_copy)]
     here = build_stories(articles)
-    tasks: list[int] = []
+    tasks: list[list[int]] = []
 
     def engine_map(fn, items):  # an engine's map, in this process
         for item in items:
-            tasks.append(len(item))
+            tasks.append([len(job.articles) for job in item])
             yield fn(item)
 
     cache: dict[str, bytes] = {}
@@ -166,7 +167,8 @@ def test_lineage_read_through_an_engine_map_is_the_same_and_fills_the_cache(
         there = build_stories(articles, map_lineage=engine_map)
     finally:
         embed.use_cache(None)
-    # two stories (of three and two): one task, or one each when a task holds three articles
+    # two stories (of three and two), the larger first: one task, or one each when a task
+    # holds three articles; the links still go to their own stories
     assert tasks == tasks_made
     assert [s.lineage for s in there] == [s.lineage for s in here]
     # the sentence vectors the work made (for the spun copy's alignment) are in the cache

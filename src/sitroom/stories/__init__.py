@@ -331,21 +331,27 @@ def _lineages(jobs: list[StoryParts], map_lineage: MapFn | None) -> list[list[Li
     if map_lineage is None:
         return [story_lineage(*job) for job in jobs]
 
+    # largest stories first, so that the last tasks are small and no worker idles long while
+    # another reads a large story (lineage costs grow with the square of a story's size)
+    order = sorted(range(len(jobs)), key=lambda k: -len(jobs[k][0]))
+
     def tasks() -> Iterator[list[LineageJob]]:
         # built as the engine takes them: a job carries its members' cached vectors
         task: list[LineageJob] = []
-        for job in jobs:
-            if task and sum(len(j.articles) for j in task) + len(job[0]) > LINEAGE_TASK_ARTICLES:
+        for k in order:
+            if task and sum(len(j.articles) for j in task) + len(jobs[k][0]) > LINEAGE_TASK_ARTICLES:
                 yield task
                 task = []
-            task.append(_lineage_job(*job))
+            task.append(_lineage_job(*jobs[k]))
         if task:
             yield task
 
-    out: list[list[LineageLink]] = []
+    out: list[list[LineageLink]] = [[] for _ in jobs]
+    done = iter(order)
     cache = embed.cache_in_use()
     for links, made in map_lineage(lineage_of_stories, tasks()):
-        out.extend(links)
+        for story_links in links:
+            out[next(done)] = story_links
         if cache is not None:
             cache.update(made)
     return out
