@@ -17,13 +17,18 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
+from sitroom.geo.airports import AIRPORT
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, Gazetteer, load_gazetteer
 from sitroom.geo.names import name_key
 from sitroom.records import Place
 
+# An airport has no population: a low prior, so that a town of its name (Heathrow, Florida) keeps
+# the name unless the article's country or province is the airport's.
+AIRPORT_BONUS = 2.0
 # Prominence added per feature kind: a bare country or province name nearly always means the
 # country/province; curated supplement rows (crossings, bases) are notable although unpopulated.
-FEATURE_BONUS = {COUNTRY: 6.0, ADMIN1: 2.0, ADMIN2: -0.5, CITY: 0.0, "continent": 6.0, "region": 4.0}
+FEATURE_BONUS = {COUNTRY: 6.0, ADMIN1: 2.0, ADMIN2: -0.5, CITY: 0.0, "continent": 6.0, "region": 4.0,
+                 AIRPORT: AIRPORT_BONUS}
 # An admin unit named after its main city ("Kabul", "Moscow") usually means the city when the
 # city holds at least this share of the unit's people.
 CITY_SHARE = 0.25
