@@ -1,0 +1,36 @@
+"""A stretch of land named after the town or district in it (issue 4, s-geo4): "X Valley" is read
+as X when the gazetteer lacks the whole name, before a looser spelling match of the whole or a
+part of it. Texts are written for these tests; each failed before s-geo4."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitroom.geo import geoparse
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from sitroom.nlp import load_nlp
+
+    return load_nlp()
+
+
+def _place(nlp, text: str, name: str):
+    places = [t.place for t in geoparse(nlp(text)) if t.text == name]
+    assert places, f"{name!r} not found in {text!r}"
+    return places[0]
+
+
+def test_valley_is_the_district_in_it(nlp):
+    # the whole name's consonant skeleton also matches South Valley, New Mexico
+    place = _place(nlp, "Troops moved into the Swat Valley in north-west Pakistan, officials in "
+                        "Peshawar said, and United States officials welcomed it.", "Swat Valley")
+    assert (place.country, place.admin1) == ("Pakistan", "Khyber Pakhtunkhwa")
+
+
+def test_a_word_after_the_valley_is_the_valley_s(nlp):
+    # "region" describes the valley; Salinas is the Californian town, not an admin1 elsewhere
+    place = _place(nlp, "Lettuce from the Salinas Valley region of California was recalled on "
+                        "Monday after tests in Monterey.", "Salinas Valley")
+    assert (place.country, place.admin1) == ("United States", "California")
