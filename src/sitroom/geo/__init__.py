@@ -128,12 +128,14 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     for _ in range(CONTEXT_PASSES):
         resolved = _in_context(gz, text, spans, hints, hints_first, first, memo, near, theatre)
         first = [pid for pid, _ in resolved]
-    focus_memo: list[int | None] = []
+    focus_memo: list[tuple[int, int] | None] = []
 
-    def article_focus() -> int | None:  # found once, and only for an article that needs it
+    def article_focus(minimum: int = FOCUS_MIN) -> int | None:
+        # found once, and only for an article that needs it
         if not focus_memo:
             focus_memo.append(_focus_town(gz, spans, resolved))
-        return focus_memo[0]
+        found = focus_memo[0]
+        return found[1] if found is not None and found[0] >= minimum else None
 
     # One sense per article: a name placed by its container or a feature word once ("Paris,
     # Missouri") keeps that place where it recurs bare ("... of Paris, were ejected").
@@ -166,10 +168,11 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
             # cannot find at the district or town it lies in, at no better than precision 2.
             place = place_of(gz, outer)
             place.geo_precision = max(place.geo_precision or 2, 2)
-        elif sp.kind != "demonym" and (focus := article_focus()) is not None:
+        elif sp.kind != "demonym" and (focus := article_focus(FOCUS_MIN_UNKNOWN)) is not None:
             # Any other name the gazetteer lacks (a street, a neighbourhood, a landmark: "River
             # North", "the West Wing") most likely lies in the town the article is about; placed
-            # there at precision 3, since how far from it is unknown.
+            # there at precision 3, since how far from it is unknown. Here even an article's only
+            # town will do: the name has no reading of its own to lose.
             place = place_of(gz, focus)
             place.geo_precision = 3
         out.append(Toponym(text=sp.text, start=sp.start, end=sp.end, place=place))
@@ -363,20 +366,25 @@ def _container(gz: Any, spans: list[Span], first: list[int | None], k: int, text
 FOCUS_KM = 100.0  # 30, 50 and 100 tried on the odd halves: 100 best or tied on all three
 # distinct local places (or one and its named province): one town named twice is no focus
 FOCUS_MIN = 2
+# for a name the gazetteer lacks (no reading of its own), one town will do (s-geo4, odd halves)
+FOCUS_MIN_UNKNOWN = 1
+DATELINE_FOCUS = 1_000  # a dateline's town is the focus whatever else the article names
 
 
-def _focus_town(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]]) -> int | None:
+def _focus_town(gz: Any, spans: list[Span],
+                resolved: list[tuple[int | None, bool]]) -> tuple[int, int] | None:
     """The town an article is about: its dateline town, else the town where its local names
     cluster. Each town read in the article scores the number of distinct local places (towns,
     districts) read within FOCUS_KM of it, itself included, plus one if the article names its
-    province; the best town with at least FOCUS_MIN wins (ties: more mentions, then more people)."""
+    province; the best town (ties: more mentions, then more people) comes back with its score,
+    which callers hold against FOCUS_MIN or FOCUS_MIN_UNKNOWN."""
     local: dict[int, int] = {}  # pid -> mentions
     named_units: set[tuple[str, str]] = set()
     for sp, (pid, _) in zip(spans, resolved):
         if pid is None or sp.kind == "demonym":
             continue
         if sp.kind == "dateline" and gz.feature[pid] == CITY:
-            return pid
+            return DATELINE_FOCUS, pid
         if gz.feature[pid] in (CITY, ADMIN2):
             local[pid] = local.get(pid, 0) + 1
         elif gz.feature[pid] == ADMIN1:
@@ -394,9 +402,9 @@ def _focus_town(gz: Any, spans: list[Span], resolved: list[tuple[int | None, boo
         key = (near + ((gz.country[p], gz.admin1[p]) in named_units), mentions, gz.population[p])
         if best is None or key > best[0]:
             best = (key, p)
-    if best is None or best[0][0] < FOCUS_MIN:
+    if best is None:
         return None
-    return best[1]
+    return best[0][0], best[1]
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,6 @@
-"""A stretch of land named after the town or district in it (issue 4, s-geo4): "X Valley" is read
-as X when the gazetteer lacks the whole name, before a looser spelling match of the whole or a
-part of it. Texts are written for these tests; each failed before s-geo4."""
+"""Names the gazetteer lacks whole (issue 4, s-geo4): a stretch of land named after the town or
+district in it ("X Valley" is read as X, before a looser spelling match of the whole name or a
+part of it). Texts are written for these tests; each failed before s-geo4."""
 
 from __future__ import annotations
 
@@ -34,3 +34,4 @@ def test_a_word_after_the_valley_is_the_valley_s(nlp):
     place = _place(nlp, "Lettuce from the Salinas Valley region of California was recalled on "
                         "Monday after tests in Monterey.", "Salinas Valley")
     assert (place.country, place.admin1) == ("United States", "California")
+
