@@ -20,7 +20,8 @@ from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, l
 from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, cues, feature_hint_after, feature_hint_before, find_spans
-from sitroom.geo.resolve import Context, best_candidate, candidates, place_of, ranked, resolve_name
+from sitroom.geo.resolve import (Context, best_candidate, candidates, place_of, ranked, resolve_name,
+                                 _named_after_place, split_hint)
 from sitroom.nlp import doc_text
 from sitroom.records import Place, Toponym
 
@@ -151,7 +152,8 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
                 pid = alt
         place: Place | None = None
         if (pid is not None and not firm and sp.kind != "demonym"
-                and (_facility_after(text, sp.end) or _stray(gz, spans, resolved, k))
+                and (_facility_after(text, sp.end) or _stray(gz, spans, resolved, k)
+                     or _loose(gz, sp.text, pid))
                 and (focus := article_focus()) is not None
                 and not _holds(gz, pid, focus)):
             # "Carnegie Library", "Hampton Avenue" in an article about New Orleans or St. Louis:
@@ -431,6 +433,16 @@ def _stray(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], 
     own = name_key(spans[k].text)
     return not any(q is not None and gz.country[q] == gz.country[pid] and name_key(sp.text) != own
                    for sp, (q, _) in zip(spans, resolved))
+
+
+def _loose(gz: Any, name: str, pid: int) -> bool:
+    """Whether a town, district or province reading came from no exact name of the gazetteer: a
+    looser spelling ("Kfraya" read as Kifri, Iraq) or a part of the name ("Stoke Newington" read
+    as Stoke-on-Trent), weaker evidence than the town the article is about."""
+    if gz.feature[pid] not in (CITY, ADMIN2, ADMIN1):
+        return False
+    base = split_hint(name)[0]
+    return not any(gz.lookup(n) for n in (name, base, _named_after_place(base)) if n)
 
 
 def _holds(gz: Any, pid: int, town: int) -> bool:
