@@ -1,7 +1,8 @@
 """Names the gazetteer lacks whole (issue 4, s-geo4): a stretch of land named after the town or
 district in it ("X Valley" is read as X, before a looser spelling match of the whole name or a
-part of it), and a looser reading of a name yields to the town the article is about. Texts are
-written for these tests; each failed before s-geo4."""
+part of it); a looser reading of a name yields to the town the article is about; a reading
+outside the place the text puts the name in gives way to that place. Texts are written for these
+tests; each failed before s-geo4 but the list of towns, which guards the container rule."""
 
 from __future__ import annotations
 
@@ -46,3 +47,20 @@ def test_a_loose_reading_yields_to_the_focus_town(nlp):
             "to Scotland.")
     place = _place(nlp, text, "Earlsheaton")
     assert (place.name, place.geo_precision) in {("Dewsbury", 3), ("Wakefield", 3)}
+
+
+def test_a_reading_outside_its_container_is_a_place_the_gazetteer_lacks(nlp):
+    # the gazetteer has only a Holliday in Texas and a Washington Square in Pennsylvania: the
+    # text puts them in Missouri and in New Orleans, where they are placed, at no better than 2
+    place = _place(nlp, "A woman was hurt when her car hit a tree south of Holliday, Missouri, "
+                        "on Route C, troopers said.", "Holliday")
+    assert (place.admin1, place.feature) == ("Missouri", "admin1")
+    place = _place(nlp, "Crowds filled Washington Square in New Orleans before the parade moved "
+                        "on to Metairie and Kenner.", "Washington Square")
+    assert (place.name, place.geo_precision) == ("New Orleans", 2)
+
+
+def test_a_list_of_towns_is_no_container(nlp):
+    places = geoparse(nlp("The new ranking compares Vancouver, Calgary, Edmonton, Saskatoon and "
+                          "Winnipeg."))
+    assert [t.place.name for t in places[:3]] == ["Vancouver", "Calgary", "Edmonton"]

@@ -20,7 +20,7 @@ from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, l
 from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, cues, feature_hint_after, feature_hint_before, find_spans
-from sitroom.geo.resolve import (Context, best_candidate, candidates, place_of, ranked, resolve_name,
+from sitroom.geo.resolve import (PARTS_MIN_POP, Context, best_candidate, candidates, place_of, ranked, resolve_name,
                                  _named_after_place, split_hint)
 from sitroom.nlp import doc_text
 from sitroom.records import Place, Toponym
@@ -142,6 +142,10 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     # Missouri") keeps that place where it recurs bare ("... of Paris, were ejected").
     anchored: dict[str, int] = {}
     out: list[Toponym] = []
+    # "Washington Square in New Orleans", "Northumberland Park, Tottenham": a name whose every
+    # reading lies outside the place the text puts it in is a place the gazetteer lacks there
+    resolved = [(None, firm) if _outside_container(gz, spans, resolved, k, text) else (pid, firm)
+                for k, (pid, firm) in enumerate(resolved)]
     for sp, (pid, firm) in zip(spans, resolved):
         if firm and pid is not None and sp.kind != "demonym":
             anchored.setdefault(name_key(sp.text), pid)
@@ -152,7 +156,8 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
                 pid = alt
         place: Place | None = None
         if (pid is not None and not firm and sp.kind != "demonym"
-                and (_facility_after(text, sp.end) or _stray(gz, spans, resolved, k)
+                and (_facility_after(text, sp.end) or _names_a_site(sp.text)
+                     or _stray(gz, spans, resolved, k)
                      or _loose(gz, sp.text, pid))
                 and (focus := article_focus()) is not None
                 and not _holds(gz, pid, focus)):
@@ -415,6 +420,19 @@ def _facility_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?:['\u2019]s)?(?:\s+[A-Z][\w'\u2019.&-]*){{0,3}}?\s+(?:{words})(?!\w)")
 
 
+@lru_cache(maxsize=1)
+def _facility_words() -> frozenset[str]:
+    return frozenset(cues()["resolution"]["facility_words"])
+
+
+def _names_a_site(name: str) -> bool:
+    """Whether a name of two or more words ends in a site's word ("Washington Square", "Windsor
+    Castle", "St George's Chapel"): a building, street or square, not the place a reading of the
+    whole name (a town called Washington Square) or of its first words may be."""
+    words = name.split()
+    return len(words) >= 2 and words[-1] in _facility_words()
+
+
 def _facility_after(text: str, end: int) -> bool:
     """Whether the name ending at `end` begins the name of a building, street or site."""
     return bool(_facility_pattern().match(text, end))
@@ -461,6 +479,45 @@ def _unknown_in(spans: list[Span], resolved: list[tuple[int | None, bool]], k: i
         return None
     gap = text[spans[k].end:spans[k + 1].start]
     return resolved[k + 1][0] if len(gap) <= 30 and _CONTAINER_GAP.match(gap) else None
+
+
+def _outside_container(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], k: int,
+                       text: str) -> bool:
+    """Whether the k-th name, read as a town or site of under PARTS_MIN_POP people, is read outside
+    the place named right after it as its container (itself read from an exact name): another
+    country, for a looser reading; another province; or farther than FOCUS_KM from a container
+    town (not in a list of towns: "Vancouver, Calgary, Edmonton")."""
+    pid = resolved[k][0]
+    if (pid is None or spans[k].kind == "demonym" or gz.feature[pid] in _BROAD
+            or gz.population[pid] >= PARTS_MIN_POP):
+        return False
+    outer = _unknown_in(spans, resolved, k, text)
+    if (outer is None or not gz.country[outer] or _loose(gz, spans[k + 1].text, outer)
+            or _in_province_list(gz, spans, k, text, gz.country[outer])):
+        return False
+    if gz.country[pid] != gz.country[outer]:
+        # only against a looser reading ("Kfraya in Idlib" read as Kifri, Iraq); an exact one
+        # abroad is as likely a name inside another ("St. Gregory of Narek in Vatican"). And a
+        # container read in a country nothing else of the article is in may be the misreading.
+        own = name_key(spans[k + 1].text)
+        return _loose(gz, spans[k].text, pid) and any(
+            q is not None and gz.country[q] == gz.country[outer] and name_key(sp.text) != own
+            for sp, (q, _) in zip(spans, resolved))
+    if gz.feature[outer] in (ADMIN1, ADMIN2):
+        return gz.admin1[pid] != gz.admin1[outer]
+    if gz.feature[outer] == CITY and not _in_town_list(spans, k, text):
+        return haversine_km(gz.lat[pid], gz.lon[pid], gz.lat[outer], gz.lon[outer]) > FOCUS_KM
+    return False
+
+
+def _in_town_list(spans: list[Span], k: int, text: str) -> bool:
+    """Whether names k and k+1 are items of a list ("Vancouver, Calgary, Edmonton")."""
+    before = k > 0 and _LIST_GAP.match(text[spans[k - 1].end:spans[k].start])
+    after = k + 2 < len(spans) and _LIST_GAP.match(text[spans[k + 1].end:spans[k + 2].start])
+    return bool(before or after)
+
+
+_BROAD = {COUNTRY, ADMIN1, "continent", "region"}
 
 
 def _in_province_list(gz: Any, spans: list[Span], k: int, text: str, cc: str) -> bool:
