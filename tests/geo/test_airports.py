@@ -4,8 +4,6 @@ Texts are written for these tests."""
 
 from __future__ import annotations
 
-import pytest
-
 from sitroom.geo import geoparse
 from sitroom.geo.airports import AIRPORT, airport_names
 from sitroom.geo.gazetteer import load_gazetteer
@@ -29,27 +27,14 @@ def test_index_keeps_towns_and_codes_to_themselves():
     assert not any(gz.feature[i] == AIRPORT for i in gz.lookup("LHR"))
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from sitroom.nlp import load_nlp
-
-    return load_nlp()
-
-
-def _place(nlp, text: str, name: str):
-    places = [t.place for t in geoparse(nlp(text)) if t.text == name]
-    assert places, f"{name!r} not found in {text!r}"
-    return places[0]
-
-
-def test_airport_in_its_country(nlp):
-    place = _place(nlp, "British Airways cancelled flights from London after a power cut at "
+def test_airport_in_its_country(place_named):
+    place = place_named("British Airways cancelled flights from London after a power cut at "
                         "Heathrow on Sunday, and passengers were sent on to Manchester.", "Heathrow")
     assert (place.feature, place.country) == ("airport", "United Kingdom")
     assert place.geo_precision == 1
 
 
-def test_town_keeps_its_name_elsewhere(nlp):
-    place = _place(nlp, "Deputies in Sanford, Florida, said the crash happened in Heathrow "
+def test_town_keeps_its_name_elsewhere(place_named):
+    place = place_named("Deputies in Sanford, Florida, said the crash happened in Heathrow "
                         "near Lake Mary late on Friday.", "Heathrow")
     assert (place.feature, place.admin1) == ("city", "Florida")

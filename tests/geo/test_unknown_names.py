@@ -6,56 +6,41 @@ tests; each failed before s-geo4 but the list of towns, which guards the contain
 
 from __future__ import annotations
 
-import pytest
-
 from sitroom.geo import geoparse
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from sitroom.nlp import load_nlp
-
-    return load_nlp()
-
-
-def _place(nlp, text: str, name: str):
-    places = [t.place for t in geoparse(nlp(text)) if t.text == name]
-    assert places, f"{name!r} not found in {text!r}"
-    return places[0]
-
-
-def test_valley_is_the_district_in_it(nlp):
+def test_valley_is_the_district_in_it(place_named):
     # the whole name's consonant skeleton also matches South Valley, New Mexico
-    place = _place(nlp, "Troops moved into the Swat Valley in north-west Pakistan, officials in "
+    place = place_named("Troops moved into the Swat Valley in north-west Pakistan, officials in "
                         "Peshawar said, and United States officials welcomed it.", "Swat Valley")
     assert (place.country, place.admin1) == ("Pakistan", "Khyber Pakhtunkhwa")
 
 
-def test_a_word_after_the_valley_is_the_valley_s(nlp):
+def test_a_word_after_the_valley_is_the_valley_s(place_named):
     # "region" describes the valley; Salinas is the Californian town, not an admin1 elsewhere
-    place = _place(nlp, "Lettuce from the Salinas Valley region of California was recalled on "
+    place = place_named("Lettuce from the Salinas Valley region of California was recalled on "
                         "Monday after tests in Monterey.", "Salinas Valley")
     assert (place.country, place.admin1) == ("United States", "California")
 
 
 
 
-def test_a_loose_reading_yields_to_the_focus_town(nlp):
+def test_a_loose_reading_yields_to_the_focus_town(place_named):
     # "Earlsheaton" has no exact name in the gazetteer; a looser spelling match reads it as
     # Earlston in Scotland, while the article's towns cluster in West Yorkshire
     text = ("She worked as a machinist in Earlsheaton, near Dewsbury and Wakefield, before moving "
             "to Scotland.")
-    place = _place(nlp, text, "Earlsheaton")
+    place = place_named(text, "Earlsheaton")
     assert (place.name, place.geo_precision) in {("Dewsbury", 3), ("Wakefield", 3)}
 
 
-def test_a_reading_outside_its_container_is_a_place_the_gazetteer_lacks(nlp):
+def test_a_reading_outside_its_container_is_a_place_the_gazetteer_lacks(place_named):
     # the gazetteer has only a Holliday in Texas and a Washington Square in Pennsylvania: the
     # text puts them in Missouri and in New Orleans, where they are placed, at no better than 2
-    place = _place(nlp, "A woman was hurt when her car hit a tree south of Holliday, Missouri, "
+    place = place_named("A woman was hurt when her car hit a tree south of Holliday, Missouri, "
                         "on Route C, troopers said.", "Holliday")
     assert (place.admin1, place.feature) == ("Missouri", "admin1")
-    place = _place(nlp, "Crowds filled Washington Square in New Orleans before the parade moved "
+    place = place_named("Crowds filled Washington Square in New Orleans before the parade moved "
                         "on to Metairie and Kenner.", "Washington Square")
     assert (place.name, place.geo_precision) == ("New Orleans", 2)
 

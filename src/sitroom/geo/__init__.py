@@ -20,8 +20,8 @@ from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, l
 from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, cues, feature_hint_after, feature_hint_before, find_spans
-from sitroom.geo.resolve import (PARTS_MIN_POP, Context, best_candidate, candidates, place_of, ranked, resolve_name,
-                                 _named_after_place, split_hint)
+from sitroom.geo.resolve import (PARTS_MIN_POP, Context, _named_after_place, best_candidate, candidates,
+                                 place_of, ranked, resolve_name, split_hint)
 from sitroom.nlp import doc_text
 from sitroom.records import Place, Toponym
 
@@ -142,8 +142,8 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     # Missouri") keeps that place where it recurs bare ("... of Paris, were ejected").
     anchored: dict[str, int] = {}
     out: list[Toponym] = []
-    # "Washington Square in New Orleans", "Northumberland Park, Tottenham": a name whose every
-    # reading lies outside the place the text puts it in is a place the gazetteer lacks there
+    # "Washington Square in New Orleans", "Holliday, Missouri" (only a Holliday in Texas on file):
+    # a small town read outside the place the text puts it in is a place the gazetteer lacks there
     resolved = [(None, firm) if _outside_container(gz, spans, resolved, k, text) else (pid, firm)
                 for k, (pid, firm) in enumerate(resolved)]
     for sp, (pid, firm) in zip(spans, resolved):
@@ -455,8 +455,8 @@ def _stray(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], 
 
 def _loose(gz: Any, name: str, pid: int) -> bool:
     """Whether a town, district or province reading came from no exact name of the gazetteer: a
-    looser spelling ("Kfraya" read as Kifri, Iraq) or a part of the name ("Stoke Newington" read
-    as Stoke-on-Trent), weaker evidence than the town the article is about."""
+    looser spelling ("Kfraya" read as Kifri, Iraq) or a part of the name (resolve._sub_name),
+    weaker evidence than the town the article is about."""
     if gz.feature[pid] not in (CITY, ADMIN2, ADMIN1):
         return False
     base = split_hint(name)[0]
