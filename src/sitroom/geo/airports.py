@@ -1,5 +1,6 @@
 """Airports for the gazetteer, read at build time from the installed `airportsdata` package
-(MIT licence; OurAirports/FAA-derived table of ~28,000 airports with ICAO/IATA codes, name, city,
+(MIT licence; a fork of mwgg/Airports whose new rows are checked against national Aeronautical
+Information Publications, ARINC and IATA: ~28,000 airports with ICAO/IATA codes, name, city,
 subdivision, country and coordinates).
 
 "Heathrow", "Gatwick", "O'Hare" name airports that no populated-place source has. Only airports
