@@ -66,12 +66,19 @@ def test_resolution(nlp, case):
 
 
 def test_a_focus_town_needs_independent_evidence(nlp):
-    # one town named twice is no cluster: a name the gazetteer lacks stays unplaced; with a
-    # second town close by, it is placed at the larger, more often named one
-    alone = "Fans in Leeds cheered on Friday. Leeds fans later marched through Finiels."
-    assert _place(nlp, alone, "Finiels") is None
+    # one town named twice is no cluster: a reading of a name is not replaced by it (Abbasiya
+    # keeps its Israeli reading beside Cairo alone); with a second town close by, it is
+    alone = "Officials in Cairo said crowds gathered in Abbasiya after the service."
+    assert _place(nlp, alone, "Abbasiya").country == "Israel"
     pair = "Fans in Leeds and Bradford cheered on Friday. Leeds fans later marched through Finiels."
     p = _place(nlp, pair, "Finiels")
+    assert (p.name, p.geo_precision) == ("Leeds", 3)
+
+
+def test_a_name_with_no_reading_takes_the_only_town(nlp):
+    # s-geo4: a name the gazetteer lacks has no reading to lose, so one town will do
+    alone = "Fans in Leeds cheered on Friday. Leeds fans later marched through Finiels."
+    p = _place(nlp, alone, "Finiels")
     assert (p.name, p.geo_precision) == ("Leeds", 3)
 
 

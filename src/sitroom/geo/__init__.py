@@ -20,7 +20,8 @@ from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, l
 from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, cues, feature_hint_after, feature_hint_before, find_spans
-from sitroom.geo.resolve import Context, best_candidate, candidates, place_of, ranked, resolve_name
+from sitroom.geo.resolve import (PARTS_MIN_POP, Context, _named_after_place, best_candidate, candidates,
+                                 place_of, ranked, resolve_name, split_hint)
 from sitroom.nlp import doc_text
 from sitroom.records import Place, Toponym
 
@@ -128,17 +129,23 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     for _ in range(CONTEXT_PASSES):
         resolved = _in_context(gz, text, spans, hints, hints_first, first, memo, near, theatre)
         first = [pid for pid, _ in resolved]
-    focus_memo: list[int | None] = []
+    focus_memo: list[tuple[int, int] | None] = []
 
-    def article_focus() -> int | None:  # found once, and only for an article that needs it
+    def article_focus(minimum: int = FOCUS_MIN) -> int | None:
+        # found once, and only for an article that needs it
         if not focus_memo:
             focus_memo.append(_focus_town(gz, spans, resolved))
-        return focus_memo[0]
+        found = focus_memo[0]
+        return found[1] if found is not None and found[0] >= minimum else None
 
     # One sense per article: a name placed by its container or a feature word once ("Paris,
     # Missouri") keeps that place where it recurs bare ("... of Paris, were ejected").
     anchored: dict[str, int] = {}
     out: list[Toponym] = []
+    # "Washington Square in New Orleans", "Holliday, Missouri" (only a Holliday in Texas on file):
+    # a small town read outside the place the text puts it in is a place the gazetteer lacks there
+    resolved = [(None, firm) if _outside_container(gz, spans, resolved, k, text) else (pid, firm)
+                for k, (pid, firm) in enumerate(resolved)]
     for sp, (pid, firm) in zip(spans, resolved):
         if firm and pid is not None and sp.kind != "demonym":
             anchored.setdefault(name_key(sp.text), pid)
@@ -149,7 +156,9 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
                 pid = alt
         place: Place | None = None
         if (pid is not None and not firm and sp.kind != "demonym"
-                and (_facility_after(text, sp.end) or _stray(gz, spans, resolved, k))
+                and (_facility_after(text, sp.end) or _names_a_site(sp.text)
+                     or _stray(gz, spans, resolved, k)
+                     or _loose(gz, sp.text, pid))
                 and (focus := article_focus()) is not None
                 and not _holds(gz, pid, focus)):
             # "Carnegie Library", "Hampton Avenue" in an article about New Orleans or St. Louis:
@@ -166,10 +175,11 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
             # cannot find at the district or town it lies in, at no better than precision 2.
             place = place_of(gz, outer)
             place.geo_precision = max(place.geo_precision or 2, 2)
-        elif sp.kind != "demonym" and (focus := article_focus()) is not None:
+        elif sp.kind != "demonym" and (focus := article_focus(FOCUS_MIN_UNKNOWN)) is not None:
             # Any other name the gazetteer lacks (a street, a neighbourhood, a landmark: "River
             # North", "the West Wing") most likely lies in the town the article is about; placed
-            # there at precision 3, since how far from it is unknown.
+            # there at precision 3, since how far from it is unknown. Here even an article's only
+            # town will do: the name has no reading of its own to lose.
             place = place_of(gz, focus)
             place.geo_precision = 3
         out.append(Toponym(text=sp.text, start=sp.start, end=sp.end, place=place))
@@ -363,20 +373,25 @@ def _container(gz: Any, spans: list[Span], first: list[int | None], k: int, text
 FOCUS_KM = 100.0  # 30, 50 and 100 tried on the odd halves: 100 best or tied on all three
 # distinct local places (or one and its named province): one town named twice is no focus
 FOCUS_MIN = 2
+# for a name the gazetteer lacks (no reading of its own), one town will do (s-geo4, odd halves)
+FOCUS_MIN_UNKNOWN = 1
+DATELINE_FOCUS = 1_000  # a dateline's town is the focus whatever else the article names
 
 
-def _focus_town(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]]) -> int | None:
+def _focus_town(gz: Any, spans: list[Span],
+                resolved: list[tuple[int | None, bool]]) -> tuple[int, int] | None:
     """The town an article is about: its dateline town, else the town where its local names
     cluster. Each town read in the article scores the number of distinct local places (towns,
     districts) read within FOCUS_KM of it, itself included, plus one if the article names its
-    province; the best town with at least FOCUS_MIN wins (ties: more mentions, then more people)."""
+    province; the best town (ties: more mentions, then more people) comes back with its score,
+    which callers hold against FOCUS_MIN or FOCUS_MIN_UNKNOWN."""
     local: dict[int, int] = {}  # pid -> mentions
     named_units: set[tuple[str, str]] = set()
     for sp, (pid, _) in zip(spans, resolved):
         if pid is None or sp.kind == "demonym":
             continue
         if sp.kind == "dateline" and gz.feature[pid] == CITY:
-            return pid
+            return DATELINE_FOCUS, pid
         if gz.feature[pid] in (CITY, ADMIN2):
             local[pid] = local.get(pid, 0) + 1
         elif gz.feature[pid] == ADMIN1:
@@ -394,15 +409,28 @@ def _focus_town(gz: Any, spans: list[Span], resolved: list[tuple[int | None, boo
         key = (near + ((gz.country[p], gz.admin1[p]) in named_units), mentions, gz.population[p])
         if best is None or key > best[0]:
             best = (key, p)
-    if best is None or best[0][0] < FOCUS_MIN:
+    if best is None:
         return None
-    return best[1]
+    return best[0][0], best[1]
 
 
 @lru_cache(maxsize=1)
 def _facility_pattern() -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in cues()["resolution"]["facility_words"])
     return re.compile(rf"(?:['\u2019]s)?(?:\s+[A-Z][\w'\u2019.&-]*){{0,3}}?\s+(?:{words})(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _facility_words() -> frozenset[str]:
+    return frozenset(cues()["resolution"]["facility_words"])
+
+
+def _names_a_site(name: str) -> bool:
+    """Whether a name of two or more words ends in a site's word ("Washington Square", "Windsor
+    Castle", "St George's Chapel"): a building, street or square, not the place a reading of the
+    whole name (a town called Washington Square) or of its first words may be."""
+    words = name.split()
+    return len(words) >= 2 and words[-1] in _facility_words()
 
 
 def _facility_after(text: str, end: int) -> bool:
@@ -425,6 +453,16 @@ def _stray(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], 
                    for sp, (q, _) in zip(spans, resolved))
 
 
+def _loose(gz: Any, name: str, pid: int) -> bool:
+    """Whether a town, district or province reading came from no exact name of the gazetteer: a
+    looser spelling ("Kfraya" read as Kifri, Iraq) or a part of the name (resolve._sub_name),
+    weaker evidence than the town the article is about."""
+    if gz.feature[pid] not in (CITY, ADMIN2, ADMIN1):
+        return False
+    base = split_hint(name)[0]
+    return not any(gz.lookup(n) for n in (name, base, _named_after_place(base)) if n)
+
+
 def _holds(gz: Any, pid: int, town: int) -> bool:
     """Whether the place read as `pid` holds the town or lies within FOCUS_KM of it."""
     if gz.feature[pid] == COUNTRY:
@@ -441,6 +479,45 @@ def _unknown_in(spans: list[Span], resolved: list[tuple[int | None, bool]], k: i
         return None
     gap = text[spans[k].end:spans[k + 1].start]
     return resolved[k + 1][0] if len(gap) <= 30 and _CONTAINER_GAP.match(gap) else None
+
+
+def _outside_container(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], k: int,
+                       text: str) -> bool:
+    """Whether the k-th name, read as a town or site of under PARTS_MIN_POP people, is read outside
+    the place named right after it as its container (itself read from an exact name): another
+    country, for a looser reading; another province; or farther than FOCUS_KM from a container
+    town (not in a list of towns: "Vancouver, Calgary, Edmonton")."""
+    pid = resolved[k][0]
+    if (pid is None or spans[k].kind == "demonym" or gz.feature[pid] in _BROAD
+            or gz.population[pid] >= PARTS_MIN_POP):
+        return False
+    outer = _unknown_in(spans, resolved, k, text)
+    if (outer is None or not gz.country[outer] or _loose(gz, spans[k + 1].text, outer)
+            or _in_province_list(gz, spans, k, text, gz.country[outer])):
+        return False
+    if gz.country[pid] != gz.country[outer]:
+        # only against a looser reading ("Kfraya in Idlib" read as Kifri, Iraq); an exact one
+        # abroad is as likely a name inside another ("St. Gregory of Narek in Vatican"). And a
+        # container read in a country nothing else of the article is in may be the misreading.
+        own = name_key(spans[k + 1].text)
+        return _loose(gz, spans[k].text, pid) and any(
+            q is not None and gz.country[q] == gz.country[outer] and name_key(sp.text) != own
+            for sp, (q, _) in zip(spans, resolved))
+    if gz.feature[outer] in (ADMIN1, ADMIN2):
+        return gz.admin1[pid] != gz.admin1[outer]
+    if gz.feature[outer] == CITY and not _in_town_list(spans, k, text):
+        return haversine_km(gz.lat[pid], gz.lon[pid], gz.lat[outer], gz.lon[outer]) > FOCUS_KM
+    return False
+
+
+def _in_town_list(spans: list[Span], k: int, text: str) -> bool:
+    """Whether names k and k+1 are items of a list ("Vancouver, Calgary, Edmonton")."""
+    before = k > 0 and _LIST_GAP.match(text[spans[k - 1].end:spans[k].start])
+    after = k + 2 < len(spans) and _LIST_GAP.match(text[spans[k + 1].end:spans[k + 2].start])
+    return bool(before or after)
+
+
+_BROAD = {COUNTRY, ADMIN1, "continent", "region"}
 
 
 def _in_province_list(gz: Any, spans: list[Span], k: int, text: str, cc: str) -> bool:

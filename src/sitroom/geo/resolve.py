@@ -15,15 +15,20 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from sitroom.geo.airports import AIRPORT
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, Gazetteer, load_gazetteer
 from sitroom.geo.names import name_key
 from sitroom.records import Place
 
+# An airport has no population: a low prior, so that a town of its name (Heathrow, Florida) keeps
+# the name unless the article's country or province is the airport's.
+AIRPORT_BONUS = 2.0
 # Prominence added per feature kind: a bare country or province name nearly always means the
 # country/province; curated supplement rows (crossings, bases) are notable although unpopulated.
-FEATURE_BONUS = {COUNTRY: 6.0, ADMIN1: 2.0, ADMIN2: -0.5, CITY: 0.0, "continent": 6.0, "region": 4.0}
+FEATURE_BONUS = {COUNTRY: 6.0, ADMIN1: 2.0, ADMIN2: -0.5, CITY: 0.0, "continent": 6.0, "region": 4.0,
+                 AIRPORT: AIRPORT_BONUS}
 # An admin unit named after its main city ("Kabul", "Moscow") usually means the city when the
 # city holds at least this share of the unit's people.
 CITY_SHARE = 0.25
@@ -230,6 +235,12 @@ def ranked(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]:
     if (hint and not ctx.hint) or (worded and not ctx.worded):
         ctx = Context(ctx.theatre, ctx.countries, ctx.admin1s, ctx.container, ctx.hint or hint,
                       ctx.named_admin1s, worded, ctx.support)
+    if not gz.lookup(base):
+        stem = _named_after_place(base)
+        if stem and gz.lookup(stem):
+            base = stem  # "Swat Valley" is read as Swat
+            if ctx.hint:  # "the Salinas Valley region": the word is the valley's, not Salinas's
+                ctx = replace(ctx, hint="", worded=False)
     ids = candidates(gz, base, ctx)
     if not ids and base != name:
         ids = candidates(gz, name, ctx)
@@ -310,6 +321,21 @@ def _sub_name(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]
                 if gz.feature[pid] != CITY or gz.population[pid] >= PARTS_MIN_POP:
                     return [(sc, pid)]
     return []
+
+
+def _named_after_place(name: str) -> str:
+    """'Swat Valley' -> 'Swat': the name before a word of `named_after_place` (cues.toml), or ''."""
+    words = name.rsplit(None, 1)
+    if len(words) == 2 and words[1].lower() in _named_after_words():
+        return words[0]
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _named_after_words() -> frozenset[str]:
+    from sitroom.geo.recognize import cues
+
+    return frozenset(cues()["resolution"]["named_after_place"])
 
 
 @lru_cache(maxsize=1)
