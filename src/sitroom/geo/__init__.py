@@ -20,7 +20,7 @@ from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, l
 from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, cues, feature_hint_after, feature_hint_before, find_spans
-from sitroom.geo.resolve import (PARTS_MIN_POP, Context, _named_after_place, best_candidate, candidates,
+from sitroom.geo.resolve import (NAMESAKE_RATIO, PARTS_MIN_POP, Context, _named_after_place, best_candidate, candidates,
                                  place_of, ranked, resolve_name, split_hint)
 from sitroom.nlp import doc_text
 from sitroom.records import Place, Toponym
@@ -29,8 +29,14 @@ __all__ = ["geoparse", "geoparse_alone", "theatre_of", "resolve_name", "precisio
            "warm_up"]
 
 # "X district of Y", "X, Y", "X in Y province": the name after is a container of the name before.
+# A direction before the container ("Monroe County in northeast Missouri") still makes it one.
 _CONTAINER_GAP = re.compile(r"^(?:\s+(?:district|province|county|city|town|village))?"
-                            r"(?:\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?)$", re.IGNORECASE)
+                            r"(?:\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?"
+                            r"(?:(?:far\s+)?(?:north|south|east|west|central|north-?east|north-?west|"
+                            r"south-?east|south-?west)(?:ern)?\s+(?:part\s+of\s+)?)?)$", re.IGNORECASE)
+# "the Cincinnati suburb of West Chester": the name after lies at the town before.
+_SUBURB_GAP = re.compile(r"^(?:['\u2019]s)?\s+(?:suburbs?|neighbou?rhood)\s+of\s+$",
+                         re.IGNORECASE)
 
 
 def geoparse(doc: Any, theatre: dict[str, float] | None = None, demonyms: str = "") -> list[Toponym]:
@@ -97,7 +103,8 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     # office after it ("New York Governor") names the province.
     town_body, province_body = _body("town_bodies"), _body("province_bodies")
     hints = [feature_hint_after(text, sp.end) or feature_hint_before(text, sp.start)
-             or (CITY if sp.kind == "dateline" or town_body.match(text, sp.end) else "")
+             or (CITY if sp.kind == "dateline" or (town_body.match(text, sp.end)
+                                                    and not _small_namesake_of_province(gz, sp.text)) else "")
              or (ADMIN1 if province_body.match(text, sp.end) else "") for sp in spans]
     hints_first = list(hints)
 
@@ -144,7 +151,8 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     out: list[Toponym] = []
     # "Washington Square in New Orleans", "Holliday, Missouri" (only a Holliday in Texas on file):
     # a small town read outside the place the text puts it in is a place the gazetteer lacks there
-    resolved = [(None, firm) if _outside_container(gz, spans, resolved, k, text) else (pid, firm)
+    resolved = [(None, firm) if (_outside_container(gz, spans, resolved, k, text)
+                                 or _outside_suburb_town(gz, spans, resolved, k, text)) else (pid, firm)
                 for k, (pid, firm) in enumerate(resolved)]
     for sp, (pid, firm) in zip(spans, resolved):
         if firm and pid is not None and sp.kind != "demonym":
@@ -169,7 +177,7 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
         elif pid is not None:
             place = place_of(gz, pid)
             place.geo_precision = precision_in_text(place, text, sp.start)
-        elif sp.kind != "demonym" and (outer := _unknown_in(spans, resolved, k, text)) is not None:
+        elif sp.kind != "demonym" and (outer := _place_it_lies_in(gz, spans, resolved, k, text)) is not None:
             # A place the gazetteer lacks, named with its container ("Greenlane, Auckland",
             # "Fort Detrick, Maryland"): placed at the container, as ACLED places a village it
             # cannot find at the district or town it lies in, at no better than precision 2.
@@ -479,6 +487,47 @@ def _unknown_in(spans: list[Span], resolved: list[tuple[int | None, bool]], k: i
         return None
     gap = text[spans[k].end:spans[k + 1].start]
     return resolved[k + 1][0] if len(gap) <= 30 and _CONTAINER_GAP.match(gap) else None
+
+
+def _small_namesake_of_province(gz: Any, name: str) -> bool:
+    """Whether every town of this name is NAMESAKE_RATIO times smaller than a province of it: then
+    "Queensland Police" is the state's police force, not a hamlet's ("St. Thomas police" keeps
+    the Ontario city, a town of a size with the Jamaican parish)."""
+    ids = gz.lookup(name)
+    town = max((gz.population[i] for i in ids if gz.feature[i] == CITY), default=0)
+    province = max((gz.population[i] for i in ids if gz.feature[i] == ADMIN1), default=0)
+    return province > NAMESAKE_RATIO * town
+
+
+def _place_it_lies_in(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], k: int,
+                      text: str) -> int | None:
+    """The container named right after the k-th name, else the town it is a suburb of."""
+    outer = _unknown_in(spans, resolved, k, text)
+    return outer if outer is not None else _suburb_town(gz, spans, resolved, k, text)
+
+
+def _suburb_town(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], k: int,
+                 text: str) -> int | None:
+    """The town read right before the k-th name when the text makes the name its suburb ("the
+    Cincinnati suburb of West Chester")."""
+    if k == 0 or spans[k - 1].kind == "demonym" or spans[k].kind == "demonym":
+        return None
+    town = resolved[k - 1][0]
+    if town is None or gz.feature[town] != CITY:
+        return None
+    return town if _SUBURB_GAP.match(text[spans[k - 1].end:spans[k].start]) else None
+
+
+def _outside_suburb_town(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], k: int,
+                         text: str) -> bool:
+    """Whether the k-th name, said to be a suburb of the town before it, is read as a town or site
+    of under PARTS_MIN_POP people farther than FOCUS_KM from that town: a namesake elsewhere (West
+    Chester, Pennsylvania for the one by Cincinnati), so the suburb is a place the gazetteer lacks."""
+    pid = resolved[k][0]
+    if pid is None or gz.feature[pid] in _BROAD or gz.population[pid] >= PARTS_MIN_POP:
+        return False
+    town = _suburb_town(gz, spans, resolved, k, text)
+    return town is not None and haversine_km(gz.lat[pid], gz.lon[pid], gz.lat[town], gz.lon[town]) > FOCUS_KM
 
 
 def _outside_container(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], k: int,

