@@ -34,7 +34,7 @@ _CONTAINER_GAP = re.compile(r"^(?:\s+(?:district|province|county|city|town|villa
                             r"(?:\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?"
                             r"(?:(?:far\s+)?(?:north|south|east|west|central|north-?east|north-?west|"
                             r"south-?east|south-?west)(?:ern)?\s+(?:part\s+of\s+)?)?)$", re.IGNORECASE)
-# "the Cincinnati suburb of West Chester": the name after lies at the town before.
+# "the Dayton suburb of West Chester": the name after lies at the town before.
 _SUBURB_GAP = re.compile(r"^(?:['\u2019]s)?\s+(?:suburbs?|neighbou?rhood)\s+of\s+$",
                          re.IGNORECASE)
 
@@ -509,7 +509,7 @@ def _place_it_lies_in(gz: Any, spans: list[Span], resolved: list[tuple[int | Non
 def _suburb_town(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], k: int,
                  text: str) -> int | None:
     """The town read right before the k-th name when the text makes the name its suburb ("the
-    Cincinnati suburb of West Chester")."""
+    Dayton suburb of West Chester")."""
     if k == 0 or spans[k - 1].kind == "demonym" or spans[k].kind == "demonym":
         return None
     town = resolved[k - 1][0]
@@ -522,7 +522,7 @@ def _outside_suburb_town(gz: Any, spans: list[Span], resolved: list[tuple[int | 
                          text: str) -> bool:
     """Whether the k-th name, said to be a suburb of the town before it, is read as a town or site
     of under PARTS_MIN_POP people farther than FOCUS_KM from that town: a namesake elsewhere (West
-    Chester, Pennsylvania for the one by Cincinnati), so the suburb is a place the gazetteer lacks."""
+    Chester, Pennsylvania for the one by Dayton), so the suburb is a place the gazetteer lacks."""
     pid = resolved[k][0]
     if pid is None or gz.feature[pid] in _BROAD or gz.population[pid] >= PARTS_MIN_POP:
         return False
