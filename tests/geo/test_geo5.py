@@ -1,7 +1,8 @@
 """How people write place names (issue 4, s-geo5): a suburb named after its city ("the Dayton
 suburb of West Chester"), a direction before a container ("in northeast Missouri"), a province's own police
 ("Queensland Police"), a big town's short name ("Newcastle"), a two-part province by its first
-part ("Newfoundland"), and admin points that a misfiled place does not drag away. Texts are
+part ("Newfoundland"), admin points that a misfiled place does not drag away, and two names
+whose readings lie close together settling each other. Texts are
 written for these tests; each failed before s-geo5 but the check that a town's police
 keeps the town and that places without a gap are all kept."""
 
@@ -55,3 +56,13 @@ def test_strays_are_cut_from_an_admin_point():
     # places without such a gap are all kept, whatever their spread
     even = [float(i) for i in range(40)]
     assert _without_strays(even) == even
+
+
+def test_two_names_close_together_settle_each_other(nlp):
+    # read alone, Edmonton is the Alberta city and Enfield a Connecticut town; their north London
+    # namesakes lie 3 km apart, which a chance pair of namesakes seldom does
+    from sitroom.geo import geoparse
+
+    places = {t.text: t.place for t in geoparse(nlp("Volunteers from Edmonton planted a garden "
+                                                     "this week, and Enfield councillors praised them."))}
+    assert places["Edmonton"].country == places["Enfield"].country == "United Kingdom"

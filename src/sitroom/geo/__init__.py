@@ -136,6 +136,7 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     for _ in range(CONTEXT_PASSES):
         resolved = _in_context(gz, text, spans, hints, hints_first, first, memo, near, theatre)
         first = [pid for pid, _ in resolved]
+    resolved = _close_pair(gz, spans, resolved, memo, hints_first)
     focus_memo: list[tuple[int, int] | None] = []
 
     def article_focus(minimum: int = FOCUS_MIN) -> int | None:
@@ -242,6 +243,43 @@ def _in_context(gz: Any, text: str, spans: list[Span], hints: list[str], hints_f
             memo2[(sp.text, hint, container)] = pid
         resolved.append((pid, container is not None or bool(hint)))
     return resolved
+
+
+CLOSE_PAIR_KM = 15.0
+
+
+def _close_pair(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], memo: dict,
+                hints_first: list[str]) -> list[tuple[int | None, bool]]:
+    """Two names read as towns in two different countries, each with a plausible reading (within
+    PLAUSIBLE_MARGIN of its best on its own) within CLOSE_PAIR_KM of the other's: the article is
+    about that place ("Edmonton" and "Enfield", both in north London, read as the Alberta city
+    and a Connecticut town), since namesakes of two names seldom lie that close by chance."""
+    own: dict[str, list[int]] = {}
+    for k, (sp, (pid, firm)) in enumerate(zip(spans, resolved)):
+        if sp.kind != "demonym" and pid is not None and not firm and gz.feature[pid] in (CITY, ADMIN2):
+            own.setdefault(name_key(sp.text), []).append(k)
+    keys = list(own)
+    if len(keys) < 2:
+        return resolved
+    options: dict[str, list[int]] = {}
+    for key in keys:
+        k = own[key][0]
+        scored = memo.get((spans[k].text, hints_first[k]), [])
+        top = scored[0][0] if scored else 0.0
+        options[key] = [i for s, i in scored if s >= top - PLAUSIBLE_MARGIN and gz.feature[i] in (CITY, ADMIN2)]
+    out = list(resolved)
+    for x, a in enumerate(keys):
+        for b in keys[x + 1:]:
+            pa, pb = out[own[a][0]][0], out[own[b][0]][0]
+            if gz.country[pa] == gz.country[pb]:
+                continue
+            pair = next(((i, j) for i in options[a] for j in options[b] if gz.country[i] == gz.country[j]
+                         and haversine_km(gz.lat[i], gz.lon[i], gz.lat[j], gz.lon[j]) <= CLOSE_PAIR_KM), None)
+            if pair is not None:
+                for key, pid in zip((a, b), pair):
+                    for k in own[key]:
+                        out[k] = (pid, False)
+    return out
 
 
 # Coherence (see resolve.COHERENCE): another name supports a candidate when one of its own
