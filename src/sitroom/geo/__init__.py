@@ -19,7 +19,7 @@ from typing import Any
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, load_gazetteer
 from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
-from sitroom.geo.recognize import Span, cues, feature_hint_after, feature_hint_before, find_spans
+from sitroom.geo.recognize import Span, cue_words, cues, feature_hint_after, feature_hint_before, find_spans
 from sitroom.geo.resolve import (NAMESAKE_RATIO, PARTS_MIN_POP, Context, _named_after_place, best_candidate, candidates,
                                  place_of, ranked, resolve_name, split_hint)
 from sitroom.nlp import doc_text
@@ -264,9 +264,7 @@ def _close_pair(gz: Any, spans: list[Span], resolved: list[tuple[int | None, boo
     options: dict[str, list[int]] = {}
     for key in keys:
         k = own[key][0]
-        scored = memo.get((spans[k].text, hints_first[k]), [])
-        top = scored[0][0] if scored else 0.0
-        options[key] = [i for s, i in scored if s >= top - PLAUSIBLE_MARGIN and gz.feature[i] in (CITY, ADMIN2)]
+        options[key] = _plausible_readings(gz, memo.get((spans[k].text, hints_first[k]), []))
     out = list(resolved)
     for x, a in enumerate(keys):
         for b in keys[x + 1:]:
@@ -291,6 +289,14 @@ COHERENCE_KM = 60.0
 _CELL = 0.5  # degrees; a 3x3 block of cells covers COHERENCE_KM at any latitude below ~60°
 
 
+def _plausible_readings(gz: Any, scored: list[tuple[float, int]]) -> list[int]:
+    """A name's town/district readings scoring within PLAUSIBLE_MARGIN of its best reading."""
+    if not scored:
+        return []
+    top = scored[0][0]
+    return [i for s, i in scored if s >= top - PLAUSIBLE_MARGIN and gz.feature[i] in (CITY, ADMIN2)]
+
+
 class _Nearby:
     """Plausible town/district readings of an article's names, bucketed by grid cell."""
 
@@ -300,12 +306,9 @@ class _Nearby:
         for (text, _), scored in ranked_by_name.items():
             if not scored:
                 continue
-            key, top = name_key(text), scored[0][0]
-            for s, i in scored:
-                if s < top - PLAUSIBLE_MARGIN:
-                    break
-                if gz.feature[i] in (CITY, ADMIN2):
-                    self.cells.setdefault(self._cell(i), []).append((key, i))
+            key = name_key(text)
+            for i in _plausible_readings(gz, scored):
+                self.cells.setdefault(self._cell(i), []).append((key, i))
 
     def _cell(self, i: int) -> tuple[int, int]:
         return int(self.gz.lat[i] // _CELL), int(self.gz.lon[i] // _CELL)
@@ -466,9 +469,8 @@ def _facility_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?:['\u2019]s)?(?:\s+[A-Z][\w'\u2019.&-]*){{0,3}}?\s+(?:{words})(?!\w)")
 
 
-@lru_cache(maxsize=1)
 def _facility_words() -> frozenset[str]:
-    return frozenset(cues()["resolution"]["facility_words"])
+    return cue_words("resolution", "facility_words")
 
 
 def _names_a_site(name: str) -> bool:

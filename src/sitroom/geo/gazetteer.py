@@ -145,6 +145,10 @@ def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
 
 
+STRAY_SHARE = 0.05
+STRAY_MIN_PLACES = 10  # the gap test needs enough places left on the unit's side of the gap
+
+
 def _without_strays(values: list[float]) -> list[float]:
     """Sorted coordinates less a small group at either end (at most STRAY_SHARE of the places)
     cut off from the rest by a gap wider than the rest's whole extent: places filed under the
@@ -164,10 +168,6 @@ def _without_strays(values: list[float]) -> list[float]:
             hi -= cut
             break
     return values[lo:hi + 1]
-
-
-STRAY_SHARE = 0.05
-STRAY_MIN_PLACES = 10  # the gap test needs enough places left on the unit's side of the gap
 
 
 # A country whose largest polygon holds this share of its land is placed at that landmass's centre

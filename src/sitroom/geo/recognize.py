@@ -45,6 +45,12 @@ def cues() -> dict[str, Any]:
         return tomllib.load(f)
 
 
+@lru_cache(maxsize=None)
+def cue_words(section: str, key: str) -> frozenset[str]:
+    """A list of cues.toml as a set ("resolution", "facility_words")."""
+    return frozenset(cues()[section][key])
+
+
 @lru_cache(maxsize=1)
 def _needs_cue() -> frozenset[str]:
     return frozenset(name_key(n) for n in cues()["recognition"]["needs_cue"])
@@ -55,9 +61,8 @@ def _not_places() -> frozenset[str]:
     return frozenset(name_key(n) for n in cues()["recognition"]["not_places"])
 
 
-@lru_cache(maxsize=1)
 def _institution_words() -> frozenset[str]:
-    return frozenset(cues()["recognition"]["institution_words"])
+    return cue_words("recognition", "institution_words")
 
 
 @lru_cache(maxsize=1)

@@ -332,24 +332,18 @@ def _sub_name(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]
 
 def _named_after_place(name: str) -> str:
     """'Swat Valley' -> 'Swat': the name before a word of `named_after_place` (cues.toml), or ''."""
+    from sitroom.geo.recognize import cue_words
+
     words = name.rsplit(None, 1)
-    if len(words) == 2 and words[1].lower() in _named_after_words():
+    if len(words) == 2 and words[1].lower() in cue_words("resolution", "named_after_place"):
         return words[0]
     return ""
 
 
-@lru_cache(maxsize=1)
-def _named_after_words() -> frozenset[str]:
-    from sitroom.geo.recognize import cues
-
-    return frozenset(cues()["resolution"]["named_after_place"])
-
-
-@lru_cache(maxsize=1)
 def _feature_not_place() -> frozenset[str]:
-    from sitroom.geo.recognize import cues
+    from sitroom.geo.recognize import cue_words
 
-    return frozenset(cues()["resolution"]["feature_not_place"])
+    return cue_words("resolution", "feature_not_place")
 
 
 def place_of(gz: Gazetteer, pid: int, precision: int | None = None) -> Place:
