@@ -49,16 +49,35 @@ def default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
-def _exit_with(parent: int) -> None:
+def _running(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie (a killed driver its shell has not yet
+    reaped must count as gone)."""
+    import os
+
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        pass
+    try:  # no /proc: signal 0 only asks whether the process exists
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def _exit_with(driver: int) -> None:
     import os
     import time
 
-    while os.getppid() == parent:
+    while _running(driver):
         time.sleep(1.0)
     os._exit(1)
 
 
-def _init_worker() -> None:
+def _init_worker(driver: int) -> None:
     # One process per core: libraries inside a worker must not start their own thread pools,
     # or N workers x N threads fight over N cores.
     import os
@@ -69,23 +88,49 @@ def _init_worker() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     # A driver killed outright (SIGKILL, OOM, `timeout`) cannot stop its pool, and a worker
     # waiting on the task queue never sees it go (the queue's pipe has a writer in every
-    # worker): without this watch it would hold its ~1.5 GB until someone kills it.
-    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True,
+    # worker): without this watch it would hold its ~1.5 GB until someone kills it. The driver,
+    # not the parent: a forked worker's parent is the fork server, which lives as long as its
+    # workers do.
+    threading.Thread(target=_exit_with, args=(driver,), daemon=True,
                      name="sitroom-exit-with-driver").start()
 
 
+def _worker_context() -> Any:
+    """How worker processes start. Where the platform can fork: from a fork server that loaded
+    the models once (sitroom.preload), so a worker starts with them in memory, shared with the
+    server until written; the server is a fresh process, so no thread state of this driver's
+    torch or BLAS is inherited. Elsewhere: spawned, each worker loading the models itself."""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sitroom.preload"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server and the models it holds (a later pool starts a new one).
+    multiprocessing offers no public call for this; its own tests use ForkServer._stop."""
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)
+    if stop is not None:
+        stop()
+
+
 class LocalEngine:
-    """This machine. With workers > 1, batches go to a pool of worker processes (spawned, so no
-    thread state of the parent's torch/BLAS is inherited); each loads the models once and keeps
-    them. A map with a single item runs in this process: a pool costs a few seconds to start and
-    buys nothing for one batch (the seed corpus, small incremental runs).
+    """This machine. With workers > 1, batches go to a pool of worker processes, forked from a
+    server that loaded the models once (see _worker_context); each keeps them.
+    A map with a single item runs in this process: a pool costs a few seconds to start and buys
+    nothing for one batch (the seed corpus, small incremental runs).
 
     Memory: a worker's resident size creeps up with every batch (allocator fragmentation from
     variable-length tensors and parses: ~1.15 GB after one batch of 64 articles, ~1.5 GB after
-    ten), so a worker is replaced after `tasks_per_worker` tasks (a reload costs ~10 s of CPU,
-    ~5% of a worker's 16 batches). The pool is kept between maps unless the driver calls
-    release(): restarting it costs ~20 s of CPU, worth it only when a large run needs the
-    workers' memory back for the driver's own stages."""
+    ten), so a worker is replaced after `tasks_per_worker` tasks (a fork from the server: no
+    reload). The pool and its server are kept between maps unless the driver calls release():
+    restarting them costs ~15 s of CPU, worth it only when a large run needs the workers' memory
+    back for the driver's own stages."""
 
     name = "local"
 
@@ -98,11 +143,12 @@ class LocalEngine:
 
     def _get_pool(self) -> Any:
         if self._pool is None:
-            import multiprocessing
+            import os
             from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(self.workers, initializer=_init_worker,
-                                             mp_context=multiprocessing.get_context("spawn"),
+                                             initargs=(os.getpid(),),
+                                             mp_context=_worker_context(),
                                              max_tasks_per_child=self.tasks_per_worker)
         return self._pool
 
@@ -124,6 +170,7 @@ class LocalEngine:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            _stop_fork_server()
 
     def release(self) -> None:
         """Stop the worker processes now (a later map starts new ones)."""
