@@ -86,11 +86,10 @@ MAX_BATCH_CHARS = 300_000
 # After analysing this many articles the local engine's workers (~1.5 GB each) are stopped before
 # the stories stage; restarting them for the story re-analysis costs ~20 s of CPU, <5% of the work.
 RELEASE_AFTER = 2000
-# Story re-analysis of fewer articles than this runs in the driver: re-reading one (its place
-# names, ~20 ms) costs far less than starting worker processes (~8 s of CPU each). When no
-# workers are running (an incremental run analyses its few new articles in the driver), the
-# pool must first start, so the driver keeps up to INLINE_BELOW_COLD.
-INLINE_BELOW = 256
+# Story re-analysis goes to the engine's workers while they are up (they hold the models). When
+# none are running (an incremental run analyses its few new articles in the driver), fewer
+# re-reads than this run in the driver: re-reading one (its place names, ~20 ms) costs far less
+# than starting the workers' fork server (~15 s of CPU to load the models).
 INLINE_BELOW_COLD = 1000
 
 
@@ -397,9 +396,7 @@ def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: 
 
     total = sum(len(stale) for _, stale, _ in todo)
     bar = progress(iter(range(total)), "stories' mentions", quiet, total=total)
-    # a few hundred re-reads (mostly place names again) take less than starting workers
-    inline_below = INLINE_BELOW if engine.warm else INLINE_BELOW_COLD
-    runner: Engine = engine if total >= inline_below else LocalEngine()
+    runner: Engine = engine if engine.warm or total >= INLINE_BELOW_COLD else LocalEngine()
     for rows in runner.map(reanalyse_stories, _job_chunks(jobs())):
         store.save_mentions(rows)
         for _ in rows:
