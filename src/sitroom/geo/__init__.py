@@ -223,7 +223,8 @@ def _in_context(gz: Any, text: str, spans: list[Span], hints: list[str], hints_f
     memo2: dict[tuple, int | None] = {}
     for k, (sp, hint) in enumerate(zip(spans, hints)):
         pid = first[k]
-        container = _container(gz, spans, first, k, text) if sp.kind != "demonym" else None
+        container = (_container(gz, spans, first, k, text) or _demonym_container(gz, text, sp.start)
+                     if sp.kind != "demonym" else None)
         if sp.kind != "demonym" and (sp.text, hint, container) in memo2:
             pid = memo2[(sp.text, hint, container)]
         elif sp.kind != "demonym":
@@ -417,6 +418,20 @@ def _container(gz: Any, spans: list[Span], first: list[int | None], k: int, text
     if gz.country[outer] and gz.admin1[outer]:
         return gz.country[outer], gz.admin1[outer]
     return None
+
+
+# "the English city of Salisbury", "the Syrian town of Douma": an adjective of nationality before a
+# town's feature word names the country the town lies in.
+_DEMONYM_BEFORE = re.compile(r"\b[Tt]he\s+(?P<demonym>[A-Z][a-z]+)\s+(?:city|town|village|port|capital|"
+                             r"county|district|province|state|region)\s+of\s+$")
+
+
+def _demonym_container(gz: Any, text: str, start: int) -> tuple[str, str] | None:
+    m = _DEMONYM_BEFORE.search(text[max(0, start - 40):start])
+    if not m:
+        return None
+    cc = gz.demonyms.get(name_key(m.group("demonym")))
+    return (cc, "") if cc and len(cc) == 2 else None
 
 
 FOCUS_KM = 100.0  # 30, 50 and 100 tried on the odd halves: 100 best or tied on all three

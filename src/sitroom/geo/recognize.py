@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -210,7 +210,13 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
             continue
         s = m.start("name") + (len(m.group("name")) - len(m.group("name").lstrip()))
         span = doc.char_span(s, s + len(name), alignment_mode="expand")
-        if span is not None and not any(taken[span.start:span.end]):
+        if span is not None and any(taken[span.start:span.end]):
+            # already found as a name ("WASHINGTON (AP) -" tagged by the NER): it is still the
+            # dateline, and a dateline names a town
+            for k, sp in enumerate(spans):
+                if (sp.start, sp.end) == (span.start_char, span.end_char) and sp.kind != "demonym":
+                    spans[k] = replace(sp, kind="dateline")
+        elif span is not None:
             # the dateline's position says place: a town of 1,000 or an admin unit will do
             ids = gz.lookup(name.title())
             if _prominent(gz, ids) or _max_pop(gz, ids) >= 1000 or any(
