@@ -111,13 +111,20 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     # Pass 1: each name on its own (prominence, theatre, hint).
     first: list[int | None] = []
     memo: dict[tuple[str, str], list[tuple[float, int]]] = {}  # a repeated name resolves once
-    for sp, hint in zip(spans, hints):
+    spans = list(spans)
+    for k, (sp, hint) in enumerate(zip(spans, hints)):
         if sp.kind == "demonym":
             first.append(_country_row(gz, sp.country_hint))
             continue
         if (sp.text, hint) not in memo:
             memo[(sp.text, hint)] = ranked(gz, sp.text, Context(theatre=theatre, hint=hint))
         scored = memo[(sp.text, hint)]
+        if not scored and (cc := gz.demonyms.get(name_key(sp.text))):
+            # an adjective of nationality the tagger took for a name ("Emirati handler"): the
+            # country, as for a demonym span
+            spans[k] = sp = Span(sp.start, sp.end, sp.text, "demonym", cc)
+            first.append(_country_row(gz, cc))
+            continue
         first.append(scored[0][1] if scored else None)
     near = _Nearby(gz, memo)
 
