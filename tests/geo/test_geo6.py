@@ -53,3 +53,20 @@ def test_an_adjective_of_nationality_taken_for_a_name():
     text = "The Emirati handler's colt won the race."
     places = resolve_spans(text, [Span(4, 11, "Emirati", "ner")])
     assert (places[0].place.country, places[0].place.feature) == ("United Arab Emirates", "country")
+
+
+def test_two_countries_run_together_are_two_names(nlp):
+    # a comma lost between two countries ("Cyprus, Greece Italy or Spain"): no place is called
+    # "Greece Italy"; it is Greece and Italy
+    text = "Youth unemployment is high in countries such as Cyprus, Greece Italy or Spain."
+    names = [sp.text for sp in find_spans(nlp(text))]
+    assert "Greece" in names and "Italy" in names
+
+
+def test_a_country_by_the_first_part_of_its_name():
+    # after "Trinidad and Tobago", "Trinidad" is the country, not the Colorado town
+    text = "Trinidad and Tobago sent a note. The ministry in Trinidad did not reply."
+    a, b = text.index("Trinidad", 10), text.index("Trinidad", 10) + 8
+    spans = [Span(0, 19, "Trinidad and Tobago", "ner"), Span(a, b, "Trinidad", "ner")]
+    places = resolve_spans(text, spans)
+    assert places[1].place.name == "Trinidad and Tobago"

@@ -144,6 +144,7 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
         resolved = _in_context(gz, text, spans, hints, hints_first, first, memo, near, theatre)
         first = [pid for pid, _ in resolved]
     resolved = _close_pair(gz, spans, resolved, memo, hints_first)
+    resolved = _first_part_of_country(gz, spans, resolved)
     focus_memo: list[tuple[int, int] | None] = []
 
     def article_focus(minimum: int = FOCUS_MIN) -> int | None:
@@ -254,6 +255,24 @@ def _in_context(gz: Any, text: str, spans: list[Span], hints: list[str], hints_f
 
 
 CLOSE_PAIR_KM = 15.0
+
+
+def _first_part_of_country(gz: Any, spans: list[Span],
+                           resolved: list[tuple[int | None, bool]]) -> list[tuple[int | None, bool]]:
+    """A country named for two parts is written by its first where the article has named it whole
+    ("Trinidad and Tobago" ... "the ministry in Trinidad"; "Bosnia"): that name is the country's,
+    not a namesake town's (Trinidad, Colorado)."""
+    countries = {gz.name[pid]: pid for pid, _ in resolved if pid is not None and gz.feature[pid] == COUNTRY}
+    if not countries:
+        return resolved
+    out = list(resolved)
+    for k, (sp, (pid, firm)) in enumerate(zip(spans, resolved)):
+        if sp.kind == "demonym" or firm or (pid is not None and gz.feature[pid] == COUNTRY):
+            continue
+        whole = next((c for name, c in countries.items() if name.startswith(sp.text + " and ")), None)
+        if whole is not None:
+            out[k] = (whole, False)
+    return out
 
 
 def _close_pair(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], memo: dict,

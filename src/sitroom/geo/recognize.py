@@ -148,7 +148,8 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
     for ent in ents:
         if ent.label_ in PLACE_LABELS:
             a, b = _widen(doc, gz, ent.start, ent.end, taken)
-            take(a, b, "ner")
+            for a, b in _two_names(doc, gz, a, b):
+                take(a, b, "ner")
         elif ent.label_ == "FAC" and gz.lookup(ent.text):
             take(ent.start, ent.end, "ner")
         elif demonyms and ent.label_ == "NORP":
@@ -255,6 +256,25 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
             break
     spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+_BROAD_FEATURES = (COUNTRY, ADMIN1, "continent", "region")
+
+
+def _two_names(doc: Any, gz: Gazetteer, a: int, b: int) -> list[tuple[int, int]]:
+    """A tagged run that is no name as a whole but two countries, provinces or regions side by
+    side ("Cyprus, Greece Italy or Spain" with a comma lost; "Asia-Pacific"): the two names."""
+    if b - a < 2 or b - a > 3 or gz.lookup(doc[a:b].text):
+        return [(a, b)]
+    first, last = doc[a], doc[b - 1]
+    if b - a == 3 and doc[a + 1].text not in ("-", "\u2013"):
+        return [(a, b)]
+    # (not a direction before a name: "Western US" is a part of the country, whatever else
+    # "Western" names)
+    if all(name_key(t.text) not in _not_places()
+           and any(gz.feature[i] in _BROAD_FEATURES for i in gz.lookup(t.text)) for t in (first, last)):
+        return [(a, a + 1), (b - 1, b)]
+    return [(a, b)]
 
 
 def _widen(doc: Any, gz: Gazetteer, start: int, end: int, taken: list[bool]) -> tuple[int, int]:
