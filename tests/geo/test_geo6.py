@@ -70,3 +70,15 @@ def test_a_country_by_the_first_part_of_its_name():
     spans = [Span(0, 19, "Trinidad and Tobago", "ner"), Span(a, b, "Trinidad", "ner")]
     places = resolve_spans(text, spans)
     assert places[1].place.name == "Trinidad and Tobago"
+
+
+def test_a_bent_country_is_placed_inside_itself():
+    # a C-shaped landmass (a band round three sides of a square) has its centre of area in the
+    # gap; the country is placed inside itself, near that centre
+    from sitroom.geo.gazetteer import _country_centre, _inside
+
+    ring = [[0, 0], [10, 0], [10, 2], [2, 2], [2, 8], [10, 8], [10, 10], [0, 10], [0, 0]]
+    geojson = {"features": [{"geometry": {"type": "Polygon", "coordinates": [ring]}}]}
+    lat, lon = _country_centre(geojson)
+    assert _inside([(x, y) for x, y in ring], lon, lat)
+    assert abs(lat - 5) < 1 and lon < 2.5
