@@ -258,11 +258,12 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
     return spans
 
 
-_BROAD_FEATURES = (COUNTRY, ADMIN1, "continent", "region")
+# (not provinces: a province's name is often a common word too, "Valley" in "Salinas Valley")
+_BROAD_FEATURES = (COUNTRY, "continent", "region")
 
 
 def _two_names(doc: Any, gz: Gazetteer, a: int, b: int) -> list[tuple[int, int]]:
-    """A tagged run that is no name as a whole but two countries, provinces or regions side by
+    """A tagged run that is no name as a whole but two countries or regions side by
     side ("Cyprus, Greece Italy or Spain" with a comma lost; "Asia-Pacific"): the two names."""
     if b - a < 2 or b - a > 3 or gz.lookup(doc[a:b].text):
         return [(a, b)]
