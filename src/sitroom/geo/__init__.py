@@ -111,13 +111,20 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     # Pass 1: each name on its own (prominence, theatre, hint).
     first: list[int | None] = []
     memo: dict[tuple[str, str], list[tuple[float, int]]] = {}  # a repeated name resolves once
-    for sp, hint in zip(spans, hints):
+    spans = list(spans)
+    for k, (sp, hint) in enumerate(zip(spans, hints)):
         if sp.kind == "demonym":
             first.append(_country_row(gz, sp.country_hint))
             continue
         if (sp.text, hint) not in memo:
             memo[(sp.text, hint)] = ranked(gz, sp.text, Context(theatre=theatre, hint=hint))
         scored = memo[(sp.text, hint)]
+        if not scored and (cc := gz.demonyms.get(name_key(sp.text))):
+            # an adjective of nationality the tagger took for a name ("Emirati handler"): the
+            # country, as for a demonym span
+            spans[k] = sp = Span(sp.start, sp.end, sp.text, "demonym", cc)
+            first.append(_country_row(gz, cc))
+            continue
         first.append(scored[0][1] if scored else None)
     near = _Nearby(gz, memo)
 
@@ -137,6 +144,7 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
         resolved = _in_context(gz, text, spans, hints, hints_first, first, memo, near, theatre)
         first = [pid for pid, _ in resolved]
     resolved = _close_pair(gz, spans, resolved, memo, hints_first)
+    resolved = _first_part_of_country(gz, spans, resolved)
     focus_memo: list[tuple[int, int] | None] = []
 
     def article_focus(minimum: int = FOCUS_MIN) -> int | None:
@@ -223,7 +231,8 @@ def _in_context(gz: Any, text: str, spans: list[Span], hints: list[str], hints_f
     memo2: dict[tuple, int | None] = {}
     for k, (sp, hint) in enumerate(zip(spans, hints)):
         pid = first[k]
-        container = _container(gz, spans, first, k, text) if sp.kind != "demonym" else None
+        container = (_container(gz, spans, first, k, text) or _demonym_container(gz, text, sp.start)
+                     if sp.kind != "demonym" else None)
         if sp.kind != "demonym" and (sp.text, hint, container) in memo2:
             pid = memo2[(sp.text, hint, container)]
         elif sp.kind != "demonym":
@@ -246,6 +255,24 @@ def _in_context(gz: Any, text: str, spans: list[Span], hints: list[str], hints_f
 
 
 CLOSE_PAIR_KM = 15.0
+
+
+def _first_part_of_country(gz: Any, spans: list[Span],
+                           resolved: list[tuple[int | None, bool]]) -> list[tuple[int | None, bool]]:
+    """A country named for two parts is written by its first where the article has named it whole
+    ("Trinidad and Tobago" ... "the ministry in Trinidad"; "Bosnia"): that name is the country's,
+    not a namesake town's (Trinidad, Colorado)."""
+    countries = {gz.name[pid]: pid for pid, _ in resolved if pid is not None and gz.feature[pid] == COUNTRY}
+    if not countries:
+        return resolved
+    out = list(resolved)
+    for k, (sp, (pid, firm)) in enumerate(zip(spans, resolved)):
+        if sp.kind == "demonym" or firm or (pid is not None and gz.feature[pid] == COUNTRY):
+            continue
+        whole = next((c for name, c in countries.items() if name.startswith(sp.text + " and ")), None)
+        if whole is not None:
+            out[k] = (whole, False)
+    return out
 
 
 def _close_pair(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], memo: dict,
@@ -419,6 +446,20 @@ def _container(gz: Any, spans: list[Span], first: list[int | None], k: int, text
     return None
 
 
+# "the English city of Salisbury", "the Syrian town of Douma": an adjective of nationality before a
+# town's feature word names the country the town lies in.
+_DEMONYM_BEFORE = re.compile(r"\b[Tt]he\s+(?P<demonym>[A-Z][a-z]+)\s+(?:city|town|village|port|capital|"
+                             r"county|district|province|state|region)\s+of\s+$")
+
+
+def _demonym_container(gz: Any, text: str, start: int) -> tuple[str, str] | None:
+    m = _DEMONYM_BEFORE.search(text[max(0, start - 40):start])
+    if not m:
+        return None
+    cc = gz.demonyms.get(name_key(m.group("demonym")))
+    return (cc, "") if cc and len(cc) == 2 else None
+
+
 FOCUS_KM = 100.0  # 30, 50 and 100 tried on the odd halves: 100 best or tied on all three
 # distinct local places (or one and its named province): one town named twice is no focus
 FOCUS_MIN = 2
@@ -501,12 +542,19 @@ def _stray(gz: Any, spans: list[Span], resolved: list[tuple[int | None, bool]], 
                    for sp, (q, _) in zip(spans, resolved))
 
 
+_ACRONYM = re.compile(r"^[A-Z]{2,5}$")
+
+
 def _loose(gz: Any, name: str, pid: int) -> bool:
     """Whether a town, district or province reading came from no exact name of the gazetteer: a
     looser spelling ("Kfraya" read as Kifri, Iraq) or a part of the name (resolve._sub_name),
     weaker evidence than the town the article is about."""
     if gz.feature[pid] not in (CITY, ADMIN2, ADMIN1):
         return False
+    if _ACRONYM.match(name) and gz.feature[pid] != ADMIN1 and gz.population[pid] < PARTS_MIN_POP:
+        # "the OAS in Washington", "the CHU in Montpellier": an organisation's acronym that spells
+        # a small town's name (Oas, Philippines) is no better evidence than a looser spelling
+        return True
     base = split_hint(name)[0]
     return not any(gz.lookup(n) for n in (name, base, _named_after_place(base)) if n)
 

