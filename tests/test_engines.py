@@ -52,6 +52,31 @@ def test_local_engine_pool_keeps_order_and_uses_processes() -> None:
         engine.close()
 
 
+def _models_in_memory(_: int) -> bool:
+    """In a worker, before it loads anything itself: whether spaCy, MiniLM and the gazetteer are
+    there already (the lru_cache of each loader is filled)."""
+    from sitroom import embed, nlp
+    from sitroom.geo import gazetteer
+
+    return all(loader.cache_info().currsize == 1 for loader in
+               (nlp.load_nlp, embed._sentence_model, gazetteer.load_gazetteer))
+
+
+@pytest.mark.slow
+def test_workers_start_with_the_models_their_server_loaded() -> None:
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork server on this platform: workers are spawned and load the models")
+    engine = LocalEngine(workers=2)
+    try:
+        assert all(engine.map(_models_in_memory, range(4)))
+    finally:
+        engine.close()
+    assert forkserver._forkserver._forkserver_pid is None  # closing stopped the server too
+
+
 def test_local_engine_runs_a_single_item_inline() -> None:
     import os
 
