@@ -31,7 +31,7 @@ WARM_UP_TEXT = ("KABUL: Police said on Monday that two men were killed and three
 
 
 def load_models() -> None:
-    """Load the models and read one short article (no embedding: no torch kernel runs here)."""
+    """Load the models and read one short article (nothing embedded: no inference runs here)."""
     from sitroom import embed, pipeline
     from sitroom import time as time_stage
     from sitroom.geo.gazetteer import load_gazetteer
