@@ -199,3 +199,13 @@ def test_story_context_changes_only_when_the_rounded_theatre_does() -> None:
     # an article alone keeps the context it was analysed with
     assert story_context(article, published, ["m0"], {}) == context_hash(article, published,
                                                                           ["m0"])
+
+
+def test_input_bytes_counts_what_ingest_reads(tmp_path: Path) -> None:
+    from sitroom.pipeline import input_bytes
+
+    (tmp_path / "a.txt").write_text("x" * 100, encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text("y" * 50, encoding="utf-8")
+    (tmp_path / "c.png").write_bytes(b"z" * 1000)  # not read by ingest
+    assert input_bytes([tmp_path, tmp_path / "missing.txt"]) == 150
+    assert input_bytes([tmp_path], enough=100) >= 100
