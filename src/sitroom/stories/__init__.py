@@ -187,6 +187,27 @@ def _group_distinct(
 LINEAGE_WHOLE = 300
 
 
+StoryParts = tuple[list[CleanArticle], list[ArticleFeatures], list[date | None]]
+
+
+def _lineage_parts(articles: Sequence[CleanArticle], features: Sequence[ArticleFeatures],
+                   dates: Sequence[date | None]) -> list[list[int]]:
+    """The member positions story_lineage reads with one build_lineage each, in order: the
+    whole story, or each copy set and then the sets' origins (an origin is first in its set's
+    lineage order, so the parts are known before any is read)."""
+    from sitroom.stories.lineage import lineage_order
+
+    if len(articles) <= LINEAGE_WHOLE:
+        return [list(range(len(articles)))]
+    sets = copy_sets([a.text for a in articles])
+    if len(sets) == 1:
+        return [list(range(len(articles)))]
+    heads = [members[lineage_order([articles[i] for i in members], [features[i] for i in members],
+                                   [dates[i] for i in members])[0]]
+             for members in sets]
+    return [*sets, heads]
+
+
 def story_lineage(articles: Sequence[CleanArticle], features: Sequence[ArticleFeatures],
                   dates: Sequence[date | None]) -> list[LineageLink]:
     """build_lineage, bounded for large stories: those are read as their copy sets (copy_sets),
@@ -197,22 +218,36 @@ def story_lineage(articles: Sequence[CleanArticle], features: Sequence[ArticleFe
     would anyway (copies are each other's closest texts)."""
     from sitroom.stories.lineage import build_lineage
 
-    if len(articles) <= LINEAGE_WHOLE:
-        return build_lineage(articles, features, dates)
-    sets = copy_sets([a.text for a in articles])
-    if len(sets) == 1:
-        return build_lineage(articles, features, dates)
     links: dict[str, LineageLink] = {}
-    heads: list[int] = []
-    for members in sets:
+    # the origins' part comes last, so its links (the sets' origins against each other) win
+    for members in _lineage_parts(articles, features, dates):
         part = build_lineage([articles[i] for i in members], [features[i] for i in members],
                              [dates[i] for i in members])
         links.update((link.article_id, link) for link in part)
-        heads.append(next(i for i, link in zip(members, part) if link.derived_from is None))
-    top = build_lineage([articles[i] for i in heads], [features[i] for i in heads],
-                        [dates[i] for i in heads])
-    links.update((link.article_id, link) for link in top)
     return [links[a.article_id] for a in articles]
+
+
+def story_alignment_sentences(articles: Sequence[CleanArticle],
+                              features: Sequence[ArticleFeatures],
+                              dates: Sequence[date | None]) -> list[str]:
+    """The sentences story_lineage will embed (see lineage.alignment_sentences)."""
+    from sitroom.stories.lineage import alignment_sentences
+
+    return [s for members in _lineage_parts(articles, features, dates)
+            for s in alignment_sentences([articles[i] for i in members],
+                                         [features[i] for i in members],
+                                         [dates[i] for i in members])]
+
+
+def embed_alignment_sentences(stories: Sequence[StoryParts]) -> None:
+    """Embed, in one call, the sentences the lineage of these stories needs and the cache in
+    use lacks; story_lineage then reads them from the cache. Sorted by length across stories,
+    the encoder pads less and runs fuller batches than story by story."""
+    from sitroom import embed
+
+    texts = list(dict.fromkeys(s for parts in stories for s in story_alignment_sentences(*parts)))
+    if texts:
+        embed.embed(texts)
 
 
 def _text_hash(text: str) -> str:
@@ -291,17 +326,17 @@ def lineage_of_stories(jobs: list[LineageJob]
     from sitroom import embed
 
     outer = embed.cache_in_use()
-    made: dict[str, bytes] = {}
-    out = []
+    given: dict[str, bytes] = {}
+    for job in jobs:
+        given.update(job.vectors)
+    cache = dict(given)
     try:
-        for job in jobs:
-            cache = dict(job.vectors)
-            embed.use_cache(cache)
-            out.append(story_lineage(job.articles, job.features, job.dates))
-            made.update((k, v) for k, v in cache.items() if k not in job.vectors)
+        embed.use_cache(cache)
+        embed_alignment_sentences([(job.articles, job.features, job.dates) for job in jobs])
+        out = [story_lineage(job.articles, job.features, job.dates) for job in jobs]
     finally:
         embed.use_cache(outer)
-    return out, made
+    return out, {k: v for k, v in cache.items() if k not in given}
 
 
 def _lineage_job(articles: list[CleanArticle], features: list[ArticleFeatures],
@@ -317,11 +352,11 @@ def _lineage_job(articles: list[CleanArticle], features: list[ArticleFeatures],
 # Articles per engine task when lineage is read by an engine's workers: small stories are
 # bundled (a task per story would cost a round trip each); a large story is one task.
 LINEAGE_TASK_ARTICLES = 64
+# Stories whose alignment sentences are embedded together when the driver reads lineage itself
+# (a bound on the sentences held at once, not a tuning knob).
+LINEAGE_TASK_STORIES = 64
 
 MapFn = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
-
-
-StoryParts = tuple[list[CleanArticle], list[ArticleFeatures], list[date | None]]
 
 
 def _lineages(jobs: list[StoryParts], map_lineage: MapFn | None) -> list[list[LineageLink]]:
@@ -329,7 +364,18 @@ def _lineages(jobs: list[StoryParts], map_lineage: MapFn | None) -> list[list[Li
     from sitroom import embed
 
     if map_lineage is None:
-        return [story_lineage(*job) for job in jobs]
+        outer = embed.cache_in_use()
+        out_here: list[list[LineageLink]] = []
+        try:
+            for start in range(0, len(jobs), LINEAGE_TASK_STORIES):
+                chunk = jobs[start : start + LINEAGE_TASK_STORIES]
+                # without a store's cache, a scratch one carries the vectors to story_lineage
+                embed.use_cache(outer if outer is not None else {})
+                embed_alignment_sentences(chunk)
+                out_here.extend(story_lineage(*job) for job in chunk)
+        finally:
+            embed.use_cache(outer)
+        return out_here
 
     # largest stories first, so that the last tasks are small and no worker idles long while
     # another reads a large story (lineage costs grow with the square of a story's size)

@@ -124,15 +124,11 @@ def extend_lineage(previous: Sequence[LineageLink], articles: Sequence[CleanArti
     return [links[a.article_id] for a in articles]
 
 
-def build_lineage(
-    articles: Sequence[CleanArticle],
-    features: Sequence[ArticleFeatures],
-    dates: Sequence[date | None],
-) -> list[LineageLink]:
-    """One LineageLink per article; the first in (date, spin marks, -length) order is the origin."""
-    n = len(articles)
-    if n == 1:
-        return [LineageLink(articles[0].article_id, None, "origin", 1.0)]
+def _parent_candidates(articles: Sequence[CleanArticle], features: Sequence[ArticleFeatures],
+                       dates: Sequence[date | None]
+                       ) -> tuple[list[int], dict[int, list[tuple[int, float]]]]:
+    """Lineage order, and the parent candidates of each article after the first, with their
+    shingle Jaccard (at least two articles)."""
     order = lineage_order(articles, features, dates)
     from sitroom.embed import embed
     from sitroom.stories.similarity import lead_texts
@@ -149,7 +145,6 @@ def build_lineage(
     overlaps = (shingle_rows @ shingle_rows.T).tocsr()
     vec_in_order = lead_vec[order]
 
-    # 1. the parent candidates of each article, with their shingle Jaccard
     candidates: dict[int, list[tuple[int, float]]] = {}
     for pos, i in enumerate(order[1:], start=1):
         # Jaccard of the shingle sets with every earlier article at once
@@ -159,13 +154,46 @@ def build_lineage(
         closeness = jac_row + vec_in_order[:pos] @ vec_in_order[pos]
         candidates[i] = [(order[int(k)], float(jac_row[k]))
                          for k in np.argsort(-closeness, kind="stable")[:MAX_PARENT_CANDIDATES]]
+    return order, candidates
 
-    # 2. sentence embeddings (this stage's main cost) only for the articles of pairs that are
-    # not verbatim copies and so need a sentence-by-sentence paraphrase alignment; capped,
-    # since a copy shows in the lead
+
+def _needing_alignment(candidates: dict[int, list[tuple[int, float]]]) -> list[int]:
+    """The articles of candidate pairs that are not verbatim copies: only those need a
+    sentence-by-sentence paraphrase alignment (a copy shows in its shingles)."""
+    return sorted({k for i, cands in candidates.items() for j, jac in cands
+                   if jac < REWRITE_JACCARD for k in (i, j)})
+
+
+def alignment_sentences(articles: Sequence[CleanArticle], features: Sequence[ArticleFeatures],
+                        dates: Sequence[date | None]) -> list[str]:
+    """The sentences build_lineage will embed for these articles. A caller reading many stories
+    embeds all of theirs in one call first: sorted by length across stories, the encoder pads
+    less and runs fuller batches (a fifth less time than story by story on the bench corpus)."""
+    if len(articles) < 2:
+        return []
+    _, candidates = _parent_candidates(articles, features, dates)
+    return [s for k in _needing_alignment(candidates)
+            for s in features[k].sentences[:MAX_SENTENCES]]
+
+
+def build_lineage(
+    articles: Sequence[CleanArticle],
+    features: Sequence[ArticleFeatures],
+    dates: Sequence[date | None],
+) -> list[LineageLink]:
+    """One LineageLink per article; the first in (date, spin marks, -length) order is the origin."""
+    n = len(articles)
+    if n == 1:
+        return [LineageLink(articles[0].article_id, None, "origin", 1.0)]
+    from sitroom.embed import embed
+
+    # 1. the parent candidates of each article, with their shingle Jaccard
+    order, candidates = _parent_candidates(articles, features, dates)
+
+    # 2. sentence embeddings (this stage's main cost) only for the articles that need a
+    # paraphrase alignment; capped, since a copy shows in the lead
     sents = [f.sentences[:MAX_SENTENCES] for f in features]
-    aligned = sorted({k for i, cands in candidates.items() for j, jac in cands
-                      if jac < REWRITE_JACCARD for k in (i, j)})
+    aligned = _needing_alignment(candidates)
     flat = [s for k in aligned for s in sents[k]]
     vectors = embed(flat) if flat else np.zeros((0, 384), dtype="float32")
     offsets = np.cumsum([0] + [len(sents[k]) for k in aligned])
