@@ -336,3 +336,26 @@ def test_a_large_story_is_read_in_copy_sets(monkeypatch, lineage_calls):
     assert links["s"].relation == "spun" and links["s"].derived_from in {"w", "c"}
     assert {links["w"].derived_from, links["c"].derived_from} - {None} <= {"w", "c"}
     assert [link.relation for link in whole] == [link.relation for link in parts]
+
+
+@pytest.mark.parametrize("whole", [300, 2])
+def test_alignment_sentences_are_all_that_lineage_embeds(monkeypatch, whole):
+    """After embed_alignment_sentences, story_lineage only reads the cache: the prefetch names
+    exactly the sentences lineage needs, for a whole story and one read in copy sets."""
+    import sitroom.stories as stories_module
+    from sitroom import embed
+    from sitroom.stories.similarity import lead_texts
+
+    monkeypatch.setattr(stories_module, "LINEAGE_WHOLE", whole)
+    arts = [article("w", WIRE), article("c", COPY), article("s", SPUN), article("o", OTHER)]
+    features = [article_features(a.text) for a in arts]
+    story = (arts, features, [None] * len(arts))
+    cache: dict[str, bytes] = {}
+    monkeypatch.setattr(embed, "_cache", cache)
+    embed.embed(lead_texts([a.title for a in arts], [a.text for a in arts]))
+    before = set(cache)
+    stories_module.embed_alignment_sentences([story])
+    assert set(cache) > before  # the spun copy needs its sentences aligned
+    expected = stories_module.story_lineage(*story)
+    monkeypatch.setattr(embed, "_encode", lambda *a, **k: pytest.fail("lineage embedded again"))
+    assert stories_module.story_lineage(*story) == expected
