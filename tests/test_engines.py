@@ -77,6 +77,27 @@ def test_workers_start_with_the_models_their_server_loaded() -> None:
     assert forkserver._forkserver._forkserver_pid is None  # closing stopped the server too
 
 
+@pytest.mark.slow
+def test_release_stops_the_workers_and_keeps_their_server() -> None:
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork server on this platform")
+    engine = LocalEngine(workers=2)
+    try:
+        first = set(engine.map(_pid, range(4)))
+        server = forkserver._forkserver._forkserver_pid
+        engine.release()
+        assert engine._pool is None and engine.warm  # workers gone, models still loaded
+        assert forkserver._forkserver._forkserver_pid == server
+        assert all(engine.map(_models_in_memory, range(4)))  # new workers, forked from it
+        assert not first & set(engine._pool._processes)
+    finally:
+        engine.close()
+    assert not engine.warm and forkserver._forkserver._forkserver_pid is None
+
+
 def test_local_engine_runs_a_single_item_inline() -> None:
     import os
 
