@@ -169,3 +169,14 @@ def test_workers_exit_when_the_driver_is_killed(tmp_path: Path) -> None:
                 os.kill(pid, 9)  # left behind only when the test fails
             except OSError:
                 pass
+
+
+def test_a_task_gives_its_free_heap_back_and_keeps_its_result_or_error(monkeypatch) -> None:
+    from sitroom import engines
+
+    trims: list[int] = []
+    monkeypatch.setattr(engines, "_malloc_trim", lambda: trims.append)
+    assert engines._call_then_trim(lambda x: x + 1, 1) == 2
+    with pytest.raises(ZeroDivisionError):
+        engines._call_then_trim(lambda x: x / 0, 1)
+    assert trims == [0, 0]  # after the failed task too

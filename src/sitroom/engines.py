@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -100,6 +101,29 @@ def _init_worker(driver: int) -> None:
                      name="sitroom-exit-with-driver").start()
 
 
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    import ctypes
+
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+
+
+def _call_then_trim(fn: Callable[[T], R], item: T) -> R:
+    """Run one task in a worker, then give the heap's free pages back to the system. glibc keeps
+    what a task freed (parses, activations, mentions) for later allocations, so a worker's
+    resident size creeps towards its largest task's and stays there; trimming after each task
+    (a few ms) keeps it near what the worker still holds."""
+    try:
+        return fn(item)
+    finally:
+        trim = _malloc_trim()
+        if trim is not None:
+            trim(0)
+
+
 def _worker_context() -> Any:
     """How worker processes start. Where the platform can fork: from a fork server that loaded
     the models once (sitroom.preload), so a worker starts with them in memory, shared with the
@@ -171,8 +195,12 @@ class LocalEngine:
             for item in head:
                 yield fn(item)
             return
-        yield from _bounded_map(self._get_pool().submit, fn, itertools.chain(head, it),
-                                self.in_flight)
+        pool = self._get_pool()
+
+        def submit(f: Callable[[T], R], item: T) -> Any:
+            return pool.submit(_call_then_trim, f, item)
+
+        yield from _bounded_map(submit, fn, itertools.chain(head, it), self.in_flight)
 
     def prestart(self) -> None:
         """Start the fork server now: it loads the models (~11 s on one core) while the driver
