@@ -155,9 +155,9 @@ class LocalEngine:
     nothing for one batch (the seed corpus, small incremental runs).
 
     Memory: a worker's resident size creeps up with every batch (allocator fragmentation from
-    variable-length tensors and parses: ~1.15 GB after one batch of 64 articles, ~1.5 GB after
-    ten), so a worker is replaced after `tasks_per_worker` tasks (a fork from the server: no
-    reload). The pool and its server are kept between maps; release() stops the workers (a large
+    variable-length tensors and parses: ~1.15 GB after one batch of 64 articles, ~1.7 GB after
+    six), so a worker returns its free heap after each task (_call_then_trim: ~1.2 GB after six)
+    and is replaced after `tasks_per_worker` tasks (a fork from the server: no reload). The pool and its server are kept between maps; release() stops the workers (a large
     run wants their memory back for the driver's own stages) and keeps the server, close() stops
     both."""
 
