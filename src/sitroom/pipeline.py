@@ -9,6 +9,7 @@ running it again, and a run over an existing DIR only analyses what is new or ch
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -377,13 +378,14 @@ def read_as_now(stored: str | None, wanted: str) -> bool:
                for k in set(before) | set(after))
 
 
-def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: list[Story],
-                          dates: dict[str, PublicationDate], engine: Engine, quiet: bool) -> None:
+def update_story_mentions(store: Store, stories_: list[Story], dates: dict[str, PublicationDate],
+                          engine: Engine, quiet: bool) -> None:
     """Redo the mentions of articles whose story's places or whose date changed what they mean.
 
-    Parses (~50 KB each) and stored mentions are read per story as the engine takes the work,
-    so memory does not grow with the number of stale articles."""
-    by_id = {a.article_id: a for a in articles}
+    Texts, parses (~50 KB each) and stored mentions are read per story as the engine takes the
+    work, so memory does not grow with the number of stale articles; deciding which are stale
+    needs only each article's content hash (articles read without their texts)."""
+    by_id = {a.article_id: a for a in store.iter_articles(texts=False)}
     stored = store.mention_contexts()
     own_theatre = {m.article_id: geo.theatre_of(m.toponyms) for m in store.iter_mentions()}
     todo: list[tuple[Story, list[str], dict[str, float]]] = []
@@ -411,7 +413,7 @@ def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: 
     def jobs() -> Iterator[StoryJob]:
         for story, stale, theatre in todo:
             previous = {a: m for a, m in store.mentions_for(stale).items() if reusable(a, m)}
-            yield StoryJob([by_id[a] for a in stale], dict(store.iter_docs(stale)),
+            yield StoryJob(list(store.iter_articles(stale)), dict(store.iter_docs(stale)),
                            {a: dates[a] for a in stale}, theatre, story.article_ids, previous)
 
     total = sum(len(stale) for _, stale, _ in todo)
@@ -423,14 +425,30 @@ def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: 
             next(bar, None)
 
 
-def fuse_and_store(store: Store, stories_: list[Story], articles: list[CleanArticle]) -> int:
-    mentions = store.mentions()
+def fuse_and_store(store: Store, stories_: list[Story]) -> int:
+    """Fuse every article's mentions into events, quotes, contradictions and control.
+
+    Fusion needs all event mentions and quotes at once (reports in different stories may be
+    one event), but not the place names and times the mentions also hold, nor the texts: those
+    (most of the size) are read again article by article for the contradictions, so the driver
+    does not hold them all."""
+    mentions = [dataclasses.replace(m, toponyms=[], timexes=[]) for m in store.iter_mentions()]
     # Canonical speakers are filled in place, so the fusion below sees them too.
     all_quotes = quotes.canonicalise_speakers([q for m in mentions for q in m.quotes])
-    by_id = {a.article_id: a for a in articles}
-    previous = store.events()
-    fused = fuse.fuse_events(mentions, stories_, previous, by_id)
-    contradictions = fuse.find_contradictions(mentions, stories_, by_id, fused)
+    # build_event reads only an article's sources (wire, outlet)
+    sources = {a.article_id: a for a in store.iter_articles(texts=False)}
+    fused = fuse.fuse_events(mentions, stories_, store.events(), sources)
+    quotes_of = {m.article_id: m.quotes for m in mentions}
+    del mentions, sources
+
+    def reports() -> Iterator[tuple[CleanArticle, ArticleMentions]]:
+        # in the order of store.iter_mentions (by article id), as find_contradictions reads them
+        for m in store.iter_mentions():
+            article = next(store.iter_articles([m.article_id]), None)
+            if article is not None:
+                yield article, dataclasses.replace(m, quotes=quotes_of[m.article_id])
+
+    contradictions = fuse.contradictions_of(reports(), stories_, fused)
     control = fuse.control_timeline(fused)
     store.save_results(fused, all_quotes, contradictions, control)
     return len(fused)
@@ -493,10 +511,13 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
             dates = time_stage.fill_story_dates(dates, stories_)
             store.save_stories(stories_, dates)
         result.n_stories = len(stories_)
+        # The later steps read texts from the store a story or an article at a time: every
+        # text held from here on would only add to the driver's peak.
+        del articles
         with _step(result, "story_mentions"):
-            update_story_mentions(store, articles, stories_, dates, engine, options.quiet)
+            update_story_mentions(store, stories_, dates, engine, options.quiet)
         with _step(result, "fuse"):
-            result.n_events = fuse_and_store(store, stories_, articles)
+            result.n_events = fuse_and_store(store, stories_)
         if options.export:
             from sitroom.export import export_all
 
