@@ -114,7 +114,7 @@ def input_bytes(paths: list[Path], enough: int = PRESTART_BYTES) -> int:
     return total
 
 
-def _text_batches(articles: list[CleanArticle], size: int = BATCH,
+def _text_batches(articles: Iterable[CleanArticle], size: int = BATCH,
                   max_chars: int = MAX_BATCH_CHARS) -> Iterator[list[CleanArticle]]:
     from sitroom.nlp import MAX_CHARS
 
@@ -302,16 +302,17 @@ def reanalyse_story(job: StoryJob) -> list[tuple[str, str, ArticleMentions]]:
     return rows
 
 
-def analyse_new(store: Store, articles: list[CleanArticle], engine: Engine, quiet: bool,
-                batch: int = BATCH) -> int:
-    """Parse, read and embed the articles not analysed yet; returns how many."""
+def analyse_new(store: Store, engine: Engine, quiet: bool, batch: int = BATCH) -> int:
+    """Parse, read and embed the articles not analysed yet; returns how many. Their texts are
+    read from the store as the engine takes them: held all at once they would add to this
+    step's peak, the workers' (~3 GB on two cores)."""
     done = store.parsed_ids()
-    todo = [a for a in articles if a.article_id not in done]
+    todo = [aid for aid in store.article_ids() if aid not in done]
     if not todo:
         return 0
     bar = progress(iter(range(len(todo))), "analyse", quiet, total=len(todo))
     cache = EmbeddingCache(store)
-    for done_batch in engine.map(analyse_batch, _text_batches(todo, batch)):
+    for done_batch in engine.map(analyse_batch, _text_batches(store.iter_articles(todo), batch)):
         results = done_batch.results
         store.save_analysed([(r.article_id, r.content_hash, r.doc, r.mentions.published)
                              for r in results],
@@ -479,18 +480,19 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
         with _step(result, "ingest"):
             result.n_processed, result.n_unchanged, result.problems = ingest_into_store(
                 paths, store, run_id, options.quiet)
-            articles = store.articles()
-        result.n_articles = len(articles)
-        if not articles:
+        result.n_articles = store.count_articles()
+        if not result.n_articles:
             status = "empty"
             return result
         # articles new or edited since the last run (their parse is gone or never was)
-        fresh = {a.article_id for a in articles} - store.parsed_ids()
+        fresh = set(store.article_ids()) - store.parsed_ids()
         with _step(result, "analyse"):
-            n_analysed = analyse_new(store, articles, engine, options.quiet, options.batch)
+            n_analysed = analyse_new(store, engine, options.quiet, options.batch)
         if n_analysed >= RELEASE_AFTER:
             engine.release()  # the workers' memory goes back before the driver clusters
         with _step(result, "stories"):
+            # every text, for grouping and lineage; read only now, the workers being gone
+            articles = store.articles()
             own = store.own_dates()
             dates = {a.article_id: own.get(a.article_id) or time_stage.publication_date(a)
                      for a in articles}
@@ -516,6 +518,10 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
         del articles
         with _step(result, "story_mentions"):
             update_story_mentions(store, stories_, dates, engine, options.quiet)
+        if options.engine_obj is None:
+            # fusion and export need no workers: their memory (~1.3 GB on two cores) goes back
+            # now rather than when the run ends (an engine the caller made stays theirs)
+            engine.release()
         with _step(result, "fuse"):
             result.n_events = fuse_and_store(store, stories_)
         if options.export:

@@ -10,4 +10,5 @@ from sitroom.fuse.contradictions import contradictions_of, find_contradictions
 from sitroom.fuse.control import control_timeline
 from sitroom.fuse.events import fuse_events, mention_key
 
-__all__ = ["contradictions_of", "control_timeline", "find_contradictions", "fuse_events", "mention_key"]
+__all__ = ["contradictions_of", "control_timeline", "find_contradictions", "fuse_events",
+           "mention_key"]

@@ -149,8 +149,10 @@ class Store:
             rows: Iterable[sqlite3.Row] = self.db.execute(
                 f"SELECT {columns} FROM articles ORDER BY article_id")  # noqa: S608 (fixed)
         else:
-            rows = (row for aid in article_ids for row in self.db.execute(
-                f"SELECT {columns} FROM articles WHERE article_id=?", (aid,)))  # noqa: S608
+            # each row fetched whole: no statement stays open while the caller writes
+            query = f"SELECT {columns} FROM articles WHERE article_id=?"  # noqa: S608 (fixed)
+            rows = (row for aid in article_ids
+                    for row in self.db.execute(query, (aid,)).fetchall())
         for r in rows:
             yield CleanArticle(
                 article_id=r["article_id"], title=r["title"], text=r["text"] if texts else "",
@@ -159,6 +161,10 @@ class Store:
                 boilerplate_lines=json.loads(r["boilerplate"]) if texts else [],
                 captions=json.loads(r["captions"]) if texts else [],
                 content_hash=r["content_hash"])
+
+    def article_ids(self) -> list[str]:
+        return [r[0] for r in
+                self.db.execute("SELECT article_id FROM articles ORDER BY article_id")]
 
     def count_articles(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
