@@ -83,3 +83,13 @@ def test_embedding_cache_persists(tmp_path: Path) -> None:
     assert again["k"] == b"\x00\x01" and len(again) == 1
     with pytest.raises(KeyError):
         again["missing"]
+
+
+def test_articles_without_texts_and_by_id(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite")
+    run_id = store.begin_run([])
+    store.upsert_articles([article("b", "Bee text."), article("a", "Ay text.")], run_id)
+    light = store.articles(texts=False)
+    assert [(a.article_id, a.text, a.content_hash) for a in light] == [
+        ("a", "", "h-a-8"), ("b", "", "h-b-9")]
+    assert [a.text for a in store.iter_articles(["b", "missing", "a"])] == ["Bee text.", "Ay text."]

@@ -9,6 +9,9 @@ running it again, and a run over an existing DIR only analyses what is new or ch
 
 from __future__ import annotations
 
+import ctypes
+import dataclasses
+import gc
 import hashlib
 import json
 import logging
@@ -113,7 +116,7 @@ def input_bytes(paths: list[Path], enough: int = PRESTART_BYTES) -> int:
     return total
 
 
-def _text_batches(articles: list[CleanArticle], size: int = BATCH,
+def _text_batches(articles: Iterable[CleanArticle], size: int = BATCH,
                   max_chars: int = MAX_BATCH_CHARS) -> Iterator[list[CleanArticle]]:
     from sitroom.nlp import MAX_CHARS
 
@@ -301,16 +304,17 @@ def reanalyse_story(job: StoryJob) -> list[tuple[str, str, ArticleMentions]]:
     return rows
 
 
-def analyse_new(store: Store, articles: list[CleanArticle], engine: Engine, quiet: bool,
-                batch: int = BATCH) -> int:
-    """Parse, read and embed the articles not analysed yet; returns how many."""
+def analyse_new(store: Store, engine: Engine, quiet: bool, batch: int = BATCH) -> int:
+    """Parse, read and embed the articles not analysed yet; returns how many. Their texts are
+    read from the store as the engine takes them: held all at once they would add to this
+    step's peak, the workers' (~3 GB on two cores)."""
     done = store.parsed_ids()
-    todo = [a for a in articles if a.article_id not in done]
+    todo = [aid for aid in store.article_ids() if aid not in done]
     if not todo:
         return 0
     bar = progress(iter(range(len(todo))), "analyse", quiet, total=len(todo))
     cache = EmbeddingCache(store)
-    for done_batch in engine.map(analyse_batch, _text_batches(todo, batch)):
+    for done_batch in engine.map(analyse_batch, _text_batches(store.iter_articles(todo), batch)):
         results = done_batch.results
         store.save_analysed([(r.article_id, r.content_hash, r.doc, r.mentions.published)
                              for r in results],
@@ -377,13 +381,14 @@ def read_as_now(stored: str | None, wanted: str) -> bool:
                for k in set(before) | set(after))
 
 
-def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: list[Story],
-                          dates: dict[str, PublicationDate], engine: Engine, quiet: bool) -> None:
+def update_story_mentions(store: Store, stories_: list[Story], dates: dict[str, PublicationDate],
+                          engine: Engine, quiet: bool) -> None:
     """Redo the mentions of articles whose story's places or whose date changed what they mean.
 
-    Parses (~50 KB each) and stored mentions are read per story as the engine takes the work,
-    so memory does not grow with the number of stale articles."""
-    by_id = {a.article_id: a for a in articles}
+    Texts, parses (~50 KB each) and stored mentions are read per story as the engine takes the
+    work, so memory does not grow with the number of stale articles; deciding which are stale
+    needs only each article's content hash (articles read without their texts)."""
+    by_id = {a.article_id: a for a in store.iter_articles(texts=False)}
     stored = store.mention_contexts()
     own_theatre = {m.article_id: geo.theatre_of(m.toponyms) for m in store.iter_mentions()}
     todo: list[tuple[Story, list[str], dict[str, float]]] = []
@@ -411,7 +416,7 @@ def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: 
     def jobs() -> Iterator[StoryJob]:
         for story, stale, theatre in todo:
             previous = {a: m for a, m in store.mentions_for(stale).items() if reusable(a, m)}
-            yield StoryJob([by_id[a] for a in stale], dict(store.iter_docs(stale)),
+            yield StoryJob(list(store.iter_articles(stale)), dict(store.iter_docs(stale)),
                            {a: dates[a] for a in stale}, theatre, story.article_ids, previous)
 
     total = sum(len(stale) for _, stale, _ in todo)
@@ -423,17 +428,45 @@ def update_story_mentions(store: Store, articles: list[CleanArticle], stories_: 
             next(bar, None)
 
 
-def fuse_and_store(store: Store, stories_: list[Story], articles: list[CleanArticle]) -> int:
-    mentions = store.mentions()
+def fuse_and_store(store: Store, stories_: list[Story]) -> int:
+    """Fuse every article's mentions into events, quotes, contradictions and control.
+
+    Fusion needs all event mentions and quotes at once (reports in different stories may be
+    one event), but not the place names and times the mentions also hold, nor the texts: those
+    (most of the size) are read again article by article for the contradictions, so the driver
+    does not hold them all."""
+    mentions = [dataclasses.replace(m, toponyms=[], timexes=[]) for m in store.iter_mentions()]
     # Canonical speakers are filled in place, so the fusion below sees them too.
     all_quotes = quotes.canonicalise_speakers([q for m in mentions for q in m.quotes])
-    by_id = {a.article_id: a for a in articles}
-    previous = store.events()
-    fused = fuse.fuse_events(mentions, stories_, previous, by_id)
-    contradictions = fuse.find_contradictions(mentions, stories_, by_id, fused)
+    # build_event reads only an article's sources (wire, outlet)
+    sources = {a.article_id: a for a in store.iter_articles(texts=False)}
+    fused = fuse.fuse_events(mentions, stories_, store.events(), sources)
+    quotes_of = {m.article_id: m.quotes for m in mentions}
+    del mentions, sources
+
+    def reports() -> Iterator[tuple[CleanArticle, ArticleMentions]]:
+        # in the order of store.iter_mentions (by article id), as find_contradictions reads them
+        for m in store.iter_mentions():
+            article = next(store.iter_articles([m.article_id]), None)
+            if article is not None:
+                yield article, dataclasses.replace(m, quotes=quotes_of[m.article_id])
+
+    contradictions = fuse.contradictions_of(reports(), stories_, fused)
     control = fuse.control_timeline(fused)
     store.save_results(fused, all_quotes, contradictions, control)
     return len(fused)
+
+
+def _return_free_memory() -> None:
+    """Give the heap's free pages back to the system (glibc's malloc_trim). The stories step
+    leaves much of the driver's heap free (texts, features, model activations), which glibc
+    keeps; the workers story_mentions may start would sit beside it (-120 MB of the driver's
+    PSS at 3,000 articles). A no-op where the C library is not glibc."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 @contextmanager
@@ -461,18 +494,19 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
         with _step(result, "ingest"):
             result.n_processed, result.n_unchanged, result.problems = ingest_into_store(
                 paths, store, run_id, options.quiet)
-            articles = store.articles()
-        result.n_articles = len(articles)
-        if not articles:
+        result.n_articles = store.count_articles()
+        if not result.n_articles:
             status = "empty"
             return result
         # articles new or edited since the last run (their parse is gone or never was)
-        fresh = {a.article_id for a in articles} - store.parsed_ids()
+        fresh = set(store.article_ids()) - store.parsed_ids()
         with _step(result, "analyse"):
-            n_analysed = analyse_new(store, articles, engine, options.quiet, options.batch)
+            n_analysed = analyse_new(store, engine, options.quiet, options.batch)
         if n_analysed >= RELEASE_AFTER:
             engine.release()  # the workers' memory goes back before the driver clusters
         with _step(result, "stories"):
+            # every text, for grouping and lineage; read only now, the workers being gone
+            articles = store.articles()
             own = store.own_dates()
             dates = {a.article_id: own.get(a.article_id) or time_stage.publication_date(a)
                      for a in articles}
@@ -493,10 +527,19 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
             dates = time_stage.fill_story_dates(dates, stories_)
             store.save_stories(stories_, dates)
         result.n_stories = len(stories_)
+        # The later steps read texts from the store a story or an article at a time: every
+        # text held from here on would only add to the driver's peak.
+        del articles
+        _return_free_memory()
         with _step(result, "story_mentions"):
-            update_story_mentions(store, articles, stories_, dates, engine, options.quiet)
+            update_story_mentions(store, stories_, dates, engine, options.quiet)
+        if options.engine_obj is None:
+            # fusion and export need no workers nor their fork server: that memory (~1.3 GB on
+            # two cores) goes back now rather than when the run ends (an engine the caller made
+            # stays theirs)
+            engine.close()
         with _step(result, "fuse"):
-            result.n_events = fuse_and_store(store, stories_, articles)
+            result.n_events = fuse_and_store(store, stories_)
         if options.export:
             from sitroom.export import export_all
 

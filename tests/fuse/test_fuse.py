@@ -117,6 +117,22 @@ def test_number_contradictions_across_sources_and_inside_a_story() -> None:
         "more than 50 of the country's 370", "more than 200"}
 
 
+def test_contradictions_read_one_report_at_a_time_are_the_same() -> None:
+    # the pipeline hands contradictions_of a one-pass generator reading the store
+    from sitroom.fuse import contradictions_of
+
+    texts = {"a": "The Taliban have taken more than 50 of the country's 370 districts.",
+             "b": "The Taliban stated that they control more than 200 districts in 34 provinces.",
+             "c": "No figures here."}
+    articles = {k: _article(k, v) for k, v in texts.items()}
+    mentions = [am(k, []) for k in texts]
+    stories = [Story("S1", "t", ["a"], "a"), Story("S2", "t", ["b", "c"], "b")]
+    expected = find_contradictions(mentions, stories, articles, [])
+    assert expected
+    one_pass = ((articles[m.article_id], m) for m in mentions)
+    assert contradictions_of(one_pass, stories, []) == expected
+
+
 def test_place_said_to_face_two_countries_is_a_fact_contradiction() -> None:
     tajik = Place("Tajikistan", "Tajikistan", feature="country")
     uzbek = Place("Uzbekistan", "Uzbekistan", feature="country")

@@ -59,6 +59,33 @@ def test_near_duplicate_candidates_find_copies_only():
     assert all(0.0 <= est <= 1.0 for _, _, est in pairs)
 
 
+def _components(n: int, pairs) -> list[list[int]]:
+    from sitroom.unionfind import UnionFind
+
+    sets = UnionFind(n)
+    for i, j, *_ in pairs:
+        sets.union(i, j)
+    out: dict[int, list[int]] = {}
+    for i in range(n):
+        out.setdefault(sets.find(i), []).append(i)
+    return sorted(out.values())
+
+
+def test_near_duplicate_sets_join_what_the_pairs_join():
+    # many copies of two texts (each copy a little edited), an unrelated text and an empty one:
+    # the sets are the components of near_duplicate_candidates' pairs, found without the pairs
+    from sitroom.stories.minhash import near_duplicate_sets
+
+    texts = [WIRE, OTHER, "", SPUN]
+    for k in range(12):
+        texts.append(WIRE.replace("Monday", f"Monday {k}"))
+        texts.append(OTHER.replace("Friday", f"Friday {k}"))
+    sets = near_duplicate_sets(texts)
+    found = _components(len(texts), [(i, sets.find(i)) for i in range(len(texts))])
+    assert found == _components(len(texts), near_duplicate_candidates(texts))
+    assert [0] + list(range(4, len(texts), 2)) in found and [2] in found
+
+
 def test_garbled_names_found_and_abbreviations_skipped():
     a = article_features(WIRE).names
     b = article_features(SPUN).names

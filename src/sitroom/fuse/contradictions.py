@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sitroom.fuse.rules import fuse_rules
@@ -258,13 +259,19 @@ def find_contradictions(mentions: list[ArticleMentions], stories: list[Story],
                         articles: dict[str, CleanArticle] | None = None,
                         events: list[Event] | None = None) -> list[Contradiction]:
     articles = articles or {}
+    return contradictions_of(((articles[am.article_id], am) for am in mentions
+                              if am.article_id in articles), stories, events)
+
+
+def contradictions_of(reports: Iterable[tuple[CleanArticle, ArticleMentions]],
+                      stories: list[Story], events: list[Event] | None = None
+                      ) -> list[Contradiction]:
+    """find_contradictions over (article, its mentions) pairs taken one at a time: a caller can
+    read them from the store as they are used instead of holding every text and place name."""
     story_of = {aid: s.story_id for s in stories for aid in s.article_ids}
     claims: list[QuantityClaim] = []
     borders: list[BorderStatement] = []
-    for am in mentions:
-        article = articles.get(am.article_id)
-        if article is None:
-            continue
+    for article, am in reports:
         claims.extend(quantity_claims(article, am.quotes))
         borders.extend(border_statements(article, am))
     return (claim_denials(events or []) + number_contradictions(claims, story_of)

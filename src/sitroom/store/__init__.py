@@ -133,16 +133,38 @@ class Store:
                 rows,
             )
 
-    def articles(self) -> list[CleanArticle]:
-        out = []
-        for r in self.db.execute("SELECT * FROM articles ORDER BY article_id"):
-            out.append(CleanArticle(
-                article_id=r["article_id"], title=r["title"], text=r["text"],
+    def articles(self, texts: bool = True) -> list[CleanArticle]:
+        """Every article, by id. texts=False leaves each one's text, boilerplate lines and
+        captions empty: for steps that need only ids, titles, sources and hashes, without
+        holding every text (the texts are read again, a few at a time, with iter_articles)."""
+        return list(self.iter_articles(texts=texts))
+
+    def iter_articles(self, article_ids: Iterable[str] | None = None, texts: bool = True
+                      ) -> Iterator[CleanArticle]:
+        """Articles one at a time: all (by id), or those of `article_ids` that are stored, in
+        that order."""
+        columns = ("*" if texts else "article_id, title, source_path, fmt, url, outlet, wire, "
+                   "published_meta, content_hash")
+        if article_ids is None:
+            rows: Iterable[sqlite3.Row] = self.db.execute(
+                f"SELECT {columns} FROM articles ORDER BY article_id")  # noqa: S608 (fixed)
+        else:
+            # each row fetched whole: no statement stays open while the caller writes
+            query = f"SELECT {columns} FROM articles WHERE article_id=?"  # noqa: S608 (fixed)
+            rows = (row for aid in article_ids
+                    for row in self.db.execute(query, (aid,)).fetchall())
+        for r in rows:
+            yield CleanArticle(
+                article_id=r["article_id"], title=r["title"], text=r["text"] if texts else "",
                 source_path=r["source_path"], fmt=r["fmt"], url=r["url"], outlet=r["outlet"],
                 wire=r["wire"], published=r["published_meta"],
-                boilerplate_lines=json.loads(r["boilerplate"]), captions=json.loads(r["captions"]),
-                content_hash=r["content_hash"]))
-        return out
+                boilerplate_lines=json.loads(r["boilerplate"]) if texts else [],
+                captions=json.loads(r["captions"]) if texts else [],
+                content_hash=r["content_hash"])
+
+    def article_ids(self) -> list[str]:
+        return [r[0] for r in
+                self.db.execute("SELECT article_id FROM articles ORDER BY article_id")]
 
     def count_articles(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])

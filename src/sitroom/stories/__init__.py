@@ -27,7 +27,7 @@ from sitroom.stories.cluster import (
     similarity_matrix,
 )
 from sitroom.stories.features import ArticleFeatures, article_features
-from sitroom.stories.minhash import near_duplicate_candidates
+from sitroom.stories.minhash import near_duplicate_candidates, near_duplicate_sets
 from sitroom.stories.pairs import (
     FALLBACK_CUT,
     PairContext,
@@ -40,7 +40,6 @@ from sitroom.stories.similarity import (
     lead_texts,
     short_lead_texts,
 )
-from sitroom.unionfind import UnionFind
 
 __all__ = ["build_stories", "copy_sets", "group_articles", "near_duplicate_candidates", "story_id_for"]
 
@@ -90,9 +89,7 @@ def pair_context(articles: Sequence[CleanArticle], features: Sequence[ArticleFea
 def copy_sets(texts: Sequence[str]) -> list[list[int]]:
     """Indices joined by MinHash near-duplicate pairs (copies of one text), each set in input
     order, sets ordered by their first member."""
-    sets = UnionFind(len(texts))
-    for i, j, _ in near_duplicate_candidates(texts, DUPLICATE_JACCARD):
-        sets.union(i, j)
+    sets = near_duplicate_sets(texts, DUPLICATE_JACCARD)
     out: dict[int, list[int]] = {}
     for i in range(len(texts)):
         out.setdefault(sets.find(i), []).append(i)
@@ -187,7 +184,8 @@ def _group_distinct(
 LINEAGE_WHOLE = 300
 
 
-StoryParts = tuple[list[CleanArticle], list[ArticleFeatures], list[date | None]]
+# A story as story_lineage reads it: its articles, their features and dates.
+StoryRead = tuple[list[CleanArticle], list[ArticleFeatures], list[date | None]]
 
 
 def _lineage_parts(articles: Sequence[CleanArticle], features: Sequence[ArticleFeatures],
@@ -239,7 +237,7 @@ def story_alignment_sentences(articles: Sequence[CleanArticle],
                                          [dates[i] for i in members])]
 
 
-def embed_alignment_sentences(stories: Sequence[StoryParts]) -> None:
+def embed_alignment_sentences(stories: Sequence[StoryRead]) -> None:
     """Embed, in one call, the sentences the lineage of these stories needs and the cache in
     use lacks; story_lineage then reads them from the cache. Sorted by length across stories,
     the encoder pads less and runs fuller batches than story by story."""
@@ -359,6 +357,17 @@ LINEAGE_TASK_STORIES = 64
 MapFn = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
 
 
+# A story whose lineage is to be read: its articles and their dates. Their features are
+# computed when the story is read (_with_features): held for every story at once they were the
+# stage's largest holder after the texts (~4 MB per 1,000 articles).
+StoryParts = tuple[list[CleanArticle], list[date | None]]
+
+
+def _with_features(job: StoryParts) -> StoryRead:
+    articles, dates = job
+    return articles, [article_features(a.text) for a in articles], dates
+
+
 def _lineages(jobs: list[StoryParts], map_lineage: MapFn | None) -> list[list[LineageLink]]:
     """story_lineage of every story, here or through map_lineage (an engine's map)."""
     from sitroom import embed
@@ -368,7 +377,7 @@ def _lineages(jobs: list[StoryParts], map_lineage: MapFn | None) -> list[list[Li
         out_here: list[list[LineageLink]] = []
         try:
             for start in range(0, len(jobs), LINEAGE_TASK_STORIES):
-                chunk = jobs[start : start + LINEAGE_TASK_STORIES]
+                chunk = [_with_features(job) for job in jobs[start : start + LINEAGE_TASK_STORIES]]
                 # without a store's cache, a scratch one carries the vectors to story_lineage
                 embed.use_cache(outer if outer is not None else {})
                 embed_alignment_sentences(chunk)
@@ -388,7 +397,7 @@ def _lineages(jobs: list[StoryParts], map_lineage: MapFn | None) -> list[list[Li
             if task and sum(len(j.articles) for j in task) + len(jobs[k][0]) > LINEAGE_TASK_ARTICLES:
                 yield task
                 task = []
-            task.append(_lineage_job(*jobs[k]))
+            task.append(_lineage_job(*_with_features(jobs[k])))
         if task:
             yield task
 
@@ -419,7 +428,9 @@ def build_stories(
     from sitroom.stories.lineage import extend_lineage
 
     previous_lineage = previous_lineage or {}
-    features = [article_features(a.text) for a in articles]
+    # No features of every article up front: grouping computes them for one text of each copy
+    # set, lineage for one story at a time (the results are the same, features being a function
+    # of the text alone; the few distinct texts are read twice, ~1 ms each).
     ids = [a.article_id for a in articles]
     kept: list[list[int]] = []
     if previous_stories:
@@ -427,17 +438,15 @@ def build_stories(
         kept = kept_stories(ids, previous_stories, fresh)
         settled = {i for members in kept for i in members}
         loose = set(range(len(articles))) - settled
-        groups = _attach_to_kept(group_articles(articles, published, features=features, only=loose),
-                                 kept)
+        groups = _attach_to_kept(group_articles(articles, published, only=loose), kept)
     else:
-        groups = group_articles(articles, published, features=features)
+        groups = group_articles(articles, published)
     kept_of = {i: s for s, members in enumerate(kept) for i in members}
     lineages: list[list[LineageLink] | None] = []
     keys: list[str] = []
     jobs: dict[int, StoryParts] = {}
     for g, members in enumerate(groups):
         story_articles = [articles[i] for i in members]
-        story_features = [features[i] for i in members]
         dates = [_article_date(a, published) for a in story_articles]
         key = lineage_key(story_articles, dates)
         lineage = previous_lineage.get(key)
@@ -450,13 +459,13 @@ def build_stories(
                                                         for i in old]))
             if earlier:
                 settled_here = set(old)
-                lineage = extend_lineage(earlier, story_articles, story_features, dates,
+                lineage = extend_lineage(earlier, *_with_features((story_articles, dates)),
                                          {p for p, i in enumerate(members)
                                           if i not in settled_here})
         if lineage is None and len(members) == 1:
-            lineage = story_lineage(story_articles, story_features, dates)
+            lineage = story_lineage(*_with_features((story_articles, dates)))
         if lineage is None:
-            jobs[g] = (story_articles, story_features, dates)
+            jobs[g] = (story_articles, dates)
         lineages.append(lineage)
         keys.append(key)
     for g, lineage in zip(jobs, _lineages(list(jobs.values()), map_lineage)):
