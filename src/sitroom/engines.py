@@ -111,17 +111,22 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return None
 
 
+def return_free_heap() -> None:
+    """Give the heap's free pages back to the system (glibc's malloc_trim; a no-op elsewhere).
+    glibc keeps what a process freed for later allocations, so without this a process's resident
+    size stays near its largest moment's."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 def _call_then_trim(fn: Callable[[T], R], item: T) -> R:
-    """Run one task in a worker, then give the heap's free pages back to the system. glibc keeps
-    what a task freed (parses, activations, mentions) for later allocations, so a worker's
-    resident size creeps towards its largest task's and stays there; trimming after each task
-    (a few ms) keeps it near what the worker still holds."""
+    """Run one task in a worker, then return its free heap (a few ms): a worker's resident size
+    then stays near what it still holds instead of its largest task's (parses, activations)."""
     try:
         return fn(item)
     finally:
-        trim = _malloc_trim()
-        if trim is not None:
-            trim(0)
+        return_free_heap()
 
 
 def _worker_context() -> Any:

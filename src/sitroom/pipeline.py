@@ -9,7 +9,6 @@ running it again, and a run over an existing DIR only analyses what is new or ch
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import gc
 import hashlib
@@ -458,15 +457,13 @@ def fuse_and_store(store: Store, stories_: list[Story]) -> int:
 
 
 def _return_free_memory() -> None:
-    """Give the heap's free pages back to the system (glibc's malloc_trim). The stories step
-    leaves much of the driver's heap free (texts, features, model activations), which glibc
+    """The stories step leaves much of the driver's heap free (texts, features), which glibc
     keeps; the workers story_mentions may start would sit beside it (-120 MB of the driver's
-    PSS at 3,000 articles). A no-op where the C library is not glibc."""
+    PSS at 3,000 articles)."""
+    from sitroom.engines import return_free_heap
+
     gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    return_free_heap()
 
 
 @contextmanager
