@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,13 +63,20 @@ def _models_in_memory(_: int) -> bool:
                (nlp.load_nlp, embed._sentence_model, gazetteer.load_gazetteer))
 
 
-@pytest.mark.slow
-def test_workers_start_with_the_models_their_server_loaded() -> None:
+@pytest.fixture
+def forkserver() -> Any:
+    """multiprocessing's fork server module, where the platform has one (elsewhere workers are
+    spawned and each loads the models itself)."""
     import multiprocessing
     from multiprocessing import forkserver
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork server on this platform: workers are spawned and load the models")
+    return forkserver
+
+
+@pytest.mark.slow
+def test_workers_start_with_the_models_their_server_loaded(forkserver: Any) -> None:
     engine = LocalEngine(workers=2)
     try:
         assert all(engine.map(_models_in_memory, range(4)))
@@ -78,12 +86,7 @@ def test_workers_start_with_the_models_their_server_loaded() -> None:
 
 
 @pytest.mark.slow
-def test_release_stops_the_workers_and_keeps_their_server() -> None:
-    import multiprocessing
-    from multiprocessing import forkserver
-
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        pytest.skip("no fork server on this platform")
+def test_release_stops_the_workers_and_keeps_their_server(forkserver: Any) -> None:
     engine = LocalEngine(workers=2)
     try:
         first = set(engine.map(_pid, range(4)))

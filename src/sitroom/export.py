@@ -63,9 +63,9 @@ def event_rows(store: Store) -> list[dict[str, Any]]:
     return rows
 
 
-def story_records(store: Store) -> list[dict[str, Any]]:
+def story_records(store: Store, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
     out = []
-    for s in store.stories():
+    for s in store.stories(limit, offset):
         out.append({
             "story_id": s.story_id,
             "title": s.title,

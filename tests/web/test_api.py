@@ -85,8 +85,24 @@ def test_other_endpoints(client: TestClient) -> None:
     control = client.get("/api/control", params={"admin1": "Kunduz"}).json()
     assert [(c["place"], c["holder"], c["event_ids"]) for c in control] == \
         [("Shir Khan Bandar", "Taliban", ["E-battle"])]
-    assert [a["article_id"] for a in client.get("/api/articles", params={"story_id": "S1"}).json()] \
-        == ["a1", "a2"]
+    in_s1 = client.get("/api/articles", params={"story_id": "S1"})
+    assert [a["article_id"] for a in in_s1.json()] == ["a1", "a2"]
+    assert in_s1.headers["X-Total-Count"] == "2"  # the total of the filtered list
+
+
+@pytest.mark.parametrize("path, key", [
+    ("/api/events", "event_id"), ("/api/stories", "story_id"), ("/api/articles", "article_id"),
+    ("/api/quotes", "quote_id"), ("/api/contradictions", "contradiction_id"),
+    ("/api/control", "place")])
+def test_lists_come_in_pages_with_their_total(client: TestClient, path: str, key: str) -> None:
+    whole = client.get(path)
+    total = int(whole.headers["X-Total-Count"])
+    assert total == len(whole.json()) >= 1
+    pages = [client.get(path, params={"limit": 1, "offset": k}) for k in range(total + 1)]
+    assert all(int(p.headers["X-Total-Count"]) == total for p in pages)
+    assert [r[key] for p in pages for r in p.json()] == [r[key] for r in whole.json()]
+    assert pages[-1].json() == []  # past the end: an empty page, not an error
+    assert client.get(path, params={"limit": 0}).status_code == 422
 
 
 def test_bad_parameters_are_refused(client: TestClient) -> None:

@@ -208,11 +208,13 @@ class Store:
                 "UPDATE articles SET published=?, published_source=? WHERE article_id=?",
                 [(d.date, d.source, aid) for aid, d in dates.items()])
 
-    def stories(self) -> list[Story]:
+    def stories(self, limit: int | None = None, offset: int = 0) -> list[Story]:
+        """Stories by id; `limit`/`offset` read one page of them."""
         from sitroom.records import LineageLink
 
         out = []
-        for r in self.db.execute("SELECT * FROM stories ORDER BY story_id"):
+        for r in self.db.execute("SELECT * FROM stories ORDER BY story_id LIMIT ? OFFSET ?",
+                                 (-1 if limit is None else limit, offset)):
             out.append(Story(r["story_id"], r["title"], json.loads(r["article_ids"]),
                              r["origin_article_id"],
                              [serial.from_data(LineageLink, x) for x in json.loads(r["lineage"])],

@@ -141,6 +141,27 @@ class ArticleOut(BaseModel):
 
 # ------------------------------------------------------------------------------ helpers
 
+# Every list endpoint answers one page (`limit`, `offset`) and says in X-Total-Count how many rows
+# match in all: a store of 100,000 articles holds more quotes and lineage than one answer should.
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per answer")]
+Offset = Annotated[int, Query(ge=0, description="rows to skip (X-Total-Count gives the total)")]
+TOTAL_HEADER = "X-Total-Count"
+
+
+def _page(store: Store, response: Response, select: str, table: str, where: str,
+          params: list[Any], order: str, limit: int, offset: int) -> list[dict[str, Any]]:
+    """One page of `SELECT select FROM table where ORDER BY order`, its total in the header.
+    All arguments but params and the page are fixed strings of this module."""
+    total = store.rows(f"SELECT COUNT(*) AS n FROM {table} {where}", tuple(params))[0]["n"]  # noqa: S608
+    response.headers[TOTAL_HEADER] = str(total)
+    return store.rows(f"SELECT {select} FROM {table} {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+                      (*params, limit, offset))
+
+
+def _where(clauses: list[str]) -> str:
+    return f"WHERE {' AND '.join(clauses)}" if clauses else ""
+
+
 def _like_pattern(text: str) -> str:
     """A LIKE pattern matching `text` literally as a substring ('%' and '_' escaped with '\\')."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -274,6 +295,7 @@ def create_app(out_dir: Path, trusted_hosts: list[str] | None = None) -> FastAPI
     @app.get("/api/events", response_model=list[EventOut], tags=["events"])
     def events(
         store: StoreDep,
+        response: Response,
         date_from: Annotated[date | None, Query(description="first day (ISO), inclusive")] = None,
         date_to: Annotated[date | None, Query(description="last day (ISO), inclusive")] = None,
         event_type: Annotated[str | None, Query(description="ACLED event type, exact")] = None,
@@ -281,8 +303,8 @@ def create_app(out_dir: Path, trusted_hosts: list[str] | None = None) -> FastAPI
         admin1: Annotated[str | None, Query(description="first-level region, exact")] = None,
         actor: Annotated[str | None, Query(
             description="part of actor1 or actor2 (case-insensitive for ASCII)")] = None,
-        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Limit = 1000,
+        offset: Offset = 0,
     ) -> list[dict[str, Any]]:
         """Events, ordered by date, filtered by any of the parameters (all must hold).
         With a date filter, events without a date are left out."""
@@ -306,9 +328,8 @@ def create_app(out_dir: Path, trusted_hosts: list[str] | None = None) -> FastAPI
         if actor is not None:
             clauses.append("(actor1 LIKE ? ESCAPE '\\' OR actor2 LIKE ? ESCAPE '\\')")
             params += [_like_pattern(actor)] * 2
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        sql = f"SELECT * FROM events {where} ORDER BY event_date, event_id LIMIT ? OFFSET ?"
-        rows = store.rows(sql, (*params, limit, offset))
+        rows = _page(store, response, "*", "events", _where(clauses), params,
+                     "event_date, event_id", limit, offset)
         for r in rows:
             for key in ("article_ids", "sources", "evidence"):
                 r[key] = _json_list(r[key])
@@ -326,28 +347,32 @@ def create_app(out_dir: Path, trusted_hosts: list[str] | None = None) -> FastAPI
         return row
 
     @app.get("/api/stories", response_model=list[StoryOut], tags=["stories"])
-    def stories(store: StoreDep) -> list[dict[str, Any]]:
-        """Stories with their origin article and the lineage of copies."""
+    def stories(store: StoreDep, response: Response, limit: Limit = 1000, offset: Offset = 0
+                ) -> list[dict[str, Any]]:
+        """Stories with their origin article and the lineage of copies, by story id."""
         from sitroom import export
 
-        return export.story_records(store)
+        response.headers[TOTAL_HEADER] = str(store.rows("SELECT COUNT(*) AS n FROM stories")[0]["n"])
+        return export.story_records(store, limit, offset)
 
     @app.get("/api/articles", response_model=list[ArticleOut], tags=["stories"])
-    def articles(store: StoreDep,
-                 story_id: Annotated[str | None, Query(description="only this story's")] = None
+    def articles(store: StoreDep, response: Response,
+                 story_id: Annotated[str | None, Query(description="only this story's")] = None,
+                 limit: Limit = 1000, offset: Offset = 0,
                  ) -> list[dict[str, Any]]:
-        """Article metadata (not the text)."""
-        sql = ("SELECT article_id, title, outlet, wire, url, published, published_source, story_id,"
-               " words FROM articles")
-        if story_id is not None:
-            return store.rows(sql + " WHERE story_id = ? ORDER BY article_id", (story_id,))
-        return store.rows(sql + " ORDER BY article_id")
+        """Article metadata (not the text), by article id."""
+        columns = ("article_id, title, outlet, wire, url, published, published_source, story_id,"
+                   " words")
+        clauses, params = (["story_id = ?"], [story_id]) if story_id is not None else ([], [])
+        return _page(store, response, columns, "articles", _where(clauses), params, "article_id",
+                     limit, offset)
 
     @app.get("/api/quotes", response_model=list[QuoteOut], tags=["quotes"])
-    def quotes(store: StoreDep,
+    def quotes(store: StoreDep, response: Response,
                article_id: Annotated[str | None, Query(description="exact article id")] = None,
                speaker: Annotated[str | None, Query(
                    description="part of the speaker's name (case-insensitive for ASCII)")] = None,
+               limit: Limit = 1000, offset: Offset = 0,
                ) -> list[dict[str, Any]]:
         """Direct and indirect quotes with speaker, role and stance."""
         clauses, params = [], []  # type: list[str], list[Any]
@@ -357,22 +382,24 @@ def create_app(out_dir: Path, trusted_hosts: list[str] | None = None) -> FastAPI
         if speaker is not None:
             clauses.append("(speaker LIKE ? ESCAPE '\\' OR speaker_canonical LIKE ? ESCAPE '\\')")
             params += [_like_pattern(speaker)] * 2
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        return store.rows(f"SELECT * FROM quotes {where} ORDER BY article_id, quote_id",
-                          tuple(params))
+        return _page(store, response, "*", "quotes", _where(clauses), params,
+                     "article_id, quote_id", limit, offset)
 
     @app.get("/api/contradictions", response_model=list[ContradictionOut], tags=["events"])
-    def contradictions(store: StoreDep) -> list[dict[str, Any]]:
+    def contradictions(store: StoreDep, response: Response, limit: Limit = 1000, offset: Offset = 0
+                       ) -> list[dict[str, Any]]:
         """Where sources disagree: numbers, claims against denials, facts."""
-        rows = store.rows("SELECT * FROM contradictions ORDER BY contradiction_id")
+        rows = _page(store, response, "*", "contradictions", "", [], "contradiction_id", limit,
+                     offset)
         for r in rows:
             r["sources_a"], r["sources_b"] = _json_list(r["sources_a"]), _json_list(r["sources_b"])
         return rows
 
     @app.get("/api/control", response_model=list[ControlOut], tags=["control"])
-    def control(store: StoreDep,
+    def control(store: StoreDep, response: Response,
                 place: Annotated[str | None, Query(description="exact place name")] = None,
                 admin1: Annotated[str | None, Query(description="exact first-level region")] = None,
+                limit: Limit = 1000, offset: Offset = 0,
                 ) -> list[dict[str, Any]]:
         """Who holds which place, over time."""
         clauses, params = [], []  # type: list[str], list[Any]
@@ -382,9 +409,8 @@ def create_app(out_dir: Path, trusted_hosts: list[str] | None = None) -> FastAPI
         if admin1 is not None:
             clauses.append("admin1 = ?")
             params.append(admin1)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = store.rows(f"SELECT * FROM control {where} ORDER BY place, date, control_id",
-                          tuple(params))
+        rows = _page(store, response, "*", "control", _where(clauses), params,
+                     "place, date, control_id", limit, offset)
         for r in rows:
             r["event_ids"] = _json_list(r["event_ids"])
         return rows
