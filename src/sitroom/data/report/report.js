@@ -26,7 +26,7 @@
   var eventsById = {};
   events.forEach(function (e) { eventsById[e.event_id] = e; });
 
-  var state = { type: "", actor: "", place: "", from: "", to: "", selected: null };
+  var state = { type: "", actor: "", place: "", from: "", to: "", selected: null, rows: 0 };
 
   // ------------------------------------------------------------------------------ helpers
   function str(v) { return v === null || v === undefined ? "" : String(v); }
@@ -84,18 +84,40 @@
     }).join(", ");
   }
 
+  // Long lists are drawn a page at a time: a store of 100,000 articles holds more rows than a
+  // browser draws as elements without stalling; the rest stay a click away.
+  var PAGE_ROWS = 200;
+
+  // Appends render(item) to `into` for the first PAGE_ROWS items, and a button that appends the
+  // next page; returns the button's paragraph (null when everything fits), to place after the list.
+  function paged(into, items, render, noun) {
+    var done = 0;
+    var more = h("button", { type: "button", class: "more" });
+    var box = h("p", { class: "more-box" }, [more]);
+    function next() {
+      var stop = Math.min(items.length, done + PAGE_ROWS);
+      for (; done < stop; done++) into.appendChild(render(items[done]));
+      var left = items.length - done;
+      more.textContent = "Show " + Math.min(PAGE_ROWS, left) + " more " + noun + " (" + left + " not shown)";
+      box.hidden = left === 0;
+    }
+    more.addEventListener("click", next);
+    next();
+    return items.length > PAGE_ROWS ? box : null;
+  }
+
   function table(columns, rows, options) {
     options = options || {};
     if (!rows.length) return h("p", { class: "empty", text: options.empty || "None in this run." });
     var head = h("tr", {}, columns.map(function (c) { return h("th", { scope: "col", text: c.label }); }));
     var body = h("tbody");
-    rows.forEach(function (row) {
-      body.appendChild(h("tr", {}, columns.map(function (c) {
+    var more = paged(body, rows, function (row) {
+      return h("tr", {}, columns.map(function (c) {
         var v = c.get(row);
         return h("td", { class: c.cls || null }, [v instanceof Node ? v : str(v)]);
-      })));
-    });
-    return h("table", { class: options.cls || null }, [h("thead", {}, [head]), body]);
+      }));
+    }, options.noun || "rows");
+    return h("div", {}, [h("table", { class: options.cls || null }, [h("thead", {}, [head]), body]), more]);
   }
 
   function articleItem(aid) {
@@ -166,10 +188,12 @@
 
   // ------------------------------------------------------------------------------ map
   var map = null, eventLayer = null, controlLayer = null, markers = {};
+  var CANVAS_ABOVE = 2000;
 
   function buildMap() {
     if (typeof L === "undefined") return;
-    map = L.map("map", { zoomSnap: 0.25, worldCopyJump: false });
+    // SVG markers are elements too: past a few thousand they slow every redraw, a canvas does not
+    map = L.map("map", { zoomSnap: 0.25, worldCopyJump: false, preferCanvas: events.length > CANVAS_ABOVE });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Boundaries: Natural Earth · Leaflet");
     var countries = L.geoJSON(geo, {
@@ -313,7 +337,9 @@
     }
     var cols = ["Date", "Type", "Sub-type", "Actor 1", "Actor 2", "Place", "Fatalities", "Status", "Reports"];
     var body = h("tbody");
-    shown.forEach(function (e) {
+    var at = shown.findIndex(function (e) { return e.event_id === state.selected; });
+    state.rows = Math.max(state.rows, at + 1);  // the event chosen on the map or timeline is drawn
+    shown.slice(0, state.rows).forEach(function (e) {
       var open = e.event_id === state.selected;
       var row = h("tr", { class: "event-row" + (open ? " selected" : ""), "data-event-id": e.event_id,
                           tabindex: 0, "aria-expanded": open ? "true" : "false" }, [
@@ -336,6 +362,13 @@
     });
     box.appendChild(h("table", { class: "events" }, [
       h("thead", {}, [h("tr", {}, cols.map(function (c) { return h("th", { scope: "col", text: c }); }))]), body]));
+    var left = shown.length - state.rows;
+    if (left > 0) {
+      var more = h("button", { type: "button", class: "more",
+        text: "Show " + Math.min(PAGE_ROWS, left) + " more events (" + left + " not shown)" });
+      more.addEventListener("click", function () { state.rows += PAGE_ROWS; drawTable(events.filter(matches)); });
+      box.appendChild(h("p", { class: "more-box" }, [more]));
+    }
   }
 
   function swatch(colour) {
@@ -355,6 +388,7 @@
 
   function update() {
     var shown = events.filter(matches);
+    state.rows = Math.max(state.rows, PAGE_ROWS);
     if (state.selected && !shown.some(function (e) { return e.event_id === state.selected; })) state.selected = null;
     drawMarkers(shown);
     drawTimeline(shown);
@@ -366,7 +400,7 @@
     var box = document.getElementById("stories");
     var stories = data.stories || [];
     if (!stories.length) { box.appendChild(h("p", { class: "empty", text: "None in this run." })); return; }
-    stories.forEach(function (s) {
+    var more = paged(box, stories, function (s) {
       var links = s.lineage || [];
       var ids = {}, children = {};
       links.forEach(function (l) { ids[l.article_id] = l; });
@@ -393,13 +427,14 @@
         var kids = (children[l.article_id] || []).map(node).filter(Boolean);
         return h("li", {}, [label, kids.length ? h("ul", {}, kids) : null]);
       }
-      box.appendChild(h("div", { class: "story", "data-story-id": s.story_id }, [
+      return h("div", { class: "story", "data-story-id": s.story_id }, [
         h("h3", { text: s.title }),
         h("p", { class: "muted", text: s.article_ids.length + " article(s) · " + s.n_independent_sources +
           " independent source(s) · origin " + s.origin_article_id + " · " + s.story_id }),
         h("ul", { class: "tree" }, roots.map(node).filter(Boolean))
-      ]));
-    });
+      ]);
+    }, "stories");
+    if (more) box.parentNode.appendChild(more);
   }
 
   // ------------------------------------------------------------------------------ other tables
@@ -411,7 +446,7 @@
       { label: "Said", cls: "quote", get: function (q) { return h("q", { text: q.text }); } },
       { label: "Kind", get: function (q) { return q.kind + (q.stance === "deny" ? " (denial)" : ""); } },
       { label: "Article", get: function (q) { return h("code", { text: q.article_id }); } }
-    ], data.quotes || [], { cls: "quotes" }));
+    ], data.quotes || [], { cls: "quotes", noun: "quotes" }));
     document.getElementById("contradictions").appendChild(table([
       { label: "Subject", get: function (c) { return c.subject; } },
       { label: "Field", get: function (c) { return c.field; } },
@@ -420,7 +455,7 @@
       { label: "Other side", get: function (c) { return c.value_b; } },
       { label: "Sources", get: function (c) { return (c.sources_b || []).join("; "); } },
       { label: "Kind", get: function (c) { return c.kind; } }
-    ], data.contradictions || [], { cls: "contradictions" }));
+    ], data.contradictions || [], { cls: "contradictions", noun: "contradictions" }));
     document.getElementById("control").appendChild(table([
       { label: "Place", get: function (c) { return c.place; } },
       { label: "Admin1", get: function (c) { return c.admin1; } },
@@ -438,7 +473,7 @@
           return b;
         }));
       } }
-    ], data.control || [], { cls: "control" }));
+    ], data.control || [], { cls: "control", noun: "control records" }));
     document.getElementById("articles").appendChild(table([
       { label: "Article", get: function (a) { return h("code", { text: a.article_id }); } },
       { label: "Title (click for the cleaned text)", get: function (a) {
@@ -456,7 +491,7 @@
       { label: "Published", get: function (a) { return a.published ? a.published + " (" + a.published_source + ")" : ""; } },
       { label: "Story", get: function (a) { return a.story_id; } },
       { label: "Words", get: function (a) { return a.words; } }
-    ], data.articles || [], { cls: "articles" }));
+    ], data.articles || [], { cls: "articles", noun: "articles" }));
     if (data.texts_included === false) {
       document.getElementById("articles").appendChild(h("p", { class: "note",
         text: "Article texts are too long to inline here; they are in the clean/ folder beside this page." }));
