@@ -185,3 +185,24 @@ def test_article_texts_are_inlined_within_a_budget(fixture_dir: Path,
         assert all(a["text"] is None for a in small["articles"])
     finally:
         store.close()
+
+
+def test_long_lists_are_inlined_from_their_start_within_a_budget(
+        fixture_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sitroom.report as report
+
+    store = open_fixture(fixture_dir)
+    try:
+        whole = report_data(store)
+        one_quote = len(json.dumps(whole["quotes"][0], ensure_ascii=False))
+        monkeypatch.setattr(report, "LIST_BUDGET_CHARS",
+                            {**report.LIST_BUDGET_CHARS, "quotes": one_quote, "stories": 1})
+        small = report_data(store)
+        html = build_report(store).html
+    finally:
+        store.close()
+    assert [q["quote_id"] for q in small["quotes"]] == ["q1"]  # the first, whole
+    assert small["stories"] == [] and small["articles"] == whole["articles"]
+    assert small["totals"] == whole["totals"] == {"stories": 3, "articles": 4, "quotes": 2}
+    assert small["events"] == whole["events"]  # events are always all there
+    assert "3 stories, 4 articles, 2 quotes" in html  # the summary counts the store, not the page

@@ -82,3 +82,28 @@ def test_an_event_chosen_on_the_timeline_is_drawn_in_the_table(browser: Any, lar
         assert fresh.locator(f'tr.event-detail[data-event-id="{last}"]').is_visible()
     finally:
         fresh.context.close()
+
+
+def test_the_page_says_where_the_lists_it_cuts_short_are(
+        browser: Any, large_report: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sitroom.report as report
+
+    monkeypatch.setattr(report, "LIST_BUDGET_CHARS", {**report.LIST_BUDGET_CHARS, "quotes": 5_000})
+    store = open_store(large_report.parent, readonly=True)
+    try:
+        short = large_report.with_name("short.html")
+        short.write_text(report.render_report(store), encoding="utf-8")
+    finally:
+        store.close()
+    page, watch = watched_page(browser, allowed_prefix=short.as_uri(), offline=True)
+    try:
+        page.goto(short.as_uri())
+        page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+        inlined = page.locator("#quotes tbody tr").count()
+        assert 0 < inlined < PAGE
+        note = page.inner_text("#quotes-section p.partial")
+        assert f"first {inlined} of {N} quotes" in note and "quotes.csv" in note
+        assert page.locator("#stories-section p.partial").count() == 0  # the stories all fit
+        assert watch.errors == []
+    finally:
+        page.context.close()

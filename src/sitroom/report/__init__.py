@@ -23,6 +23,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any
 
@@ -32,6 +33,12 @@ ASSET_DIR = ("report",)
 LEAFLET_VERSION = "1.9.4"
 WORLD_ATLAS_VERSION = "2.0.2"
 MAX_TEXT_CHARS = 2_000_000  # article texts inlined up to this total (about 300 articles)
+# Characters of JSON each list may take in the page, beside the events (all of them, always): a
+# store of 100,000 articles holds ~150 MB of quotes alone, more than a browser opens. Past its
+# budget a list is inlined from its start and the page says where the rest are (the CSV/JSON files
+# beside it, the API of `sitroom serve`). The bench corpus (1,257 articles) fits each.
+LIST_BUDGET_CHARS = {"stories": 6_000_000, "articles": 3_000_000, "quotes": 6_000_000}
+STORY_PAGE = 1_000  # stories read per query while filling their budget
 
 
 def _asset(*parts: str) -> str:
@@ -110,30 +117,63 @@ def report_data(store: Store) -> dict[str, Any]:
     try:
         events = [{k: v for k, v in dataclasses.asdict(e).items() if k != "mention_keys"}
                   for e in store.events()]
-        stories = export.story_records(store)
-        articles = store.rows(
-            "SELECT article_id, title, outlet, wire, url, published, published_source, story_id, "
-            "words, text FROM articles ORDER BY article_id")
-        quotes = store.rows("SELECT quote_id, article_id, speaker, speaker_canonical, speaker_role, "
-                            "kind, stance, text FROM quotes ORDER BY article_id, quote_id")
+        totals = {table: store.rows(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]  # noqa: S608
+                  for table in LIST_BUDGET_CHARS}
+        stories = _within(_pages(lambda offset: export.story_records(store, STORY_PAGE, offset)),
+                          LIST_BUDGET_CHARS["stories"])
+        # The cleaned texts let a reader check evidence in context; past a budget they stay in
+        # clean/ so that the page stays small enough to open and mail (and they are never read).
+        text_chars = store.rows("SELECT COALESCE(SUM(LENGTH(text)), 0) AS n FROM articles")[0]["n"]
+        texts_included = text_chars <= MAX_TEXT_CHARS
+        articles = _leading_rows(
+            store, "SELECT article_id, title, outlet, wire, url, published, published_source, "
+            f"story_id, words, {'text' if texts_included else 'NULL AS text'} FROM articles "
+            "ORDER BY article_id",
+            LIST_BUDGET_CHARS["articles"] + (MAX_TEXT_CHARS if texts_included else 0))
+        quotes = _leading_rows(
+            store, "SELECT quote_id, article_id, speaker, speaker_canonical, speaker_role, kind, "
+            "stance, text FROM quotes ORDER BY article_id, quote_id", LIST_BUDGET_CHARS["quotes"])
         contradictions = export.contradiction_rows(store)
         control = export.control_rows(store)
         runs = store.rows("SELECT started, finished, status FROM runs ORDER BY run_id DESC LIMIT 1")
     finally:
         if own_transaction:
             store.db.execute("COMMIT")
-    # The cleaned texts let a reader check evidence in context; past a budget they stay in clean/
-    # so that the page stays small enough to open and mail.
-    texts_included = sum(len(a["text"] or "") for a in articles) <= MAX_TEXT_CHARS
-    if not texts_included:
-        for a in articles:
-            a["text"] = None
     for row in contradictions:
         row["sources_a"], row["sources_b"] = _split(row["sources_a"]), _split(row["sources_b"])
     _place_control(control, events)
     return {"events": events, "stories": stories, "articles": articles, "quotes": quotes,
             "contradictions": contradictions, "control": control,
-            "run": runs[0] if runs else None, "texts_included": texts_included}
+            "run": runs[0] if runs else None, "texts_included": texts_included, "totals": totals}
+
+
+def _pages(read: Callable[[int], list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    """Rows of read(offset), page after page, until a page comes back empty."""
+    offset = 0
+    while page := read(offset):
+        yield from page
+        offset += len(page)
+
+
+def _leading_rows(store: Store, sql: str, budget: int) -> list[dict[str, Any]]:
+    """The leading rows of a query that fit the budget; the rest are never read."""
+    cursor = store.db.execute(sql)
+    try:
+        return _within(map(dict, cursor), budget)
+    finally:
+        cursor.close()
+
+
+def _within(rows: Iterable[dict[str, Any]], budget: int) -> list[dict[str, Any]]:
+    """The leading rows whose JSON fits the budget in characters (rows past it are not read)."""
+    out: list[dict[str, Any]] = []
+    used = 0
+    for row in rows:
+        used += len(json.dumps(row, ensure_ascii=False, default=str))
+        if used > budget:
+            break
+        out.append(row)
+    return out
 
 
 # ------------------------------------------------------------------------------------------ page
@@ -148,8 +188,9 @@ def build_report(store: Store) -> Report:
     scripts = [_asset("leaflet", "leaflet.js"), _asset("report.js")]
     styles = [_leaflet_css(), _asset("report.css")]
     report = Report("", [_csp_hash(s) for s in scripts], [_csp_hash(s) for s in styles])
-    summary = (f"{len(data['events'])} events, {len(data['stories'])} stories, "
-               f"{len(data['articles'])} articles, {len(data['quotes'])} quotes, "
+    totals = data["totals"]
+    summary = (f"{len(data['events'])} events, {totals['stories']} stories, "
+               f"{totals['articles']} articles, {totals['quotes']} quotes, "
                f"{len(data['contradictions'])} contradictions, {len(data['control'])} control records")
     style_tags = "".join(f"<style>{s}</style>" for s in styles)
     script_tags = "".join(f"<script>{s}</script>" for s in scripts)

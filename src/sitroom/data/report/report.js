@@ -395,6 +395,16 @@
     drawTable(shown);
   }
 
+  // A large store's page inlines the leading part of some lists (report.LIST_BUDGET_CHARS);
+  // the reader is told where the rest are.
+  function partialNote(sectionId, key, file, api) {
+    var total = (data.totals || {})[key], inlined = (data[key] || []).length;
+    if (total === undefined || total <= inlined) return;
+    document.getElementById(sectionId).appendChild(h("p", { class: "note partial", text:
+      "This page holds the first " + inlined + " of " + total + " " + key + "; all are in " + file +
+      " beside it, and at " + api + " when the folder is served (sitroom serve)." }));
+  }
+
   // ------------------------------------------------------------------------------ stories
   function drawStories() {
     var box = document.getElementById("stories");
@@ -502,6 +512,9 @@
   buildMap();
   drawStories();
   drawOthers();
+  partialNote("stories-section", "stories", "stories.json", "/api/stories");
+  partialNote("quotes-section", "quotes", "quotes.csv", "/api/quotes");
+  partialNote("articles-section", "articles", "articles.csv", "/api/articles");
   update();
   document.body.setAttribute("data-ready", "true");
 })();
