@@ -77,6 +77,16 @@ def watched_page(browser: Any, allowed_prefix: str, offline: bool = True) -> tup
     return page, watch
 
 
+def opened_report(browser: Any, report: Path, timeout_ms: int = 30_000) -> tuple[Any, Watch]:
+    """A watched page (offline, nothing but the file itself) that has opened the report and run
+    its script to the end. The caller closes page.context."""
+    url = report.as_uri()
+    page, watch = watched_page(browser, allowed_prefix=url, offline=True)
+    page.goto(url)
+    page.wait_for_selector("body[data-ready=true]", timeout=timeout_ms)
+    return page, watch
+
+
 def violations(page: Any) -> list[str]:
     return list(page.evaluate("window.__violations"))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.report.browser import needs_chromium, save_screenshot, violations, watched_page
+from tests.report.browser import needs_chromium, opened_report, save_screenshot, violations
 from tests.report.fixture_store import HOSTILE, IMG, SCRIPT
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -17,11 +17,8 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 @pytest.fixture(scope="module")
 def loaded(browser: Any, fixture_report: Path) -> Any:
     """One page load for the module (a load costs seconds on two shared cores)."""
-    url = fixture_report.as_uri()
-    page, watch = watched_page(browser, allowed_prefix=url, offline=True)
-    page.goto(url)
-    page.wait_for_selector("body[data-ready=true]", timeout=15_000)
-    yield page, watch, url
+    page, watch = opened_report(browser, fixture_report, timeout_ms=15_000)
+    yield page, watch, fixture_report.as_uri()
     page.context.close()
 
 
@@ -128,10 +125,8 @@ def test_lineage_is_drawn_as_a_tree(opened: Any) -> None:
 def test_seeds_report_offline_and_screenshot(browser: Any, seeds_run: Path, tmp_path: Path) -> None:
     report = seeds_run / "report.html"
     url = report.as_uri()
-    page, watch = watched_page(browser, allowed_prefix=url, offline=True)
+    page, watch = opened_report(browser, report, timeout_ms=15_000)
     try:
-        page.goto(url)
-        page.wait_for_selector("body[data-ready=true]", timeout=15_000)
         assert page.locator(".leaflet-overlay-pane svg path").count() > 150
         assert page.locator(".story").count() >= 1
         shots = save_screenshot(page, tmp_path, "seeds_report.png")

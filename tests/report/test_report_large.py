@@ -12,7 +12,7 @@ import pytest
 
 from sitroom.records import LineageLink, PublicationDate, Quote, Story
 from sitroom.store import open_store
-from tests.report.browser import needs_chromium, watched_page
+from tests.report.browser import needs_chromium, opened_report
 from tests.report.fixture_store import ARTICLES, EVENTS
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -48,10 +48,7 @@ def large_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def page(browser: Any, large_report: Path) -> Any:
-    url = large_report.as_uri()
-    page, watch = watched_page(browser, allowed_prefix=url, offline=True)
-    page.goto(url)
-    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page, watch = opened_report(browser, large_report)
     yield page
     assert watch.errors == []
     page.context.close()
@@ -72,10 +69,8 @@ def test_lists_are_drawn_a_page_at_a_time(page: Any) -> None:
 
 
 def test_an_event_chosen_on_the_timeline_is_drawn_in_the_table(browser: Any, large_report: Path) -> None:
-    fresh, _ = watched_page(browser, allowed_prefix=large_report.as_uri(), offline=True)
+    fresh, _ = opened_report(browser, large_report)
     try:
-        fresh.goto(large_report.as_uri())
-        fresh.wait_for_selector("body[data-ready=true]", timeout=30_000)
         last = f"E{N - 1:04d}"  # the latest event: the table's last row, beyond its first page
         assert fresh.locator(f'tr.event-row[data-event-id="{last}"]').count() == 0
         fresh.locator(f'#timeline circle.tl-event[data-event-id="{last}"]').dispatch_event("click")
@@ -95,10 +90,8 @@ def test_the_page_says_where_the_lists_it_cuts_short_are(
         short.write_text(report.render_report(store), encoding="utf-8")
     finally:
         store.close()
-    page, watch = watched_page(browser, allowed_prefix=short.as_uri(), offline=True)
+    page, watch = opened_report(browser, short)
     try:
-        page.goto(short.as_uri())
-        page.wait_for_selector("body[data-ready=true]", timeout=30_000)
         inlined = page.locator("#quotes tbody tr").count()
         assert 0 < inlined < PAGE
         note = page.inner_text("#quotes-section p.partial")
