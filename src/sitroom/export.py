@@ -1,16 +1,20 @@
 """Contract files, all written from the store (see ../shared/DESIGN.md, "Output contract").
 
-Each file is written to a temporary name and renamed, so a reader never sees half a file.
+Each file is written to a temporary name and renamed, so a reader never sees half a file. Rows go
+from the store to the file as they are read: at 100,000 articles quotes.csv alone is ~100 MB, which
+the run need not hold. A cleaned text already on disk as the store has it is left alone, so an
+incremental run writes only the texts that are new or changed.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sitroom.store import Store
 
@@ -26,19 +30,36 @@ CONTRADICTION_COLUMNS = ["subject", "field", "value_a", "sources_a", "value_b", 
 CONTROL_COLUMNS = ["place", "admin1", "admin2", "date", "holder", "status", "event_ids"]
 
 
-def write_atomic(path: Path, data: str) -> None:
+@contextmanager
+def atomic_file(path: Path) -> Iterator[TextIO]:
+    """A text file open for writing that appears at `path` whole, or not at all."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(data, encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        yield fh
     os.replace(tmp, path)
 
 
-def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
-    return buf.getvalue()
+def write_atomic(path: Path, data: str) -> None:
+    with atomic_file(path) as fh:
+        fh.write(data)
+
+
+def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:
+    with atomic_file(path) as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+
+
+def _rows(store: Store, sql: str) -> Iterator[dict[str, Any]]:
+    """A query's rows one at a time (the cursor is closed however the caller stops)."""
+    cursor = store.db.execute(sql)
+    try:
+        for row in cursor:
+            yield dict(row)
+    finally:
+        cursor.close()
 
 
 def _joined(value: str) -> str:
@@ -46,21 +67,19 @@ def _joined(value: str) -> str:
     return ";".join(str(x) for x in json.loads(value or "[]"))
 
 
-def article_rows(store: Store) -> list[dict[str, Any]]:
-    rows = store.rows("SELECT article_id, title, outlet, wire, published, published_source, "
-                      "story_id, words, boilerplate FROM articles ORDER BY article_id")
-    for r in rows:
+def article_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for r in _rows(store, "SELECT article_id, title, outlet, wire, published, published_source, "
+                          "story_id, words, boilerplate FROM articles ORDER BY article_id"):
         r["boilerplate_lines"] = len(json.loads(r.pop("boilerplate")))
-    return rows
+        yield r
 
 
-def event_rows(store: Store) -> list[dict[str, Any]]:
-    rows = store.rows("SELECT * FROM events ORDER BY event_date, event_id")
-    for r in rows:
+def event_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for r in _rows(store, "SELECT * FROM events ORDER BY event_date, event_id"):
         for key in ("article_ids", "sources"):
             r[key] = _joined(r[key])
         r["evidence"] = " | ".join(json.loads(r["evidence"] or "[]"))
-    return rows
+        yield r
 
 
 def story_records(store: Store, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
@@ -93,20 +112,50 @@ def control_rows(store: Store) -> list[dict[str, Any]]:
     return rows
 
 
+def write_clean_texts(store: Store, clean_dir: Path) -> int:
+    """clean/ARTICLE_ID.txt for every article whose file is missing or differs from the store
+    (reading a file back costs a fraction of writing it); returns how many were written."""
+    clean_dir.mkdir(exist_ok=True)
+    written = 0
+    for article_id, text in store.db.execute("SELECT article_id, text FROM articles"):
+        path = clean_dir / f"{article_id}.txt"
+        data = (text + "\n").encode("utf-8")
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                continue
+        except OSError:  # missing (or unreadable: written anew)
+            pass
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        written += 1
+    return written
+
+
+def write_stories_json(store: Store, path: Path, page: int = 1_000) -> None:
+    """stories.json as json.dumps(story_records(store), indent=1) writes it, a page of stories at
+    a time."""
+    with atomic_file(path) as fh:
+        fh.write("[")
+        offset = 0
+        while records := story_records(store, page, offset):
+            for record in records:
+                fh.write("," if offset else "")
+                fh.write("\n " + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n "))
+                offset += 1
+        fh.write("\n]\n" if offset else "]\n")
+
+
 def export_all(store: Store, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    clean_dir = out / "clean"
-    clean_dir.mkdir(exist_ok=True)
-    for r in store.db.execute("SELECT article_id, text FROM articles"):
-        write_atomic(clean_dir / f"{r[0]}.txt", r[1] + "\n")
-    write_atomic(out / "articles.csv", _csv(ARTICLE_COLUMNS, article_rows(store)))
-    write_atomic(out / "stories.json",
-                 json.dumps(story_records(store), ensure_ascii=False, indent=1) + "\n")
-    write_atomic(out / "events.csv", _csv(EVENT_COLUMNS, event_rows(store)))
-    write_atomic(out / "quotes.csv", _csv(QUOTE_COLUMNS, store.rows(
-        "SELECT * FROM quotes ORDER BY article_id, quote_id")))
-    write_atomic(out / "contradictions.csv", _csv(CONTRADICTION_COLUMNS, contradiction_rows(store)))
-    write_atomic(out / "control.csv", _csv(CONTROL_COLUMNS, control_rows(store)))
+    write_clean_texts(store, out / "clean")
+    write_csv(out / "articles.csv", ARTICLE_COLUMNS, article_rows(store))
+    write_stories_json(store, out / "stories.json")
+    write_csv(out / "events.csv", EVENT_COLUMNS, event_rows(store))
+    write_csv(out / "quotes.csv", QUOTE_COLUMNS,
+              _rows(store, "SELECT * FROM quotes ORDER BY article_id, quote_id"))
+    write_csv(out / "contradictions.csv", CONTRADICTION_COLUMNS, contradiction_rows(store))
+    write_csv(out / "control.csv", CONTROL_COLUMNS, control_rows(store))
     from sitroom.report import render_report
 
     write_atomic(out / "report.html", render_report(store))
