@@ -39,6 +39,11 @@ MAX_TEXT_CHARS = 2_000_000  # article texts inlined up to this total (about 300 
 # beside it, the API of `sitroom serve`). The bench corpus (1,257 articles) fits each.
 LIST_BUDGET_CHARS = {"stories": 6_000_000, "articles": 3_000_000, "quotes": 6_000_000}
 STORY_PAGE = 1_000  # stories read per query while filling their budget
+STORY_COLUMNS = ["story_id", "title", "article_ids", "origin_article_id", "lineage"]
+ARTICLE_COLUMNS = ["article_id", "title", "outlet", "wire", "url", "published", "published_source",
+                   "story_id", "words"]
+QUOTE_COLUMNS = ["quote_id", "article_id", "speaker", "speaker_canonical", "speaker_role", "kind",
+                 "stance", "text"]
 
 
 def _asset(*parts: str) -> str:
@@ -119,20 +124,20 @@ def report_data(store: Store) -> dict[str, Any]:
                   for e in store.events()]
         totals = {table: store.rows(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]  # noqa: S608
                   for table in LIST_BUDGET_CHARS}
-        stories = _within(_pages(lambda offset: export.story_records(store, STORY_PAGE, offset)),
-                          LIST_BUDGET_CHARS["stories"])
+        stories = _leading(_pages(lambda offset: export.story_records(store, STORY_PAGE, offset)),
+                           LIST_BUDGET_CHARS["stories"],
+                           _stored_chars(store, "stories", STORY_COLUMNS))
         # The cleaned texts let a reader check evidence in context; past a budget they stay in
         # clean/ so that the page stays small enough to open and mail (and they are never read).
-        text_chars = store.rows("SELECT COALESCE(SUM(LENGTH(text)), 0) AS n FROM articles")[0]["n"]
-        texts_included = text_chars <= MAX_TEXT_CHARS
-        articles = _leading_rows(
-            store, "SELECT article_id, title, outlet, wire, url, published, published_source, "
-            f"story_id, words, {'text' if texts_included else 'NULL AS text'} FROM articles "
-            "ORDER BY article_id",
-            LIST_BUDGET_CHARS["articles"] + (MAX_TEXT_CHARS if texts_included else 0))
-        quotes = _leading_rows(
-            store, "SELECT quote_id, article_id, speaker, speaker_canonical, speaker_role, kind, "
-            "stance, text FROM quotes ORDER BY article_id, quote_id", LIST_BUDGET_CHARS["quotes"])
+        texts_included = _stored_chars(store, "articles", ["text"]) <= MAX_TEXT_CHARS
+        columns = ARTICLE_COLUMNS + (["text"] if texts_included else [])
+        articles = _leading_rows(store, "articles", columns, "article_id",
+                                 LIST_BUDGET_CHARS["articles"] + (MAX_TEXT_CHARS if texts_included else 0))
+        if not texts_included:
+            for a in articles:
+                a["text"] = None
+        quotes = _leading_rows(store, "quotes", QUOTE_COLUMNS, "article_id, quote_id",
+                               LIST_BUDGET_CHARS["quotes"])
         contradictions = export.contradiction_rows(store)
         control = export.control_rows(store)
         runs = store.rows("SELECT started, finished, status FROM runs ORDER BY run_id DESC LIMIT 1")
@@ -155,17 +160,29 @@ def _pages(read: Callable[[int], list[dict[str, Any]]]) -> Iterator[dict[str, An
         offset += len(page)
 
 
-def _leading_rows(store: Store, sql: str, budget: int) -> list[dict[str, Any]]:
-    """The leading rows of a query that fit the budget; the rest are never read."""
-    cursor = store.db.execute(sql)
+def _stored_chars(store: Store, table: str, columns: list[str]) -> int:
+    """About the length of these columns' rows as JSON (their text, plus quotes and keys)."""
+    lengths = " + ".join(f"COALESCE(LENGTH({c}), 4) + {len(c) + 6}" for c in columns)
+    return int(store.rows(f"SELECT COALESCE(SUM({lengths}), 0) AS n FROM {table}")[0]["n"])  # noqa: S608
+
+
+def _leading_rows(store: Store, table: str, columns: list[str], order: str, budget: int
+                  ) -> list[dict[str, Any]]:
+    """The leading rows of a table (by `order`) that fit the budget; the rest are never read."""
+    cursor = store.db.execute(
+        f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")  # noqa: S608 (fixed names)
     try:
-        return _within(map(dict, cursor), budget)
+        return _leading(map(dict, cursor), budget, _stored_chars(store, table, columns))
     finally:
         cursor.close()
 
 
-def _within(rows: Iterable[dict[str, Any]], budget: int) -> list[dict[str, Any]]:
-    """The leading rows whose JSON fits the budget in characters (rows past it are not read)."""
+def _leading(rows: Iterable[dict[str, Any]], budget: int, stored_chars: int) -> list[dict[str, Any]]:
+    """The leading rows whose JSON fits the budget in characters (rows past it are not read).
+    Each row is measured only when the whole list may not fit: encoding every row twice cost as
+    much as the rest of the page."""
+    if stored_chars <= budget:
+        return list(rows)
     out: list[dict[str, Any]] = []
     used = 0
     for row in rows:
