@@ -6,6 +6,7 @@ import csv
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from sitroom.cli import main
 from sitroom.export import (
@@ -209,3 +210,42 @@ def test_input_bytes_counts_what_ingest_reads(tmp_path: Path) -> None:
     (tmp_path / "c.png").write_bytes(b"z" * 1000)  # not read by ingest
     assert input_bytes([tmp_path, tmp_path / "missing.txt"]) == 150
     assert input_bytes([tmp_path], enough=100) >= 100
+
+
+def test_a_storys_stale_members_are_read_in_slices(seeds_run: Path, tmp_path: Path,
+                                                  monkeypatch: Any) -> None:
+    """Each engine task carries at most BATCH of a story's members (their texts and parses); the
+    mentions come out as when the whole story was one task."""
+    import shutil
+
+    from sitroom import pipeline
+    from sitroom.engines import LocalEngine
+    from sitroom.store import open_store
+
+    shutil.copy(seeds_run / "sitroom.sqlite", tmp_path / "sitroom.sqlite")
+    store = open_store(tmp_path)
+    try:
+        stories_ = store.stories()
+        big = max(stories_, key=lambda s: len(s.article_ids))
+        assert len(big.article_ids) >= 2
+        before = store.mentions_for(big.article_ids)
+        dates = {a: m.published for a, m in store.mentions_for(store.article_ids()).items()}
+        store.db.execute("UPDATE mentions SET context_hash = 'stale'")  # every article to re-read
+        store.db.commit()
+        tasks: list[list[int]] = []
+
+        class Recording(LocalEngine):
+            warm = True  # used even for a small update (else a plain engine is)
+
+            def map(self, fn: Any, items: Any) -> Any:
+                for chunk in items:
+                    tasks.append([len(job.articles) for job in chunk])
+                    yield fn(chunk)
+
+        monkeypatch.setattr(pipeline, "BATCH", 1)
+        pipeline.update_story_mentions(store, stories_, dates, Recording(workers=1), quiet=True)
+        jobs = [n for sizes in tasks for n in sizes]
+        assert jobs == [1] * len(dates)  # one member per job, every article once
+        assert store.mentions_for(big.article_ids) == before
+    finally:
+        store.close()
