@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sitroom.fuse.rules import fuse_rules
 from sitroom.records import ArticleMentions, CleanArticle, Event, EventMention, Story
@@ -66,10 +67,17 @@ _MANY_PLACES = re.compile(
 
 def _window(m: EventMention) -> tuple[date, date] | None:
     """The days a mention's date may stand for: its day, or its week or month (ACLED 2 and 3)."""
-    day = _day(m.date)
+    return _window_of(m.date, m.time_precision)
+
+
+@lru_cache(maxsize=65536)
+def _window_of(value: str | None, time_precision: int | None) -> tuple[date, date] | None:
+    # cached: fusion compares mentions pairwise within blocks, and a corpus has few distinct
+    # dates (computing the window for every pair was 40% of fusion at 10,000 articles)
+    day = _day(value)
     if day is None:
         return None
-    half = {2: 3, 3: 15}.get(m.time_precision or 1, 0)
+    half = {2: 3, 3: 15}.get(time_precision or 1, 0)
     return day - timedelta(days=half), day + timedelta(days=half)
 
 
