@@ -206,3 +206,19 @@ def test_long_lists_are_inlined_from_their_start_within_a_budget(
     assert small["totals"] == whole["totals"] == {"stories": 3, "articles": 4, "quotes": 2}
     assert small["events"] == whole["events"]  # events are always all there
     assert "3 stories, 4 articles, 2 quotes" in html  # the summary counts the store, not the page
+
+
+def test_an_events_long_lists_are_cut_on_the_page_with_their_length(
+        fixture_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sitroom.report as report
+
+    monkeypatch.setattr(report, "EVENT_LIST_CAP", {"article_ids": 1, "evidence": 1})
+    store = open_fixture(fixture_dir)
+    try:
+        events = {e["event_id"]: e for e in report_data(store)["events"]}
+    finally:
+        store.close()
+    battle = events["E-battle"]
+    assert battle["article_ids"] == ["a1"] and battle["article_ids_total"] == 2
+    assert "evidence_total" not in battle  # one sentence: nothing cut
+    assert "article_ids_total" not in events["E-blast"]

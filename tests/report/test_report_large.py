@@ -34,6 +34,8 @@ def large_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                   event_date=(date(2020, 1, 1) + timedelta(days=k)).isoformat(),
                                   latitude=30 + k / 100, longitude=60 + k / 100)
               for k in range(N)]
+    # the latest event told by 60 reports: the page lists 50 of them and says so
+    events[-1] = dataclasses.replace(events[-1], article_ids=[f"a{k}" for k in range(60)])
     quotes = [Quote(f"q{k:04d}", "a1", "A spokesman", f"Statement number {k}.") for k in range(N)]
     stories = [Story(f"S{k:04d}", f"Story {k}", ["a1"], "a1", [LineageLink("a1", None, "origin", 1.0)])
                for k in range(N)]
@@ -74,7 +76,10 @@ def test_an_event_chosen_on_the_timeline_is_drawn_in_the_table(browser: Any, lar
         last = f"E{N - 1:04d}"  # the latest event: the table's last row, beyond its first page
         assert fresh.locator(f'tr.event-row[data-event-id="{last}"]').count() == 0
         fresh.locator(f'#timeline circle.tl-event[data-event-id="{last}"]').dispatch_event("click")
-        assert fresh.locator(f'tr.event-detail[data-event-id="{last}"]').is_visible()
+        detail = fresh.locator(f'tr.event-detail[data-event-id="{last}"]')
+        assert detail.is_visible()
+        assert detail.locator("ul.articles li").count() == 50
+        assert "and 10 more articles (60 in all" in detail.inner_text()
     finally:
         fresh.context.close()
 

@@ -39,6 +39,9 @@ MAX_TEXT_CHARS = 2_000_000  # article texts inlined up to this total (about 300 
 # beside it, the API of `sitroom serve`). The bench corpus (1,257 articles) fits each.
 LIST_BUDGET_CHARS = {"stories": 6_000_000, "articles": 3_000_000, "quotes": 6_000_000}
 STORY_PAGE = 1_000  # stories read per query while filling their budget
+# An event told by thousands of copies lists them all in events.csv; the page shows the first of
+# each such list and says how many there are (at 100,000 articles these lists were 22 MB).
+EVENT_LIST_CAP = {"article_ids": 50, "evidence": 20}
 STORY_COLUMNS = ["story_id", "title", "article_ids", "origin_article_id", "lineage"]
 ARTICLE_COLUMNS = ["article_id", "title", "outlet", "wire", "url", "published", "published_source",
                    "story_id", "words"]
@@ -120,7 +123,7 @@ def report_data(store: Store) -> dict[str, Any]:
     if own_transaction:  # one read transaction: a concurrent run is seen whole or not at all
         store.db.execute("BEGIN")
     try:
-        events = [{k: v for k, v in dataclasses.asdict(e).items() if k != "mention_keys"}
+        events = [_capped({k: v for k, v in dataclasses.asdict(e).items() if k != "mention_keys"})
                   for e in store.events()]
         totals = {table: store.rows(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]  # noqa: S608
                   for table in LIST_BUDGET_CHARS}
@@ -150,6 +153,16 @@ def report_data(store: Store) -> dict[str, Any]:
     return {"events": events, "stories": stories, "articles": articles, "quotes": quotes,
             "contradictions": contradictions, "control": control,
             "run": runs[0] if runs else None, "texts_included": texts_included, "totals": totals}
+
+
+def _capped(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with its long lists cut to EVENT_LIST_CAP, their lengths in KEY_total."""
+    for key, cap in EVENT_LIST_CAP.items():
+        values = event.get(key) or []
+        if len(values) > cap:
+            event[key] = values[:cap]
+            event[f"{key}_total"] = len(values)
+    return event
 
 
 def _pages(read: Callable[[int], list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:

@@ -317,14 +317,23 @@
     return h("div", { class: "detail" }, [
       h("h4", { text: "Evidence" }),
       (e.evidence || []).length ? evidence : h("p", { class: "empty", text: "No evidence sentences stored." }),
+      more(e.evidence_total, (e.evidence || []).length, "evidence sentences"),
       h("h4", { text: "Sources" }),
       h("ul", { class: "sources" }, (e.sources || []).map(function (src) { return h("li", { text: src }); })),
       h("h4", { text: "Articles" }),
       h("ul", { class: "articles" }, (e.article_ids || []).map(articleItem)),
+      more(e.article_ids_total, (e.article_ids || []).length, "articles"),
       h("dl", {}, [].concat.apply([], facts.filter(function (f) { return f[1]; }).map(function (f) {
         return [h("dt", { text: f[0] }), h("dd", { text: f[1] })];
       })))
     ]);
+  }
+
+  // An event's long lists come cut (report.EVENT_LIST_CAP); say how many the event has.
+  function more(total, shown, noun) {
+    if (!total || total <= shown) return null;
+    return h("p", { class: "muted cut", text: "… and " + (total - shown) + " more " + noun +
+      " (" + total + " in all; events.csv lists them)" });
   }
 
   function drawTable(shown) {
