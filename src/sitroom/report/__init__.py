@@ -22,8 +22,8 @@ import hashlib
 import html
 import json
 import re
-from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
