@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -52,7 +52,7 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) ->
             writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
 
 
-def _rows(store: Store, sql: str) -> Iterator[dict[str, Any]]:
+def iter_rows(store: Store, sql: str) -> Generator[dict[str, Any], None, None]:
     """A query's rows one at a time (the cursor is closed however the caller stops)."""
     cursor = store.db.execute(sql)
     try:
@@ -68,14 +68,14 @@ def _joined(value: str) -> str:
 
 
 def article_rows(store: Store) -> Iterator[dict[str, Any]]:
-    for r in _rows(store, "SELECT article_id, title, outlet, wire, published, published_source, "
+    for r in iter_rows(store, "SELECT article_id, title, outlet, wire, published, published_source, "
                           "story_id, words, boilerplate FROM articles ORDER BY article_id"):
         r["boilerplate_lines"] = len(json.loads(r.pop("boilerplate")))
         yield r
 
 
 def event_rows(store: Store) -> Iterator[dict[str, Any]]:
-    for r in _rows(store, "SELECT * FROM events ORDER BY event_date, event_id"):
+    for r in iter_rows(store, "SELECT * FROM events ORDER BY event_date, event_id"):
         for key in ("article_ids", "sources"):
             r[key] = _joined(r[key])
         r["evidence"] = " | ".join(json.loads(r["evidence"] or "[]"))
@@ -125,9 +125,7 @@ def write_clean_texts(store: Store, clean_dir: Path) -> int:
                 continue
         except OSError:  # missing (or unreadable: written anew)
             pass
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_atomic(path, text + "\n")
         written += 1
     return written
 
@@ -153,7 +151,7 @@ def export_all(store: Store, out: Path) -> None:
     write_stories_json(store, out / "stories.json")
     write_csv(out / "events.csv", EVENT_COLUMNS, event_rows(store))
     write_csv(out / "quotes.csv", QUOTE_COLUMNS,
-              _rows(store, "SELECT * FROM quotes ORDER BY article_id, quote_id"))
+              iter_rows(store, "SELECT * FROM quotes ORDER BY article_id, quote_id"))
     write_csv(out / "contradictions.csv", CONTRADICTION_COLUMNS, contradiction_rows(store))
     write_csv(out / "control.csv", CONTROL_COLUMNS, control_rows(store))
     from sitroom.report import render_report

@@ -182,12 +182,13 @@ def _stored_chars(store: Store, table: str, columns: list[str]) -> int:
 def _leading_rows(store: Store, table: str, columns: list[str], order: str, budget: int
                   ) -> list[dict[str, Any]]:
     """The leading rows of a table (by `order`) that fit the budget; the rest are never read."""
-    cursor = store.db.execute(
-        f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")  # noqa: S608 (fixed names)
+    from sitroom.export import iter_rows
+
+    rows = iter_rows(store, f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")  # noqa: S608
     try:
-        return _leading(map(dict, cursor), budget, _stored_chars(store, table, columns))
+        return _leading(rows, budget, _stored_chars(store, table, columns))
     finally:
-        cursor.close()
+        rows.close()  # closes the cursor when the budget stopped the reading early
 
 
 def _leading(rows: Iterable[dict[str, Any]], budget: int, stored_chars: int) -> list[dict[str, Any]]:
