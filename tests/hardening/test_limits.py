@@ -193,3 +193,21 @@ def test_a_feed_of_broken_lines_reports_a_bounded_number_of_problems(tmp_path: P
     assert [a.article_id for a in result.articles] == ["last"]  # the good record after them is read
     assert len(result.problems) == MAX_PROBLEMS_PER_FILE + 1
     assert f"{n_broken - MAX_PROBLEMS_PER_FILE} more problem" in result.problems[-1].problem
+
+
+def test_the_last_analysis_batches_are_cut_small_per_worker() -> None:
+    # a worker done with its last batch would otherwise idle while another reads a whole one
+    from sitroom.pipeline import BATCH, TAIL_TASKS, _text_batches
+
+    articles = [CleanArticle(f"a{i:04d}", "t", "word " * 400, "x.txt", "txt") for i in range(1000)]
+    batches = list(_text_batches(articles, total=len(articles), workers=2))
+    assert [a for b in batches for a in b] == articles
+    sizes = [len(b) for b in batches]
+    tail = TAIL_TASKS * 2 * BATCH
+    head = [len(b) for b in batches if int(b[0].article_id[1:]) < len(articles) - tail]
+    assert all(n == BATCH for n in head[:-1])  # the bulk still goes BATCH at a time
+    small = [n for n in sizes if n < BATCH]
+    assert len(small) >= TAIL_TASKS * 2 and max(small) <= BATCH // 4
+    assert sizes[-len(small):] == small  # all at the end
+    # without a total nothing is cut
+    assert [len(b) for b in _text_batches(articles)][:-1] == [BATCH] * (1000 // BATCH)
