@@ -121,9 +121,9 @@ def _text_batches(articles: Iterable[CleanArticle], size: int = BATCH,
                   max_chars: int = MAX_BATCH_CHARS, total: int | None = None,
                   workers: int = 1) -> Iterator[list[CleanArticle]]:
     """Batches of at most `size` articles and `max_chars` characters, in input order. Given the
-    `total` to come, the last TAIL_TASKS x `workers` batches are cut to a quarter of `size`: a
-    batch of 64 is ~8 s of one core, and a worker done with its last one would idle while
-    another finishes a whole batch."""
+    `total` to come, the last TAIL_TASKS x `workers` x `size` articles go in batches of a quarter
+    of `size`: a batch of 64 is ~8 s of one core, and a worker done with its last one would idle
+    while another finishes a whole batch."""
     from sitroom.nlp import MAX_CHARS
 
     tail_from = None if total is None else total - TAIL_TASKS * max(1, workers) * size
