@@ -130,16 +130,15 @@ def _text_batches(articles: Iterable[CleanArticle], size: int = BATCH,
     small = max(1, size // 4)
     batch: list[CleanArticle] = []
     chars = 0
-    seen = 0
-    for article in articles:
+    batch_start = 0  # position of the batch's first article in the input
+    for position, article in enumerate(articles):
         n = min(len(article.text), MAX_CHARS)  # what spaCy is actually given
-        limit = small if tail_from is not None and seen - len(batch) >= tail_from else size
+        limit = small if tail_from is not None and batch_start >= tail_from else size
         if batch and (len(batch) >= limit or chars + n > max_chars):
             yield batch
-            batch, chars = [], 0
+            batch, chars, batch_start = [], 0, position
         batch.append(article)
         chars += n
-        seen += 1
     if batch:
         yield batch
 
