@@ -110,6 +110,7 @@ class Actor:
     name: str  # ACLED-style canonical name, e.g. "Military Forces of Afghanistan"
     actor_type: str = ""  # state forces | rebel group | ... (ACLED inter codes)
     surface: str = ""  # words in the text
+    assoc: str = ""  # ACLED associated actor: the identity group or party the actor acts for
 
 
 @dataclass
@@ -134,6 +135,10 @@ class EventMention:
     modality: str = "reported"  # reported | claimed | denied | hedged
     attributed_to: str = ""  # who claims/denies/reports it
     notes: str = ""
+    # event: an incident the article reports (fused into an event row); aggregate ("3,976 have
+    # been arrested so far"), background (long before the article) or reference (named as the
+    # cause or time of something else): what the sentence says of such acts, kept as a mention only
+    scope: str = "event"
 
 
 @dataclass

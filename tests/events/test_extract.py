@@ -19,11 +19,16 @@ PLACES = {
 PUB = PublicationDate("2021-07-10", "metadata")
 
 
-def mentions(text: str):
+def all_mentions(text: str):
     doc = nlp.parse(text)
     tops = [Toponym(m.group(0), m.start(), m.end(), PLACES[m.group(0)])
             for m in re.finditer("|".join(PLACES), text)]
     return extract_event_mentions(doc, "t1", PUB, [], tops)
+
+
+def mentions(text: str):
+    """The mentions that are events of their own (what fusion turns into rows)."""
+    return [m for m in all_mentions(text) if m.scope == "event"]
 
 
 def test_takeover_through_fighting_is_a_battle():
@@ -99,7 +104,7 @@ def test_n_days_after_dates_the_earlier_event():
     i = text.index("two days")
     tx = [TimeExpr("two days", i, i + 8, "P2D", "DURATION")]
     tops = [Toponym(m.group(0), m.start(), m.end(), PLACES[m.group(0)]) for m in re.finditer("Dargah|Kalat", text)]
-    ms = extract_event_mentions(doc, "t2", PUB, tx, tops)
+    ms = [m for m in extract_event_mentions(doc, "t2", PUB, tx, tops) if m.scope == "event"]
     left = [m for m in ms if m.sub_event_type == "Non-violent transfer of territory"]
     assert left and left[0].date == "2021-07-08" and left[0].location_text == "Kalat"
     assert left[0].actor1.name == "Military Forces of Afghanistan"

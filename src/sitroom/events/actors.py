@@ -28,7 +28,50 @@ def actor_entries() -> list[ActorEntry]:
 
 @lru_cache(maxsize=1)
 def demonyms() -> dict[str, str]:
-    return {r["word"]: r["country"] for r in read_csv_rows("demonyms.tsv")}
+    """Nationality words and country names -> country: data/events/demonyms.tsv, then every
+    country's demonym from the gazetteer (countryinfo and data/geo/demonyms.csv), so that "{STATE}"
+    is filled for forces of any country. Country names come from the gazetteer, as places do."""
+    out = {r["word"]: r["country"] for r in read_csv_rows("demonyms.tsv")}
+    try:
+        from sitroom.geo.gazetteer import load_gazetteer
+
+        gz = load_gazetteer()
+    except Exception:  # noqa: BLE001 - without a gazetteer the events stage keeps its own list
+        return out
+    for key, cc in gz.demonyms.items():
+        word = key.strip().lower()
+        if len(word) >= 4 and word.isalpha() and word not in out:
+            out[word] = gz.country_name(cc)
+    return out
+
+
+@dataclass(frozen=True)
+class IdentityEntry:
+    word: str
+    name: str  # "Hindu Group ({STATE})"
+    kind: str  # religious | ethnic
+
+
+@lru_cache(maxsize=1)
+def identity_entries() -> dict[str, IdentityEntry]:
+    return {r["word"]: IdentityEntry(r["word"], r["name"], r["kind"]) for r in read_csv_rows("identity_groups.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _identity_regex() -> re.Pattern[str]:
+    words = sorted(identity_entries(), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
+
+
+def lexicon_side(word: str) -> str | None:
+    """The side a single word names in the actor tables ("police" -> state, "mob" -> rioter,
+    "hindus" -> identity), or None."""
+    for e in actor_entries():
+        if e.phrase == word:
+            return e.side
+    if word in identity_entries():
+        return "identity"
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +135,11 @@ def match_actor(phrase: str, ctx: ArticleActors, countries: bool = False) -> tup
     """
     low = phrase.lower()
     matches = [_entry(m.group(1)) for m in _actor_regex().finditer(low)]
+    ident = _identity_regex().search(low)
+    if ident is not None:
+        got = _identity_actor(identity_entries()[ident.group(1)], matches, phrase, ctx)
+        if got is not None:
+            return got
     if not matches:
         country = _country_as_actor(low) if countries else ""
         if country:
@@ -118,6 +166,37 @@ def match_actor(phrase: str, ctx: ArticleActors, countries: bool = False) -> tup
     return Actor(name, entry.actor_type if side != "external" else "External/Other forces", surface), side
 
 
+def _fill(template: str, country: str) -> str:
+    if not country:
+        return template.replace(" of {STATE}", "").replace(" ({STATE})", "")
+    return template.replace("{STATE}", _the(country))
+
+
+def _identity_actor(ident: IdentityEntry, matches: list[ActorEntry], phrase: str, ctx: ArticleActors
+                    ) -> tuple[Actor, str] | None:
+    """A phrase with an identity word: "hindu youths" -> the identity group; "a muslim mob" ->
+    Rioters with the group as associate; "fulani gunmen" -> the ethnic militia; state forces and
+    named groups stay themselves."""
+    low = phrase.lower()
+    country = country_in(low) or ctx.state
+    group = _fill(ident.name, country)
+    surface = phrase.strip()
+    sides = {e.side for e in matches}
+    if sides & {"state", "nonstate", "external"}:
+        return None
+    if sides & {"rioter", "protester", "civilian"}:
+        entry = next(e for e in matches if e.side in ("rioter", "protester", "civilian"))
+        return Actor(_fill(entry.name, country), entry.actor_type, surface, assoc=group), entry.side
+    words = low.split()
+    people = {"youths", "youth", "men", "people", "group", "groups", "community", "communities", "members",
+              "villagers", "residents", "families", "militia", "militias", "gunmen", "militants", "herdsmen",
+              "fighters"}
+    if sides & {"generic_nonstate"} or ident.word.endswith("s") and words and words[-1] == ident.word \
+            or set(words) & people:
+        return Actor(group, "Identity militia", surface), "identity"
+    return None
+
+
 # which actor word names the actor when a phrase has several ("Taliban fighters", "US and NATO forces"):
 # a named armed group, then nationality-qualified state forces, then others, then generic words
 _PRIORITY = {"nonstate": 0, "state": 1.2, "external": 1.2, "civilian": 2, "protester": 2, "rioter": 2,
@@ -138,4 +217,9 @@ def _country_as_actor(low: str) -> str:
 
 def state_forces(ctx: ArticleActors) -> Actor:
     name = f"Military Forces of {_the(ctx.state)}" if ctx.state else "Military Forces"
+    return Actor(name, "State forces", "")
+
+
+def police_forces(ctx: ArticleActors) -> Actor:
+    name = f"Police Forces of {_the(ctx.state)}" if ctx.state else "Police Forces"
     return Actor(name, "State forces", "")

@@ -10,8 +10,10 @@ from datetime import date as Date
 from datetime import timedelta
 from typing import Any
 
-from sitroom.events.acled import code_for, sub_type
-from sitroom.events.actors import ArticleActors, demonyms, match_actor, state_forces
+from sitroom.events.acled import sub_type
+from sitroom.events.actors import ArticleActors, demonyms, match_actor, police_forces, state_forces
+from sitroom.events.frames import (Frame, Participants, code_for, frames, is_claimable, lexicon,
+                                   meets_requirement, territorial_codes)
 from sitroom.events.modality import attribution, cues, has_aggregate_cue, has_background_cue, is_irrealis
 from sitroom.events.numbers import Quantity, numbers_in
 from sitroom.nlp import doc_text, entities
@@ -33,9 +35,9 @@ ANAPHORIC_DETS = {"the", "these", "those", "such"}
 DENIAL_OBJECTS = {"report", "claim", "allegation", "it", "this", "that", "account", "rumour", "rumor"}
 # "fighting is underway/ongoing" describes a situation; ACLED needs a dated incident
 ONGOING_WORDS = {"underway", "ongoing"}
-OBJECT_PLACE_FRAMES = {"WITHDRAW", "HANDOVER", "SURRENDER"}
-CLAIMABLE_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-TERRITORY_CODES = {"NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "NON_VIOL_TERRIT_TRANSFER"}
+# a mention's scope: "event" (an incident the article reports) or what else the sentence says of
+# such acts; only events are fused into rows, the rest stay as the article's mentions
+EVENT = "event"
 
 
 @dataclass
@@ -160,6 +162,33 @@ def _prep_objects(tok: Any, preps: tuple[str, ...]) -> list[Any]:
     return out
 
 
+def _reporting(tok: Any) -> bool:
+    """A verb that reports (said, told, claimed, denied): its subject is a source, never the doer."""
+    c = cues()
+    return tok.lemma_.lower() in set(c["report_verbs"]) | set(c["claim_verbs"]) | set(c["deny_verbs"])
+
+
+# nouns whose doer a death or injury "in" them names ("killed in police firing")
+CAUSE_NOUNS = {"firing", "fire", "attack", "clash", "clashes", "shooting", "shootout", "encounter", "blast",
+               "explosion", "bombing", "shelling", "airstrike", "strike", "violence", "riot", "riots", "ambush",
+               "raid", "operation", "crossfire", "stampede"}
+
+
+def _noun_agent(noun: Any) -> list[Any]:
+    """The doer a noun names in its own phrase: "police firing", "the army's raid", "firing by police"."""
+    agents = [o for a in noun.children if a.dep_ in ("prep", "agent") and a.lower_ == "by"
+              for o in a.children if o.dep_ == "pobj"]
+    if agents:
+        return agents
+    poss = _children(noun, ("poss",))
+    if poss:
+        return poss
+    from sitroom.events.actors import lexicon_side
+
+    return [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
+            and (lexicon_side(c.lower_) or lexicon_side(c.lemma_.lower()))]
+
+
 def agent_tokens(trigger: Any) -> list[Any]:
     tok = trigger
     for _ in range(4):
@@ -168,10 +197,11 @@ def agent_tokens(trigger: Any) -> list[Any]:
             return agents
         subj = _children(tok, ("nsubj",))
         if subj:
-            return subj
-        poss = _children(tok, ("poss",))
-        if poss and tok.pos_ == "NOUN":
-            return poss
+            return [] if _reporting(tok) else subj
+        if tok.pos_ in ("NOUN", "PROPN"):
+            own = _noun_agent(tok)
+            if own:
+                return own
         if tok.tag_ == "VBG" and tok.dep_ in ("conj", "advcl") and trigger.tag_ == "VBG":
             # "Taliban militants have conducted offensives, overrunning ... and capturing ...":
             # a participle's doer is the subject of the sentence's main clause
@@ -179,14 +209,23 @@ def agent_tokens(trigger: Any) -> list[Any]:
             while root.head.i != root.i:  # the main clause (Token.sent would rescan the document)
                 root = root.head
             subj = _children(root, ("nsubj",))
-            if subj:
+            if subj and not _reporting(root):
                 return subj
-        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.i != tok.i:
+        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.i != tok.i and not _reporting(tok.head):
             tok = tok.head  # "seized X and took control of Y": shared subject
             continue
         if tok.dep_ in ("acl", "relcl") and tok.tag_ == "VBG":
             return [tok.head]  # "Taliban fighters, overrunning dozens of districts"
         break
+    # "four people were killed in police firing": the doer of the act the deaths were "in"
+    for cause in _prep_objects(trigger, ("in", "during")):
+        if cause.lower_ in CAUSE_NOUNS or cause.lemma_.lower() in CAUSE_NOUNS:
+            own = _noun_agent(cause)
+            if own:
+                return own
+        # the small model reads "in police firing" as "police" with "firing" hanging on it
+        if any(c.dep_ == "acl" and c.lower_ in CAUSE_NOUNS for c in cause.children):
+            return [cause]
     return []
 
 
@@ -321,6 +360,7 @@ def extract(doc: Any, article_id: str, published: PublicationDate, timexes: list
     places = place_spans(doc, toponyms)
     resolve = _name_resolver(toponyms)
     accepted: list[Candidate] = []
+    others: list[Candidate] = []
     order = 0
     for sent in (seg for s in doc.sents for seg in segments(s)):
         sent_cands: list[Candidate] = []
@@ -336,12 +376,16 @@ def extract(doc: Any, article_id: str, published: PublicationDate, timexes: list
             if cand == "continuation":
                 _attach_numbers(sent, (accepted + sent_cands)[-1] if accepted or sent_cands else None)
                 continue
+            if cand.mention.scope != EVENT:
+                others.append(cand)  # said of such acts, not an incident: kept out of the article rules
+                continue
             sent_cands.append(cand)
         denial = _denial(sent, accepted, ctx) if not sent_cands else None
         if denial is not None:
             accepted.append(denial)
         accepted.extend(_collapse_sentence(sent_cands))
-    return [c.mention for c in _article_rules(accepted)]
+    kept = _article_rules(accepted) + _collapse_sentence_scoped(others)
+    return [c.mention for c in sorted(kept, key=lambda c: c.order)]
 
 
 def _name_resolver(toponyms: list[Toponym]) -> Any:
@@ -364,6 +408,74 @@ def _name_resolver(toponyms: list[Toponym]) -> Any:
     return resolve
 
 
+# why a trigger is not an event of the article's day, and what it is instead (None: no mention)
+SCOPE_OF_REASON = {"background": "background", "aggregate": "aggregate", "anaphoric summary": "reference",
+                   "unspecified territory": "aggregate", "circumstance of another event": "reference",
+                   "past background": "background", "anaphoric or past reference": "reference",
+                   "biographical background": "background", "history": "background"}
+
+
+def scope_of(reason: str) -> str | None:
+    for prefix, scope in SCOPE_OF_REASON.items():
+        if reason.startswith(prefix):
+            return scope
+    return None
+
+
+def _target_tokens(tok: Any) -> list[Any]:
+    """Whom an act is aimed at besides its object: "fired on the mob", "lobbed shells at them",
+    and the object of its purpose clause ("fired in the air to disperse the mob")."""
+    out = _prep_objects(tok, ("on", "at", "upon", "against", "into"))
+    for c in tok.children:
+        if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB":
+            out += [o for o in c.children if o.dep_ == "dobj"]
+    return out
+
+
+def _thing_side(tokens: list[Any]) -> str:
+    """'property' when the act's object is a house, shop or vehicle; 'civilian' for people words."""
+    words = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
+    if words & lexicon()["property_nouns"]:
+        return "property"
+    if words & lexicon()["people_nouns"] or any(t.ent_type_ == "PERSON" for t in tokens):
+        return "civilian"
+    return ""
+
+
+def _has_people(tokens: list[Any]) -> bool:
+    for t in tokens:
+        if t.ent_type_ in ("PERSON", "NORP") or t.lemma_.lower() in lexicon()["people_nouns"] \
+                or t.lower_ in lexicon()["people_nouns"]:
+            return True
+        if t.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "nummod" or c.like_num for c in t.children):
+            return True  # "17 ram sevaks", "two of them"
+        if t.like_num and t.dep_ in ("nsubjpass", "dobj", "nsubj"):
+            return True
+    return False
+
+
+def _default_agent(frame: Frame, ctx: ArticleActors) -> tuple[Actor | None, str]:
+    if frame.default_agent == "main_nonstate" and ctx.main_nonstate is not None:
+        return Actor(ctx.main_nonstate.name, ctx.main_nonstate.actor_type, ""), "nonstate"
+    if frame.default_agent == "state":
+        return state_forces(ctx), "state"
+    if frame.default_agent == "police":
+        return police_forces(ctx), "state"
+    return None, ""
+
+
+def _as_victims(actor: tuple[Actor, str], ctx: ArticleActors) -> tuple[Actor, str]:
+    """An identity group harmed is civilians of that group (ACLED: the victims are Civilians, the
+    group their associate)."""
+    a, side = actor
+    if side != "identity":
+        return actor
+    civ = match_actor("civilians", ctx)
+    if civ is None:
+        return actor
+    return Actor(civ[0].name, civ[0].actor_type, a.surface, assoc=a.name), "civilian"
+
+
 def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: PublicationDate,
                timexes: list[TimeExpr], places: list[PlaceSpan], ctx: ArticleActors,
                previous: list[Candidate], time_stage: Any, resolve: Any, order: int,
@@ -373,48 +485,61 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     ``foreign`` are the clause spans of the sentence's other triggers: their date expressions belong
     to them ("regained X, which was attacked on Wednesday")."""
     tok = trig.token
+    frame = frames()[trig.frame]
     clause = local_clause(tok)
     patients = patient_tokens(tok)
     reason = non_event_reason(trig, clause, patients)
+    scope = EVENT
     if reason:
-        log.debug("%s: no event at %r (%s): %s", article_id, trig.words, reason, sent.text[:80])
-        return None
-    # actors
+        scope = scope_of(reason)
+        log.debug("%s: %r is no event of its own (%s): %s", article_id, trig.words, reason, sent.text[:80])
+        if scope is None:
+            return None
+    # participants
     agents = agent_tokens(tok)
-    frame = trig.frame
-    if frame == "FALL":
+    if frame.place_is_subject:
         hands = [o for h in _prep_objects(tok, ("into", "to")) for o in ([h] + _prep_objects(h, ("of",)))]
         agents = [h for h in hands if h.lemma_.lower() != "hand"]
         patients = _children(tok, ("nsubj",)) + (_prep_objects(tok, ("of",)) if tok.pos_ == "NOUN" else [])
     agent_actors = actors_in(agents, ctx, countries=True)
     # the object of a territory frame is a place ("the police headquarters"), not an actor
-    patient_actors = [] if frame in ("TAKE", "FALL", "REGAIN") else actors_in(patients, ctx)
-    other_actors = actors_in(_prep_objects(tok, ("from", "with", "against", "between", "on")), ctx)
-    if frame in ("CLASH", "INCURSION") and len(agent_actors) < 2:
-        agent_actors += [a for a in other_actors + patient_actors if a[0].name not in {x[0].name for x in agent_actors}]
-    if frame == "KILL" and not agent_actors:
+    patient_actors = [] if frame.object_is_place else actors_in(patients, ctx)
+    opponents = actors_in(_prep_objects(tok, ("from", "with", "against", "between")), ctx)
+    targets = [] if frame.object_is_place else _target_tokens(tok)
+    target_actors = actors_in(targets, ctx)
+    if frame.symmetric and len(agent_actors) < 2:
+        agent_actors += [a for a in opponents + patient_actors + target_actors
+                         if a[0].name not in {x[0].name for x in agent_actors}]
+    if frame.no_agent == "victims" and not agent_actors:
         return "continuation" if previous and previous[-1].mention.sent_start >= _prev_sent_start(sent) \
-            else _kill_without_agent(trig, patient_actors, sent, doc, article_id, published, timexes, places,
-                                     ctx, previous, time_stage, resolve, order)
+            and previous[-1].mention.sent_start != sent.start_char \
+            else _without_agent(trig, frame, patient_actors, sent, doc, article_id, published, timexes,
+                                places, ctx, previous, time_stage, resolve, order, scope)
     actor1, side1 = agent_actors[0] if agent_actors else (None, "")
-    victim_side = patient_actors[0][1] if patient_actors else ""
-    if frame == "REGAIN" and actor1 is None:
-        actor1, side1 = state_forces(ctx), "state"  # "were recaptured from the insurgents" (passive)
-    if frame in ("TAKE", "FALL") and actor1 is None and ctx.main_nonstate is not None:
-        actor1, side1 = Actor(ctx.main_nonstate.name, ctx.main_nonstate.actor_type, ""), "nonstate"
-    if frame in ("CLASH", "INCURSION", "ATTACK") and actor1 is None and ctx.main_nonstate is not None:
-        actor1, side1 = Actor(ctx.main_nonstate.name, ctx.main_nonstate.actor_type, ""), "nonstate"
+    if actor1 is None:
+        actor1, side1 = _default_agent(frame, ctx)
+    victims = [a for a in patient_actors + target_actors if actor1 is None or a[0].name != actor1.name]
+    if not frame.symmetric:
+        victims = [_as_victims(v, ctx) for v in victims]
+    victim_side = victims[0][1] if victims else ("" if frame.object_is_place else _thing_side(patients + targets))
+    parts = Participants(side1, victim_side, {side1, victim_side} | {a[1] for a in agent_actors + opponents}
+                         - {""}, _has_people(agents + patients + targets) or bool(agent_actors or victims))
+    if not meets_requirement(frame, parts):
+        log.debug("%s: %r lacks the participants of %s (%s): %s", article_id, trig.words, frame.name,
+                  frame.requires, sent.text[:80])
+        return None
     clause_text = text_of(clause)
-    code = code_for(frame, side1, victim_side, sent.text if frame in ("TAKE", "FALL", "REGAIN") else clause_text)
+    coding_text = sent.text if frame.object_is_place else clause_text
+    code = code_for(frame, parts, coding_text)
     if code is None:
         log.debug("%s: %r is no ACLED event here (actor side %r)", article_id, trig.words, side1)
         return None
     set_ = sub_type(code)
-    actor2 = _second_actor(code, actor1, side1, agent_actors, patient_actors, other_actors, ctx)
+    actor2 = _second_actor(code, actor1, side1, agent_actors, victims, opponents, ctx)
     # place: the patient's place, else one in the clause (not a destination, not a country), else context
     loc = _location(tok, patients, clause, places, ctx.state)
     own_place = loc is not None
-    if loc is None and frame in OBJECT_PLACE_FRAMES:
+    if loc is None and frame.needs_place:
         # these frames name the place left in their object; "withdrew from its base" cannot be coded
         log.debug("%s: %r names no place it left", article_id, trig.words)
         return None
@@ -445,12 +570,12 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
                 own = True
             except ValueError:
                 pass
-    if date and _too_old(date, published):
+    if date and _too_old(date, published) and scope == EVENT:
         log.debug("%s: %r dated %s is history, not news", article_id, trig.words, date)
-        return None
+        scope = "background"
     attr = attribution(tok, doc_text(doc), sent)
     modality, by = attr.modality, attr.speaker
-    if modality == "reported" and by and actor1 is not None and set_.event_type in CLAIMABLE_TYPES:
+    if modality == "reported" and by and actor1 is not None and is_claimable(frame, parts, coding_text):
         spoke = match_actor(by, ctx)
         if spoke is not None and spoke[0].name == actor1.name:
             modality = "claimed"  # a party to the event reports its own success
@@ -460,9 +585,10 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
         place=place, location_text=loc.text if loc is not None else "", date=date, time_precision=precision,
         modality=modality, attributed_to=by,
-        notes=f"frame {frame}" + (f"; {attr.cue}" if attr.cue else ""),
+        notes=f"frame {frame.name}" + (f"; {attr.cue}" if attr.cue else "") + (f"; {reason}" if reason else ""),
+        scope=scope,
     )
-    cand = Candidate(mention, frame, code, own, set_.rank, order, nums, own_place)
+    cand = Candidate(mention, frame.name, code, own, set_.rank, order, nums, own_place)
     _finish_numbers(cand)
     return cand
 
@@ -479,13 +605,13 @@ def _prev_sent_start(sent: Any, back: int = 1) -> int:
     return doc[i].idx
 
 
-def _kill_without_agent(trig: Trigger, patient_actors: list[tuple[Actor, str]], sent: Any, doc: Any,
-                        article_id: str, published: PublicationDate, timexes: list[TimeExpr],
-                        places: list[PlaceSpan], ctx: ArticleActors, previous: list[Candidate],
-                        time_stage: Any, resolve: Any, order: int) -> Candidate | None:
+def _without_agent(trig: Trigger, frame: Frame, patient_actors: list[tuple[Actor, str]], sent: Any, doc: Any,
+                   article_id: str, published: PublicationDate, timexes: list[TimeExpr],
+                   places: list[PlaceSpan], ctx: ArticleActors, previous: list[Candidate],
+                   time_stage: Any, resolve: Any, order: int, scope: str = EVENT) -> Candidate | None:
     """Deaths reported without a perpetrator: combatants killed in fighting -> Armed clash between
     the victims' side and its enemy; civilians -> Attack by an unidentified actor."""
-    victim, side = patient_actors[0] if patient_actors else (None, "")
+    victim, side = _as_victims(patient_actors[0], ctx) if patient_actors else (None, "")
     if victim is None:
         return None
     if side == "nonstate":
@@ -505,13 +631,16 @@ def _kill_without_agent(trig: Trigger, patient_actors: list[tuple[Actor, str]], 
     if loc is not None and place is None and resolve is not None:
         place = resolve(loc.text)
     date, precision = time_stage.event_date(sent.start_char, sent.end_char, timexes, published)
+    if date and _too_old(date, published) and scope == EVENT:
+        scope = "background"
     attr = attribution(trig.token, doc_text(doc), sent)
     mention = EventMention(
         article_id=article_id, sentence=sent.text.strip(), sent_start=sent.start_char, trigger=trig.words,
         event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
         place=place, location_text=loc.text if loc else "", date=date, time_precision=precision,
-        modality=attr.modality, attributed_to=attr.speaker, notes="frame KILL (no perpetrator named)")
-    cand = Candidate(mention, "KILL", code, False, set_.rank, order, numbers_in(sent), own_place=own_place)
+        modality=attr.modality, attributed_to=attr.speaker, notes=f"frame {frame.name} (no perpetrator named)",
+        scope=scope)
+    cand = Candidate(mention, frame.name, code, False, set_.rank, order, numbers_in(sent), own_place=own_place)
     _finish_numbers(cand)
     return cand
 
@@ -553,7 +682,7 @@ def _inherited_location(sent: Any, previous: list[Candidate], places: list[Place
     window_start = _prev_sent_start(sent, back=3)
     # a withdrawal's place is the facility left (its object), not the scene of the reporting
     last_mention = next((c for c in reversed(previous) if c.mention.location_text
-                         and c.frame not in OBJECT_PLACE_FRAMES), None)
+                         and not (c.frame in frames() and frames()[c.frame].needs_place)), None)
     if last_mention is not None and last_mention.mention.sent_start >= window_start:
         m = last_mention.mention
         return PlaceSpan(m.location_text, -1, -1, m.place, False)
@@ -641,9 +770,25 @@ def _collapse_sentence(cands: list[Candidate]) -> list[Candidate]:
         for role, qs in cand.extra_numbers.items():
             if role not in twin.extra_numbers:
                 twin.extra_numbers[role] = qs
+        if twin.mention.actor1 is None and cand.mention.actor1 is not None:
+            # "four were killed in police firing": the deaths and the firing are one incident, and
+            # the firing names who did it
+            twin.mention.actor1 = cand.mention.actor1
         twin.mention.notes += f"; also {cand.mention.sub_event_type} ({cand.mention.trigger})"
         _finish_numbers(twin)
     return sorted(kept, key=lambda c: c.order)
+
+
+def _collapse_sentence_scoped(cands: list[Candidate]) -> list[Candidate]:
+    """Non-event mentions: one per sentence, trigger frame and scope."""
+    seen: set[tuple[int, str, str]] = set()
+    out = []
+    for c in cands:
+        key = (c.mention.sent_start, c.mention.sub_event_type, c.mention.scope)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
 
 
 def _same_incident(a: Candidate, b: Candidate) -> bool:
@@ -704,7 +849,7 @@ def _article_rules(cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         if c.code == "ARMED_CLASH" and c.mention.location_text and c.mention.modality != "denied" \
                 and c.frame != "REVERSED_TAKEOVER":
-            host = next((d for d in cands if d.code in TERRITORY_CODES - {"NON_VIOL_TERRIT_TRANSFER"}
+            host = next((d for d in cands if d.code in territorial_codes() - {"NON_VIOL_TERRIT_TRANSFER"}
                          and d.own_place
                          and d.mention.location_text == c.mention.location_text
                          and d.mention.date == c.mention.date), None)

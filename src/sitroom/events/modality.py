@@ -99,13 +99,18 @@ def is_irrealis(trigger: Any) -> bool:
             return True
         if child.dep_ == "aux" and child.lower_ in words | {"will", "'ll", "wo"}:
             return True
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("dobj", "pobj", "nsubjpass"):
+        # "demanded the arrest of", "called for an attack", "a planned attack was foiled"
+        head = trigger.head.head if trigger.dep_ == "pobj" else trigger.head
+        if head.lemma_.lower() in words | set(cues()["demand_words"]):
+            return True
     tok = trigger
     while tok.dep_ in ("xcomp", "acl", "advcl", "pcomp", "pobj", "prep", "conj") and tok.head.i != tok.i:
         head = tok.head
         # a conjunct shares its head's clause but not its head's verb ("fighting continued and
         # the rebels had occupied ..."), so the head word itself is only checked for other relations
         if tok.dep_ != "conj":
-            if head.lemma_.lower() in words:
+            if head.lemma_.lower() in words or (tok.dep_ == "xcomp" and head.lemma_.lower() in cues()["demand_words"]):
                 return True
             if tok.dep_ == "xcomp" and head.lemma_.lower() in habitual:
                 return True

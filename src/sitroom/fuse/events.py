@@ -245,8 +245,8 @@ def denied_mentions(mentions: list[ArticleMentions]) -> dict[str, str]:
         for quote in am.quotes:
             if quote.stance != "deny":
                 continue
-            before = [m for m in am.events
-                      if m.sent_start <= quote.start and quote.start - m.sent_start <= DENIAL_REACH
+            before = [m for m in am.events if m.scope == "event"
+                      and m.sent_start <= quote.start and quote.start - m.sent_start <= DENIAL_REACH
                       and m.modality != "denied"]
             if before:
                 target = max(before, key=lambda m: m.sent_start)
@@ -352,7 +352,9 @@ def fuse_events(mentions: list[ArticleMentions], stories: list[Story], previous:
     max_gap = int(fuse_rules()["fusion"]["max_day_gap"])
     roots = origin_of(stories)
     story_of = {aid: s.story_id for s in stories for aid in s.article_ids}
-    all_mentions = inherit_places([m for am in mentions for m in am.events], story_of, max_gap)
+    # only incidents become rows; aggregate, background and reference mentions stay the article's
+    incidents = [m for am in mentions for m in am.events if getattr(m, "scope", "event") == "event"]
+    all_mentions = inherit_places(incidents, story_of, max_gap)
     denied = denied_mentions(mentions)
     events = [build_event(g, roots, articles or {}, denied)
               for g in _group(all_mentions, max_gap, story_of)]
