@@ -1,6 +1,7 @@
-from sitroom.events.acled import FIXED, code_for
+import pytest
+
+from sitroom.events.frames import CHECKS, REQUIREMENTS, Participants, code_for, frames, parse_trigger, trigger_entries
 from sitroom.events.taxonomy import cue_counts, cue_patterns, taxonomy
-from sitroom.events.triggers import trigger_entries
 
 
 def test_acled_has_6_types_and_25_sub_types():
@@ -12,20 +13,47 @@ def test_acled_has_6_types_and_25_sub_types():
 def test_every_cue_and_frame_maps_to_the_taxonomy():
     codes = set(taxonomy())
     assert set(cue_patterns()) <= codes
-    assert set(FIXED.values()) <= codes
-    frames = {e.frame for es in trigger_entries().values() for e in es}
-    for frame in frames:
-        got = code_for(frame, "nonstate", "", "they fought")
-        assert got is None or got in codes, frame
+    for frame in frames().values():
+        assert frame.requires in REQUIREMENTS, frame.name
+        assert frame.rules, frame.name
+        for rule in frame.rules:
+            assert rule.code == "" or rule.code in codes, (frame.name, rule.code)
+    for entries in trigger_entries().values():
+        for e in entries:
+            assert e.frame in frames() and (not e.check or e.check in CHECKS)
+
+
+def test_trigger_spec_syntax():
+    e = parse_trigger("take over/VERB?not_as", "TAKE")
+    assert (e.lemma, e.particle, e.pos, e.check) == ("take", "over", "VERB", "not_as")
+    assert parse_trigger("seize", "TAKE").pos == "ANY"
+
+
+def _code(frame: str, agent: str, target: str, text: str) -> str | None:
+    return code_for(frames()[frame], Participants(agent, target, {agent, target} - {""}), text)
 
 
 def test_territory_rules():
-    assert code_for("TAKE", "nonstate", "", "the Taliban seized the town") == "NON_STATE_ACTOR_OVERTAKES_TER"
-    assert code_for("TAKE", "state", "", "the army seized the town") == "GOV_REGAINS_TERIT"
-    assert code_for("TAKE", "nonstate", "", "took five districts without a fight") == "NON_VIOL_TERRIT_TRANSFER"
-    assert code_for("CROSS", "state", "", "soldiers crossed the border") == "OTHER"
-    assert code_for("CROSS", "civilian", "", "people fled across the border") is None
-    assert code_for("KILL", "nonstate", "civilian", "gunmen killed five villagers") == "ATTACK"
+    assert _code("TAKE", "nonstate", "", "the Taliban seized the town") == "NON_STATE_ACTOR_OVERTAKES_TER"
+    assert _code("TAKE", "state", "", "the army seized the town") == "GOV_REGAINS_TERIT"
+    assert _code("TAKE", "nonstate", "", "took five districts without a fight") == "NON_VIOL_TERRIT_TRANSFER"
+    assert _code("CROSS", "state", "", "soldiers crossed the border") == "OTHER"
+    assert _code("CROSS", "civilian", "", "people fled across the border") is None
+
+
+@pytest.mark.parametrize("frame,agent,target,text,code", [
+    ("KILL", "nonstate", "civilian", "gunmen killed five villagers", "ATTACK"),
+    ("KILL", "rioter", "civilian", "a mob killed two men", "MOB_VIOL"),
+    ("ATTACK", "state", "nonstate", "troops attacked the rebels", "ARMED_CLASH"),
+    ("FIRE", "state", "rioter", "police fired on the mob", "MOB_VIOL"),
+    ("FIRE", "state", "protester", "police opened fire on protesters, killing two", "FORCE_AGAINST_PROTEST"),
+    ("FIRE", "state", "protester", "police fired rubber bullets at protesters", "PROTEST_WITH_INTER"),
+    ("ARSON", "rioter", "property", "rioters torched shops", "MOB_VIOL"),
+    ("CLASH", "identity", "identity", "hindus and muslims clashed", "MOB_VIOL"),
+    ("CLASH", "state", "nonstate", "troops clashed with militants", "ARMED_CLASH"),
+])
+def test_who_does_it_to_whom_decides_the_type(frame, agent, target, text, code):
+    assert _code(frame, agent, target, text) == code
 
 
 def test_cues_count_words():

@@ -38,6 +38,8 @@ ONGOING_WORDS = {"underway", "ongoing"}
 # a mention's scope: "event" (an incident the article reports) or what else the sentence says of
 # such acts; only events are fused into rows, the rest stay as the article's mentions
 EVENT = "event"
+# types of one violent incident, whose doer one report of it may name for another
+VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Candidate:
     order: int
     extra_numbers: dict[str, list[Quantity]] = field(default_factory=dict)
     own_place: bool = True  # the place is named in the trigger's clause (not carried over from context)
+    agent_named: bool = False  # actor1 is named in the text (not the frame's default)
 
 
 # ---------------------------------------------------------------- spans and clauses
@@ -189,6 +192,13 @@ def _noun_agent(noun: Any) -> list[Any]:
             and (lexicon_side(c.lower_) or lexicon_side(c.lemma_.lower()))]
 
 
+def _noun_agent_word(tok: Any) -> str | None:
+    """The side an actor word names ("police" in the small model's misparse of "police firing")."""
+    from sitroom.events.actors import lexicon_side
+
+    return lexicon_side(tok.lower_) or lexicon_side(tok.lemma_.lower())
+
+
 def agent_tokens(trigger: Any) -> list[Any]:
     tok = trigger
     for _ in range(4):
@@ -196,8 +206,14 @@ def agent_tokens(trigger: Any) -> list[Any]:
         if agents:
             return agents
         subj = _children(tok, ("nsubj",))
+        if subj and _reporting(tok):
+            return []  # a source is no doer
+        if subj and tok.lemma_.lower() not in lexicon()["victim_subject_verbs"]:  # who "died" is a victim
+            return subj
         if subj:
-            return [] if _reporting(tok) else subj
+            break
+        if _children(tok, ("nsubjpass",)):
+            break  # "a mosque was attacked": a passive without "by" names no doer
         if tok.pos_ in ("NOUN", "PROPN"):
             own = _noun_agent(tok)
             if own:
@@ -231,6 +247,10 @@ def agent_tokens(trigger: Any) -> list[Any]:
 
 def patient_tokens(trigger: Any) -> list[Any]:
     out = _children(trigger, ("dobj", "nsubjpass", "attr"))
+    if trigger.lemma_.lower() in lexicon()["victim_subject_verbs"]:
+        out += _children(trigger, ("nsubj",))  # "three persons died"
+    if trigger.dep_ == "relcl" and any(o.lower_ in ("who", "that", "which", "whom") for o in out):
+        out = [o for o in out if o.lower_ not in ("who", "that", "which", "whom")] + [trigger.head]
     if trigger.pos_ == "NOUN":
         out += _prep_objects(trigger, ("of",))
     for d in list(out):
@@ -316,11 +336,15 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any]) -> s
     if tok.pos_ in ("NOUN", "PROPN") and nxt is not None and nxt.text in ("-", "–") and not nxt.whitespace_ \
             and not tok.whitespace_:
         return "part of a compound modifier (riot-hit, clash-prone)"
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
+        return "part of a compound noun (arrest warrant, attack helicopter)"
     if trig.frame == "CLASH" and not any(t.ent_type_ in ("DATE", "TIME") for t in clause) and \
             any(t.lower_ in ONGOING_WORDS for t in clause):
         return "ongoing situation, not a dated incident"
-    if tok.dep_ in ("amod", "acl") and tok.tag_ in ("VBN", "VBG", "VBD") and not _children(tok, ("agent",)):
-        return "descriptive participle"
+    misparsed_noun = tok.dep_ == "acl" and tok.lower_ in CAUSE_NOUNS and bool(_noun_agent_word(tok.head))
+    if tok.dep_ in ("amod", "acl") and tok.tag_ in ("VBN", "VBG", "VBD") and not _children(tok, ("agent",)) \
+            and not misparsed_noun:
+        return "descriptive participle (the arrested men): a reference"
     t, steps = tok, 0
     while t.dep_ in ("pobj", "pcomp", "prep") and steps < 4:
         if t.dep_ in ("pobj", "pcomp") and t.head.lower_ in CIRCUMSTANCE_PREPS:
@@ -383,7 +407,7 @@ def extract(doc: Any, article_id: str, published: PublicationDate, timexes: list
         denial = _denial(sent, accepted, ctx) if not sent_cands else None
         if denial is not None:
             accepted.append(denial)
-        accepted.extend(_collapse_sentence(sent_cands))
+        accepted.extend(_collapse_sentence(sent_cands, others))
     kept = _article_rules(accepted) + _collapse_sentence_scoped(others)
     return [c.mention for c in sorted(kept, key=lambda c: c.order)]
 
@@ -412,7 +436,8 @@ def _name_resolver(toponyms: list[Toponym]) -> Any:
 SCOPE_OF_REASON = {"background": "background", "aggregate": "aggregate", "anaphoric summary": "reference",
                    "unspecified territory": "aggregate", "circumstance of another event": "reference",
                    "past background": "background", "anaphoric or past reference": "reference",
-                   "biographical background": "background", "history": "background"}
+                   "biographical background": "background", "history": "background",
+                   "descriptive participle": "reference"}
 
 
 def scope_of(reason: str) -> str | None:
@@ -510,6 +535,10 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     if frame.symmetric and len(agent_actors) < 2:
         agent_actors += [a for a in opponents + patient_actors + target_actors
                          if a[0].name not in {x[0].name for x in agent_actors}]
+    if frame.no_agent == "victims" and not patient_actors and _has_people(patients):
+        civ = match_actor("civilians", ctx)  # "three others died": people, of no named side
+        if civ is not None:
+            patient_actors = [(Actor(civ[0].name, civ[0].actor_type, text_of(phrase_tokens(patients[0]))), "civilian")]
     if frame.no_agent == "victims" and not agent_actors:
         return "continuation" if previous and previous[-1].mention.sent_start >= _prev_sent_start(sent) \
             and previous[-1].mention.sent_start != sent.start_char \
@@ -579,7 +608,7 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         spoke = match_actor(by, ctx)
         if spoke is not None and spoke[0].name == actor1.name:
             modality = "claimed"  # a party to the event reports its own success
-    nums = numbers_in(sent)
+    nums = numbers_in(clause) or numbers_in(sent)  # the clause's own toll first ("6 injured in X, 12 killed by Y")
     mention = EventMention(
         article_id=article_id, sentence=sent.text.strip(), sent_start=sent.start_char, trigger=trig.words,
         event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
@@ -588,7 +617,8 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         notes=f"frame {frame.name}" + (f"; {attr.cue}" if attr.cue else "") + (f"; {reason}" if reason else ""),
         scope=scope,
     )
-    cand = Candidate(mention, frame.name, code, own, set_.rank, order, nums, own_place)
+    cand = Candidate(mention, frame.name, code, own, set_.rank, order, nums, own_place,
+                     agent_named=bool(agent_actors))
     _finish_numbers(cand)
     return cand
 
@@ -758,9 +788,11 @@ def _attach_numbers(sent: Any, target: Candidate | None) -> None:
     target.mention.notes += "; numbers from the next sentence"
 
 
-def _collapse_sentence(cands: list[Candidate]) -> list[Candidate]:
+def _collapse_sentence(cands: list[Candidate], folded: list[Candidate] | None = None) -> list[Candidate]:
     """One incident per place and day in a sentence: co-occurring types go by the ACLED hierarchy
-    ("seized the crossing ... soldiers fled across the border" is one takeover)."""
+    ("seized the crossing ... soldiers fled across the border" is one takeover). A folded act stays
+    a mention of its own as a part of the incident ("opened fire and arrested 39": the arrests are
+    part of the firing event), appended to ``folded``."""
     kept: list[Candidate] = []
     for cand in sorted(cands, key=lambda c: (c.rank, c.order)):
         twin = next((k for k in kept if _same_incident(k, cand)), None)
@@ -770,12 +802,17 @@ def _collapse_sentence(cands: list[Candidate]) -> list[Candidate]:
         for role, qs in cand.extra_numbers.items():
             if role not in twin.extra_numbers:
                 twin.extra_numbers[role] = qs
-        if twin.mention.actor1 is None and cand.mention.actor1 is not None:
+        if twin.mention.actor1 is None and cand.mention.actor1 is not None and cand.agent_named \
+                and cand.mention.event_type in VIOLENT_TYPES:
             # "four were killed in police firing": the deaths and the firing are one incident, and
             # the firing names who did it
             twin.mention.actor1 = cand.mention.actor1
         twin.mention.notes += f"; also {cand.mention.sub_event_type} ({cand.mention.trigger})"
         _finish_numbers(twin)
+        if folded is not None and cand.mention.sub_event_type != twin.mention.sub_event_type:
+            cand.mention.scope = "reference"
+            cand.mention.notes += f"; part of the {twin.mention.sub_event_type} ({twin.mention.trigger})"
+            folded.append(cand)
     return sorted(kept, key=lambda c: c.order)
 
 
@@ -792,6 +829,9 @@ def _collapse_sentence_scoped(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _same_incident(a: Candidate, b: Candidate) -> bool:
+    if a.agent_named and b.agent_named and a.mention.actor1 is not None and b.mention.actor1 is not None \
+            and a.mention.actor1.name != b.mention.actor1.name:
+        return False  # "six were injured in police firing, 12 were killed by the rioters": two acts
     la, lb = a.mention.location_text, b.mention.location_text
     same_place = not la or not lb or la == lb
     same_day = a.mention.date == b.mention.date

@@ -369,10 +369,82 @@ def _of_people(tok: Any) -> bool:
     return "of" in _kids(tok)
 
 
-@check("taken_into")
-def _taken_into(tok: Any) -> bool:
-    head = tok.head
-    return tok.dep_ == "pobj" and head.lower_ == "into" and head.head.lemma_.lower() == "take"
+@check("in_custody")
+def _in_custody(tok: Any) -> bool:
+    """'taken into custody', 'remanded in police custody' (a doer's custody, not 'custody battle')."""
+    return tok.dep_ == "pobj" and tok.head.lower_ in ("into", "in", "to") and tok.head.head.pos_ == "VERB"
+
+
+@check("held_person")
+def _held_person(tok: Any) -> bool:
+    """'50 persons were held', 'picked up by police', 'caught two militants'; not 'held a meeting'."""
+    if any(c.dep_ == "prep" and c.lower_ in ("responsible", "liable") for c in tok.children) or \
+            any(c.dep_ in ("acomp", "oprd") for c in tok.children):
+        return False  # "held responsible"
+    people = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")]
+    if not people:
+        return False
+    ok = any(p.lemma_.lower() in lexicon()["people_nouns"] or p.lower_ in lexicon()["people_nouns"]
+             or p.ent_type_ == "PERSON" or any(c.dep_ == "nummod" for c in p.children)
+             or _is_actor_word(p) for p in people)
+    passive = any(c.dep_ == "nsubjpass" for c in tok.children)
+    by_police = any(_is_actor_word(o) for o in _prep_objects(tok, ("by",)))
+    if tok.lemma_.lower() == "hold":
+        return ok and passive  # "were held"; "held talks" is active
+    return ok and (passive or by_police or any(_is_actor_word(s, armed_only=True)
+                                               for s in tok.children if s.dep_ == "nsubj"))
+
+
+@check("booked")
+def _booked(tok: Any) -> bool:
+    """'booked for murder', 'booked under poto' (charged by the police), not 'booked tickets'."""
+    return any(c.dep_ == "nsubjpass" for c in tok.children) and bool(_prep_objects(tok, ("for", "under")))
+
+
+@check("to_jail")
+def _to_jail(tok: Any) -> bool:
+    return any(o.lemma_.lower() in ("jail", "prison", "lockup", "custody") for o in _prep_objects(tok, ("to",)))
+
+
+@check("behind_bars")
+def _behind_bars(tok: Any) -> bool:
+    return any(o.lemma_.lower() in ("bar", "bars") for o in _prep_objects(tok, ("behind",)))
+
+
+@check("to_force")
+def _to_force(tok: Any) -> bool:
+    """'resorted to firing', 'resort to a lathicharge'."""
+    objs = _prep_objects(tok, ("to",)) + [c for p in tok.children if p.dep_ == "prep" and p.lower_ == "to"
+                                          for c in p.children if c.dep_ == "pcomp"]
+    return any(o.lower_ in ("firing", "lathicharge", "force") or o.lemma_.lower() in lexicon()["force_means"]
+               for o in objs)
+
+
+@check("territory_object")
+def _territory_object(tok: Any) -> bool:
+    """Territory is taken: a named place or a place word ("seized the district centre", "the capture
+    of Kunduz"); not weapons, drugs or people ("seized explosives")."""
+    objs = _objects(tok, ("dobj", "nsubjpass"))
+    if tok.pos_ in ("NOUN", "PROPN"):
+        objs = _prep_objects(tok, ("of",))
+        if not objs:
+            return False
+    if not objs:
+        return tok.pos_ == "VERB"  # "the Taliban captured it" / intransitive: the frame's requirements decide
+    for o in objs:
+        if o.pos_ == "PROPN" or o.ent_type_ in ("GPE", "LOC", "FAC"):
+            return True
+        words = [o] + [c for c in o.children if c.dep_ in ("compound", "amod")]
+        if _in_class(words, "place_objects") or (o.lemma_.lower() in lexicon()["pronouns_of_place"]):
+            return True
+        if o.lemma_.lower() == "control":
+            return True
+    return False
+
+
+@check("control_noun")
+def _control_noun(tok: Any) -> bool:
+    return any(c.lemma_.lower() == "control" and c.pos_ == "NOUN" for c in tok.children)
 
 
 @check("protest_noun")

@@ -89,36 +89,78 @@ def attribution(trigger: Any, doc_text: str, segment: Any = None) -> Attribution
     return Attribution("reported", speaker, verb.text)
 
 
-def is_irrealis(trigger: Any) -> bool:
-    """Plans, wishes, possibilities and negations are not events ("aiming to capture it",
-    "did not want to seize provinces", "would regain control")."""
-    words = set(cues()["irrealis_words"])
-    habitual = set(cues()["habitual_words"])
-    for child in trigger.children:
+MODALS = {"should", "must", "shall", "can", "may", "might", "could", "would", "will", "'ll", "wo", "ought",
+          "need", "ca"}
+NEGATORS = {"no", "nobody", "none", "neither", "never", "nothing"}
+CONDITIONAL_MARKS = {"if", "whether", "unless", "lest"}
+# heads under which an infinitive is a realised act ("were able to arrest", "had to fire")
+REALISED_INFINITIVE_HEADS = {"able", "manage", "succeed", "have", "go", "proceed", "come"}
+
+
+def _negated_or_modal(verb: Any) -> bool:
+    for child in verb.children:
         if child.dep_ == "neg":
             return True
-        if child.dep_ == "aux" and child.lower_ in words | {"will", "'ll", "wo"}:
+        if child.dep_ == "aux" and child.lower_ in MODALS:
             return True
-    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("dobj", "pobj", "nsubjpass"):
-        # "demanded the arrest of", "called for an attack", "a planned attack was foiled"
-        head = trigger.head.head if trigger.dep_ == "pobj" else trigger.head
-        if head.lemma_.lower() in words | set(cues()["demand_words"]):
+        if child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKS:
             return True
+        if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in NEGATORS | {"one"} and \
+                (child.lower_ != "one" or any(c.lower_ == "no" for c in child.children)):
+            return True  # "nobody was arrested", "no one was injured"
+    return False
+
+
+def is_irrealis(trigger: Any) -> bool:
+    """Plans, wishes, possibilities, conditions and negations are not events ("aiming to capture it",
+    "did not want to seize provinces", "would regain control", "demanded the arrest of", "no arrests
+    were made", "orders to arrest anyone", "whether you use force")."""
+    from sitroom.events.frames import lexicon
+
+    words = set(cues()["irrealis_words"])
+    habitual = set(cues()["habitual_words"])
+    demand = set(cues()["demand_words"])
+    irrealis_nouns = lexicon()["irrealis_nouns"]
+    if _negated_or_modal(trigger):
+        return True
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        if any(c.dep_ == "det" and c.lower_ in NEGATORS for c in trigger.children):
+            return True  # "no arrest was made"
+        if trigger.dep_ in ("dobj", "pobj", "nsubjpass", "nsubj"):
+            # "demanded the arrest of", "called for an attack", "the possibility of his arrest"
+            head = trigger.head.head if trigger.dep_ == "pobj" else trigger.head
+            if head.lemma_.lower() in words | demand and head.pos_ in ("VERB", "AUX") or \
+                    head.lemma_.lower() in irrealis_nouns and head.pos_ in ("NOUN", "PROPN"):
+                return True
+            if trigger.dep_ in ("nsubjpass", "nsubj", "dobj") and _negated_or_modal(trigger.head):
+                return True  # "no arrests could be made", "nobody made arrests"
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children):
+        head = trigger.head
+        if head.pos_ in ("NOUN", "PROPN", "ADJ") and head.lemma_.lower() not in REALISED_INFINITIVE_HEADS:
+            return True  # "orders to arrest", "free to arrest us", "the statement to arrest"
     tok = trigger
-    while tok.dep_ in ("xcomp", "acl", "advcl", "pcomp", "pobj", "prep", "conj") and tok.head.i != tok.i:
+    while tok.dep_ in ("xcomp", "acl", "advcl", "pcomp", "pobj", "prep", "conj", "ccomp", "acomp") \
+            and tok.head.i != tok.i:
         head = tok.head
         # a conjunct shares its head's clause but not its head's verb ("fighting continued and
         # the rebels had occupied ..."), so the head word itself is only checked for other relations
         if tok.dep_ != "conj":
-            if head.lemma_.lower() in words or (tok.dep_ == "xcomp" and head.lemma_.lower() in cues()["demand_words"]):
+            lemma = head.lemma_.lower()
+            if lemma in words or (tok.dep_ in ("xcomp", "ccomp") and lemma in demand):
                 return True
-            if tok.dep_ == "xcomp" and head.lemma_.lower() in habitual:
+            if tok.dep_ == "xcomp" and lemma in habitual:
                 return True
-            if any(c.dep_ == "neg" for c in head.children) and tok.dep_ == "xcomp":
+            if tok.dep_ in ("xcomp", "pcomp", "prep", "pobj", "acomp") and head.pos_ in ("VERB", "AUX") and \
+                    _negated_or_modal(head):
+                return True  # "will not hesitate in arresting", "may be put under house arrest"
+            if tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in irrealis_nouns \
+                    and head.head.pos_ in ("NOUN", "PROPN"):
                 return True
         if tok.dep_ == "advcl" and any(c.lower_ == "to" for c in tok.children) and \
                 any(c.lower_ == "order" for c in tok.subtree):
             return True
+        if tok.dep_ == "ccomp":
+            break  # a reported clause is judged by its own words, not by the reporting verb's
         tok = head
     return False
 
