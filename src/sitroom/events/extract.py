@@ -14,7 +14,7 @@ from sitroom.events.acled import sub_type
 from sitroom.events.actors import ArticleActors, demonyms, match_actor, police_forces, state_forces
 from sitroom.events.frames import (Frame, Participants, code_for, frames, is_claimable, lexicon,
                                    meets_requirement, territorial_codes)
-from sitroom.events.modality import attribution, cues, has_aggregate_cue, has_background_cue, is_irrealis
+from sitroom.events.modality import aggregate_phrase, attribution, cues, has_aggregate_cue, has_background_cue, is_irrealis
 from sitroom.events.numbers import Quantity, numbers_in
 from sitroom.nlp import doc_text, entities
 from sitroom.events.triggers import Trigger, find_triggers
@@ -234,13 +234,19 @@ def agent_tokens(trigger: Any) -> list[Any]:
             return [tok.head]  # "Taliban fighters, overrunning dozens of districts"
         break
     # "four people were killed in police firing": the doer of the act the deaths were "in"
-    for cause in _prep_objects(trigger, ("in", "during")):
+    preps = ("in", "during", "to") if trigger.lemma_.lower() in lexicon()["victim_subject_verbs"] else ("in", "during")
+    causes = _prep_objects(trigger, preps) + [o for d in trigger.children if d.lower_ in ("due", "owing")
+                                             for o in _prep_objects(d, ("to",))]
+    doc = trigger.doc
+    for cause in causes:
         if cause.lower_ in CAUSE_NOUNS or cause.lemma_.lower() in CAUSE_NOUNS:
             own = _noun_agent(cause)
             if own:
                 return own
-        # the small model reads "in police firing" as "police" with "firing" hanging on it
-        if any(c.dep_ == "acl" and c.lower_ in CAUSE_NOUNS for c in cause.children):
+        # the small model reads "in police firing" as "police" with "firing" hanging on it or
+        # beside it
+        nxt = doc[cause.i + 1] if cause.i + 1 < len(doc) else None
+        if _noun_agent_word(cause) and nxt is not None and nxt.lower_ in CAUSE_NOUNS:
             return [cause]
     return []
 
@@ -251,6 +257,8 @@ def patient_tokens(trigger: Any) -> list[Any]:
         out += _children(trigger, ("nsubj",))  # "three persons died"
     if trigger.dep_ == "relcl" and any(o.lower_ in ("who", "that", "which", "whom") for o in out):
         out = [o for o in out if o.lower_ not in ("who", "that", "which", "whom")] + [trigger.head]
+    if trigger.dep_ == "acl" and trigger.tag_ == "VBN" and not out:
+        out = [trigger.head]  # "one person killed in police firing"
     if trigger.pos_ == "NOUN":
         out += _prep_objects(trigger, ("of",))
     for d in list(out):
@@ -286,7 +294,7 @@ def actors_in(tokens: list[Any], ctx: ArticleActors, countries: bool = False) ->
 
 # ---------------------------------------------------------------- filters
 
-def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any]) -> str:
+def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sentence: str = "") -> str:
     tok = trig.token
     if is_irrealis(tok):
         return "irrealis or negated"
@@ -308,6 +316,9 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any]) -> s
             break
     if cue:
         return f"background ({cue})"
+    tally = aggregate_phrase(sentence or text_of(clause))
+    if tally:
+        return f"aggregate ({tally})"
     ptoks = [t for p in patients for t in phrase_tokens(p)]
     subj_words = [w.text for t in clause if t.dep_ == "nsubj" for w in phrase_tokens(t)]
     agg = has_aggregate_cue([t.text for t in ptoks] + subj_words)
@@ -513,7 +524,7 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     frame = frames()[trig.frame]
     clause = local_clause(tok)
     patients = patient_tokens(tok)
-    reason = non_event_reason(trig, clause, patients)
+    reason = non_event_reason(trig, clause, patients, sent.text)
     scope = EVENT
     if reason:
         scope = scope_of(reason)

@@ -173,6 +173,16 @@ def has_background_cue(text: str) -> str:
     return ""
 
 
+def aggregate_phrase(sentence: str) -> str:
+    """A phrase that makes a sentence a tally over days or places ("so far", "over the past five
+    days", "all over the state", "per cent of"): its figures are no one event's."""
+    low = " " + " ".join(sentence.lower().split()) + " "
+    for phrase in cues()["aggregate_phrases"]:
+        if f" {phrase} " in low or f" {phrase}," in low:
+            return phrase
+    return ""
+
+
 def has_aggregate_cue(words: list[str]) -> str:
     agg = set(cues()["aggregate_words"])
     for w in words:

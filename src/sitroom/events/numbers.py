@@ -92,8 +92,22 @@ def number_phrase(noun: Any) -> Quantity | None:
     return None
 
 
+RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
+SINGULAR_DETS = {"a", "an", "one"}
+
+
+def _singular_person(noun: Any) -> bool:
+    """'a woman was killed', 'a vhp supporter died': one person, though no figure is given."""
+    from sitroom.events.frames import lexicon
+
+    return noun.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in SINGULAR_DETS for c in noun.children) \
+        and (noun.lemma_.lower() in lexicon()["people_nouns"] or noun.ent_type_ == "PERSON")
+
+
 def numbers_in(sent: Any) -> dict[str, list[Quantity]]:
-    """Role -> quantities for every role word in the sentence (passive subject, object or subject)."""
+    """Role -> quantities for every role word in the sentence or clause (its tokens): the passive
+    subject, object or subject of the role word, the noun a participle or relative clause
+    describes ("84 persons who were killed", "one person killed"), the object of "left ... dead"."""
     roles = role_of_lemma()
     found: dict[str, list[Quantity]] = {}
     for tok in sent:
@@ -105,6 +119,12 @@ def numbers_in(sent: Any) -> dict[str, list[Quantity]]:
             candidates = [c for c in tok.head.children if c.dep_ in ("nsubjpass", "nsubj")]
         if tok.pos_ == "ADJ" and tok.dep_ in ("amod",):
             candidates = [tok.head]
+        if tok.pos_ == "ADJ" and tok.dep_ in ("oprd", "acomp", "xcomp", "advmod"):
+            # "shot dead", "left two dead", "found dead": the governing verb's object or subject
+            candidates = [c for c in tok.head.children if c.dep_ in ("dobj", "nsubjpass", "nsubj")]
+        if tok.pos_ == "VERB" and (tok.dep_ == "acl" or
+                                   (tok.dep_ == "relcl" and any(c.lower_ in RELATIVE_PRONOUNS for c in candidates))):
+            candidates = [tok.head] + [c for c in candidates if c.lower_ not in RELATIVE_PRONOUNS]
         for cand in candidates:
             q = number_phrase(cand)
             if q is None:
@@ -113,6 +133,8 @@ def numbers_in(sent: Any) -> dict[str, list[Quantity]]:
                     if gc.dep_ == "prep" and gc.lower_ == "of":
                         for pobj in gc.children:
                             q = q or number_phrase(pobj)
+            if q is None and role == "killed" and _singular_person(cand):
+                q = Quantity(1)
             if q is not None:
                 found.setdefault(role, []).append(q)
                 break

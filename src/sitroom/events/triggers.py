@@ -12,7 +12,7 @@ POS_OK = {"VERB": ("VERB", "AUX"), "NOUN": ("NOUN", "PROPN"), "ANY": ("VERB", "A
 
 # the small model lemmatises some nominalisations and participles poorly: surface form -> lemma
 LEMMA_FIXES = {"fighting": "fighting", "firing": "firing", "shelling": "shelling", "bombing": "bombing",
-               "pelting": "pelting", "airstrike": "airstrike", "airstrikes": "airstrike",
+               "pelting": "pelting", "rioting": "rioting", "airstrike": "airstrike", "airstrikes": "airstrike",
                "air-strike": "airstrike", "air-strikes": "airstrike", "overran": "overrun",
                "overrun": "overrun", "overrunning": "overrun", "lathicharged": "lathicharge", "shootout": "shootout"}
 
@@ -27,7 +27,7 @@ class Trigger:
 def _lemma(tok: Any) -> str:
     fixed = LEMMA_FIXES.get(tok.lower_)
     if fixed is not None and (tok.pos_ in ("NOUN", "PROPN") or fixed not in ("fighting", "firing", "shelling",
-                                                                                "bombing", "pelting")):
+                                                                                "bombing", "pelting", "rioting")):
         return fixed
     return tok.lemma_.lower()
 
