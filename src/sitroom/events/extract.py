@@ -15,6 +15,7 @@ from sitroom.events.actors import ArticleActors, demonyms, match_actor, police_f
 from sitroom.events.frames import (Frame, Participants, code_for, frames, is_claimable, lexicon,
                                    meets_requirement, territorial_codes)
 from sitroom.events.modality import aggregate_phrase, attribution, cues, has_aggregate_cue, has_background_cue, is_irrealis
+from sitroom.events.fatalities import mention_count
 from sitroom.events.numbers import Quantity, numbers_in
 from sitroom.nlp import doc_text, entities
 from sitroom.events.triggers import Trigger, find_triggers
@@ -783,11 +784,7 @@ def _too_old(iso: str, published: PublicationDate) -> bool:
 def _finish_numbers(cand: Candidate) -> None:
     m = cand.mention
     m.numbers = {role: [q.low for q in qs] for role, qs in cand.extra_numbers.items()}
-    killed = cand.extra_numbers.get("killed", [])
-    if killed:
-        m.fatalities = sum(q.low for q in killed)
-        highs = [q.high for q in killed if q.high is not None]
-        m.fatalities_max = sum(q.high or q.low for q in killed) if highs else None
+    m.fatalities, m.fatalities_max = mention_count(cand.extra_numbers.get("killed", []))
 
 
 def _attach_numbers(sent: Any, target: Candidate | None) -> None:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 
+from sitroom.events.fatalities import event_count
 from sitroom.fuse.rules import fuse_rules
-from sitroom.records import ArticleMentions, CleanArticle, Event, EventMention, Story
+from sitroom.records import ArticleMentions, CleanArticle, Event, EventMention, Place, Story
 from sitroom.unionfind import UnionFind
 
 
@@ -46,6 +48,44 @@ def _day(value: str | None) -> date | None:
         return date.fromisoformat(value[:10]) if value else None
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=1)
+def _families() -> dict[str, frozenset[str]]:
+    """sub-event type -> the families it belongs to (its own name when it is in none)."""
+    out: dict[str, set[str]] = {}
+    for family, members in fuse_rules()["families"].items():
+        if isinstance(members, list):
+            for sub in members:
+                out.setdefault(sub, set()).add(family)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def families_of(sub_event_type: str) -> frozenset[str]:
+    return _families().get(sub_event_type, frozenset({sub_event_type}))
+
+
+def _same_family(a: EventMention, b: EventMention) -> bool:
+    return a.sub_event_type == b.sub_event_type or bool(families_of(a.sub_event_type) & families_of(b.sub_event_type))
+
+
+def _km(a: Place, b: Place) -> float | None:
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _near(a: EventMention, b: EventMention) -> bool:
+    """Two fine places (town or finer) within max_km, or in one admin2: one event at two grains."""
+    pa, pb = a.place, b.place
+    if pa is None or pb is None or _coarse(a) or _coarse(b) or pa.country != pb.country:
+        return False
+    if pa.admin2 and pa.admin2 == pb.admin2 and pa.admin1 == pb.admin1:
+        return True
+    km = _km(pa, pb)
+    return km is not None and km <= float(fuse_rules()["fusion"].get("max_km", 25))
 
 
 def _actors_compatible(a: EventMention, b: EventMention) -> bool:
@@ -107,6 +147,8 @@ def _same_place(a: EventMention, b: EventMention, story_of: dict[str, str]) -> b
     na, nb = ka.split("|")[0], kb.split("|")[0]
     if na == nb and (ka.endswith("|") or kb.endswith("|")):
         return True
+    if _near(a, b) and _dates_meet(a, b, 0) and a.article_id != b.article_id:
+        return True
     # Copies of one story place one event at different grains (a crossing, its district, the
     # dateline's city): across articles of a story, the same province is the same place. Inside
     # one article, two places are two events.
@@ -126,7 +168,7 @@ def _same_place(a: EventMention, b: EventMention, story_of: dict[str, str]) -> b
 
 
 def _compatible(a: EventMention, b: EventMention, max_gap: int, story_of: dict[str, str]) -> bool:
-    return (a.sub_event_type == b.sub_event_type and _same_place(a, b, story_of)
+    return (_same_family(a, b) and _same_place(a, b, story_of)
             and _dates_meet(a, b, max_gap) and _actors_compatible(a, b))
 
 
@@ -204,10 +246,13 @@ def _group(mentions: list[EventMention], max_gap: int, story_of: dict[str, str]
     for i, m in enumerate(mentions):
         key = place_key(m)
         block = key if key == "none:" else key.split("|")[0]
-        blocks.setdefault((m.sub_event_type, block), []).append(i)
-        if m.place is not None and m.place.admin1 and m.article_id in story_of:
-            blocks.setdefault((m.sub_event_type, story_of[m.article_id], m.place.admin1), []).append(i)
+        for family in families_of(m.sub_event_type):
+            blocks.setdefault((family, block), []).append(i)
+            if m.place is not None and m.place.admin1:
+                # one province: places at two grains, or near each other, may be one event's
+                blocks.setdefault((family, m.place.country, m.place.admin1), []).append(i)
     for indices in blocks.values():
+        indices = sorted(set(indices))
         for x, i in enumerate(indices):
             for j in indices[x + 1:]:
                 if sets.find(i) != sets.find(j) and _compatible(mentions[i], mentions[j],
@@ -220,19 +265,7 @@ def _group(mentions: list[EventMention], max_gap: int, story_of: dict[str, str]
 
 
 def _fatalities(group: list[EventMention], roots: dict[str, str]) -> tuple[int | None, int | None]:
-    """Per source the figure it gives; ACLED keeps the lowest, the highest shows the range."""
-    per_source: dict[str, int] = {}
-    per_source_max: dict[str, int] = {}
-    for m in group:
-        if m.fatalities is None:
-            continue
-        source = roots.get(m.article_id, m.article_id)
-        per_source[source] = min(per_source.get(source, m.fatalities), m.fatalities)
-        high = m.fatalities_max if m.fatalities_max is not None else m.fatalities
-        per_source_max[source] = max(per_source_max.get(source, high), high)
-    if not per_source:
-        return None, None
-    return min(per_source.values()), max(per_source_max.values())
+    return event_count(group, roots)  # the policy lives in sitroom.events.fatalities
 
 
 DENIAL_REACH = 600  # characters back from a denial to the report it denies ("denied these reports")
@@ -276,6 +309,10 @@ def build_event(group: list[EventMention], roots: dict[str, str],
     place = min(placed, key=lambda m: (-counts[place_key(m)], m.place.geo_precision,
                                        -len(m.place.admin2 or ""))).place if placed else None
     low, high = _fatalities(group, roots)
+    event_type, sub_event_type = _event_type(group)
+    actor1 = _best(m.actor1.name for m in group if m.actor1)
+    actor2 = _best(m.actor2.name for m in group if m.actor2 and m.actor2.name != actor1)
+    actor1, actor2 = _acled_order(event_type, group, actor1, actor2)
     article_ids = sorted({m.article_id for m in group})
     sources = []
     for m in group:
@@ -298,10 +335,10 @@ def build_event(group: list[EventMention], roots: dict[str, str],
         event_id="",
         event_date=event_date,
         time_precision=best_precision,
-        event_type=group[0].event_type,
-        sub_event_type=group[0].sub_event_type,
-        actor1=_best(m.actor1.name for m in group if m.actor1),
-        actor2=_best(m.actor2.name for m in group if m.actor2),
+        event_type=event_type,
+        sub_event_type=sub_event_type,
+        actor1=actor1,
+        actor2=actor2,
         country=place.country if place else "",
         admin1=place.admin1 if place else "",
         admin2=place.admin2 if place else "",
@@ -321,6 +358,37 @@ def build_event(group: list[EventMention], roots: dict[str, str],
         evidence=[f"{m.article_id}: {m.sentence.strip()}" for m in group],
         mention_keys=[mention_key(m) for m in group],
     )
+
+
+def _event_type(group: list[EventMention]) -> tuple[str, str]:
+    """ACLED's hierarchy among the sub-event types a quarter or more of the reports give."""
+    from sitroom.events.taxonomy import by_name
+
+    counts = Counter((m.event_type, m.sub_event_type) for m in group)
+    share = float(fuse_rules()["families"].get("min_type_share", 0.25))
+    supported = [t for t, n in counts.items() if n >= share * len(group)] or list(counts)
+
+    def rank(t: tuple[str, str]) -> tuple[int, int]:
+        try:
+            r = by_name(t[1]).rank
+        except KeyError:
+            r = 99
+        return r, -counts[t]
+    return min(supported, key=rank)
+
+
+def _acled_order(event_type: str, group: list[EventMention], actor1: str, actor2: str) -> tuple[str, str]:
+    """Riots and protests list the rioters or protesters first (fuse rules [actor_order])."""
+    first_types = fuse_rules().get("actor_order", {}).get(event_type)
+    if not first_types:
+        return actor1, actor2
+    types = {a.name: a.actor_type for m in group for a in (m.actor1, m.actor2) if a is not None}
+    if types.get(actor1) in first_types:
+        return actor1, actor2
+    crowd = next((n for n, t in types.items() if t in first_types and n != actor1), "")
+    if not crowd:
+        return actor1, actor2
+    return crowd, actor1 if actor1 else actor2
 
 
 def assign_ids(events: list[Event], previous: list[Event]) -> list[Event]:
