@@ -294,14 +294,18 @@ def build_event(group: list[EventMention], roots: dict[str, str],
             numbers.setdefault(kind, []).extend(values)
     number_note = "; ".join(f"{k}: {min(v)}" + (f"-{max(v)}" if max(v) != min(v) else "")
                             for k, v in sorted(numbers.items()) if v)
+    actor1 = _best(m.actor1.name for m in group if m.actor1)
+    actor2 = _best(m.actor2.name for m in group if m.actor2)
     return Event(
         event_id="",
         event_date=event_date,
         time_precision=best_precision,
         event_type=group[0].event_type,
         sub_event_type=group[0].sub_event_type,
-        actor1=_best(m.actor1.name for m in group if m.actor1),
-        actor2=_best(m.actor2.name for m in group if m.actor2),
+        actor1=actor1,
+        actor2=actor2,
+        inter1=_best(m.actor1.actor_type for m in group if m.actor1 and m.actor1.name == actor1),
+        inter2=_best(m.actor2.actor_type for m in group if m.actor2 and m.actor2.name == actor2),
         country=place.country if place else "",
         admin1=place.admin1 if place else "",
         admin2=place.admin2 if place else "",
@@ -317,7 +321,7 @@ def build_event(group: list[EventMention], roots: dict[str, str],
         n_independent_sources=len({roots.get(a, a) for a in article_ids}),
         article_ids=article_ids,
         sources=sources,
-        notes="; ".join([*notes, number_note] if number_note else notes),
+        trace="; ".join([*notes, number_note] if number_note else notes),
         evidence=[f"{m.article_id}: {m.sentence.strip()}" for m in group],
         mention_keys=[mention_key(m) for m in group],
     )
