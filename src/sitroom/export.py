@@ -79,22 +79,27 @@ def write_atomic(path: Path, data: str) -> None:
         fh.write(data)
 
 
-def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
-    """A CSV (with a byte-order mark) of these columns; lists ';'-joined. Returns the row count."""
+def csv_cell(name: str, value: Any) -> Any:
+    """A value as a CSV cell: lists ';'-joined (evidence ' | '-joined), None empty."""
+    if isinstance(value, list):
+        return (" | " if name == "evidence" else ";").join(str(x) for x in value)
+    return "" if value is None else value
+
+
+def write_csv_rows(fh: TextIO, columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
+    writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
     n = 0
-    with atomic_file(path, CSV_ENCODING) as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            cells = {}
-            for k in columns:
-                value = row.get(k)
-                if isinstance(value, list):
-                    value = (" | " if k == "evidence" else ";").join(str(x) for x in value)
-                cells[k] = "" if value is None else value
-            writer.writerow(cells)
-            n += 1
+    for row in rows:
+        writer.writerow({k: csv_cell(k, row.get(k)) for k in columns})
+        n += 1
     return n
+
+
+def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
+    """A CSV (with a byte-order mark) of these columns. Returns the row count."""
+    with atomic_file(path, CSV_ENCODING) as fh:
+        return write_csv_rows(fh, columns, rows)
 
 
 def iter_rows(store: Store, sql: str) -> Generator[dict[str, Any], None, None]:
