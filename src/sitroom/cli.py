@@ -1,4 +1,4 @@
-"""The `sitroom` command line: run, eval, serve, bench.
+"""The `sitroom` command line: run, export, schema, eval, serve, bench.
 
 Side effects (files, the store, the network socket) live here and in `sitroom.store`; the stages
 themselves are pure functions over records.
@@ -29,8 +29,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = run([Path(p) for p in args.paths], options)
     for problem in result.problems:
         print(f"sitroom: skipped {problem.message()}", file=sys.stderr)
-    if not args.quiet:
-        print(result.summary(), file=sys.stderr)
+    print(result.summary(), file=sys.stderr)  # --quiet silences progress, not the outcome
     return 0 if result.n_processed + result.n_unchanged > 0 else 1
 
 
@@ -72,6 +71,48 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return serve(Path(args.dir), host=args.host, port=args.port, allow_public=args.allow_public)
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from sitroom.export import EXTENSIONS, export_file
+    from sitroom.outputs.query import EventFilter, FilterError
+    from sitroom.store import STORE_NAME, StoreError, open_store
+
+    folder = Path(args.dir)
+    if not (folder / STORE_NAME).is_file():
+        print(f"sitroom export: {folder / STORE_NAME}: no store (run `sitroom run --out {folder}` "
+              "first)", file=sys.stderr)
+        return 2
+    filt = EventFilter(date_from=args.date_from, date_to=args.date_to, country=args.country,
+                       admin1=args.admin1, event_type=args.event_type)
+    key = "acled" if args.format == "acled" else args.table
+    name = "acled" if key == "acled" else key
+    path = Path(args.output) if args.output else folder / f"{name}{EXTENSIONS[args.format]}"
+    if args.format == "csv" and key == "events" and path.resolve() == (folder / "events.csv").resolve() \
+            and not filt.is_empty():
+        path = folder / "events-filtered.csv"  # never overwrite the run's own file with a part of it
+    try:
+        store = open_store(folder, readonly=True)
+    except (StoreError, OSError) as exc:
+        print(f"sitroom export: {exc}", file=sys.stderr)
+        return 2
+    try:
+        store.db.execute("BEGIN")  # one snapshot, even while a run writes
+        n = export_file(store, args.format, path, filt, key=key)
+    except (FilterError, ValueError) as exc:
+        print(f"sitroom export: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    print(f"sitroom: {n} {'row' if n == 1 else 'rows'} -> {path}", file=sys.stderr)
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from sitroom.outputs import dictionary
+
+    sys.stdout.write(dictionary.markdown() if args.markdown else dictionary.plain())
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     try:
         from sitroom.bench import bench
@@ -92,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_p = sub.add_parser("run", help="process articles into DIR (default: the bundled demo corpus)")
     run_p.add_argument("paths", nargs="*", help=".txt, .html, .jsonl files or folders")
     run_p.add_argument("--out", default="out", help="output folder (default: out)")
-    run_p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    run_p.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress lines or bars (problems and the summary still print)")
     run_p.add_argument("--recluster", action="store_true",
                        help="regroup all articles into stories afresh (by default an existing "
                             "DIR keeps its stories and new articles join them)")
@@ -121,6 +163,35 @@ def build_parser() -> argparse.ArgumentParser:
     serve_p.add_argument("--allow-public", action="store_true",
                          help="allow binding an address other than loopback")
     serve_p.set_defaults(func=_cmd_serve)
+
+    export_p = sub.add_parser(
+        "export", help="write a run's events (or another table) as ACLED CSV, CSV, GeoJSON, "
+                       "Parquet or xlsx, filtered",
+        description="Examples: sitroom export out --format acled --from 2021-06-01 --country "
+                    "Afghanistan;  sitroom export out --format xlsx -o events.xlsx;  "
+                    "sitroom export out --format geojson --table control")
+    export_p.add_argument("dir", help="output folder of `sitroom run`")
+    export_p.add_argument("--format", required=True,
+                          choices=["acled", "csv", "geojson", "parquet", "xlsx"])
+    export_p.add_argument("--table", default="events",
+                          choices=["events", "articles", "quotes", "contradictions", "control"],
+                          help="what to export (default: events; filters apply to events)")
+    export_p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                          help="events on or after this day")
+    export_p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                          help="events on or before this day")
+    export_p.add_argument("--country", help="events in this country (case and accents ignored)")
+    export_p.add_argument("--admin1", help="events in this province/state")
+    export_p.add_argument("--event-type", dest="event_type", help="ACLED event type")
+    export_p.add_argument("-o", "--output", help="file to write (default: DIR/events.EXT, "
+                                                 "DIR/acled.csv ...)")
+    export_p.set_defaults(func=_cmd_export)
+
+    schema_p = sub.add_parser("schema", help="print the data dictionary: every output column "
+                                             "with its type, meaning and codes")
+    schema_p.add_argument("--markdown", action="store_true",
+                          help="the full dictionary as Markdown (docs/data-dictionary.md)")
+    schema_p.set_defaults(func=_cmd_schema)
 
     bench_p = sub.add_parser("bench", help="measure speed per stage")
     bench_p.add_argument("path", nargs="?", default=None, help="corpus (default: the bench file)")

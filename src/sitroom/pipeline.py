@@ -28,7 +28,7 @@ from sitroom import time as time_stage
 from sitroom.clean import clean_article
 from sitroom.engines import Engine, LocalEngine, make_engine
 from sitroom.ingest import discover, iter_inputs
-from sitroom.progress import progress
+from sitroom.progress import progress, step
 from sitroom.records import (
     ArticleMentions,
     CleanArticle,
@@ -322,6 +322,9 @@ def analyse_new(store: Store, engine: Engine, quiet: bool, batch: int = BATCH) -
     todo = [aid for aid in store.article_ids() if aid not in done]
     if not todo:
         return 0
+    if not engine.warm:
+        step("loading models (spaCy, MiniLM, gazetteer: up to a minute)", quiet)
+    step(f"analysing articles ({len(todo)})", quiet)
     bar = progress(iter(range(len(todo))), "analyse", quiet, total=len(todo))
     cache = EmbeddingCache(store)
     batches = _text_batches(store.iter_articles(todo), batch, total=len(todo),
@@ -506,6 +509,7 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
     try:
         if input_bytes(paths) >= PRESTART_BYTES:
             engine.prestart()
+        step("reading input", options.quiet)
         with _step(result, "ingest"):
             result.n_processed, result.n_unchanged, result.problems = ingest_into_store(
                 paths, store, run_id, options.quiet)
@@ -519,6 +523,7 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
             n_analysed = analyse_new(store, engine, options.quiet, options.batch)
         if n_analysed >= RELEASE_AFTER:
             engine.release()  # the workers' memory goes back before the driver clusters
+        step("grouping stories", options.quiet)
         with _step(result, "stories"):
             # every text, for grouping and lineage; read only now, the workers being gone
             articles = store.articles()
@@ -553,11 +558,13 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
             # two cores) goes back now rather than when the run ends (an engine the caller made
             # stays theirs)
             engine.close()
+        step("fusing events", options.quiet)
         with _step(result, "fuse"):
             result.n_events = fuse_and_store(store, stories_)
         if options.export:
             from sitroom.export import export_all
 
+            step("writing outputs", options.quiet)
             with _step(result, "export"):
                 export_all(store, out)
         status = "done"

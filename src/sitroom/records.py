@@ -182,7 +182,10 @@ class Story:
 
 @dataclass
 class Event:
-    """A fused, ACLED-style event: one row per real-world incident."""
+    """A fused, ACLED-style event: one row per real-world incident.
+
+    Each field is a column of the store's `events` table (same name) and is declared, with its
+    meaning, in sitroom/data/outputs/columns.toml; a new field needs both (tests check it)."""
 
     event_id: str
     event_date: str | None
@@ -205,9 +208,15 @@ class Event:
     n_independent_sources: int = 0
     article_ids: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
-    notes: str = ""
+    # how the event was read: frames, cues and number notes ("frame TAKE; said"), for debugging;
+    # the ACLED-style one-sentence `notes` of the outputs is written from the fields instead
+    trace: str = ""
     evidence: list[str] = field(default_factory=list)
     mention_keys: list[str] = field(default_factory=list)
+    # ACLED actor types (inter codes as names: "State forces", "Rebel group", ...) of actor1/actor2
+    inter1: str = ""
+    inter2: str = ""
+    timestamp: int | None = None  # when this event last changed (Unix seconds); set by the store
 
 
 @dataclass

@@ -29,7 +29,7 @@ for r in range(rounds):
     n = sizes[r % len(sizes)]
     tag = f"round {r}"
     events = [Event(event_id=f"EV{r}-{i}", event_date="2021-07-01", time_precision=1,
-                    event_type="Battles", sub_event_type="Armed clash", notes=tag,
+                    event_type="Battles", sub_event_type="Armed clash", trace=tag,
                     article_ids=[f"a{i}"], sources=["x"], evidence=["e"], mention_keys=[f"k{i}"])
               for i in range(n)]
     quotes = [Quote(quote_id=f"Q{r}-{i}", article_id=f"a{i}", speaker=tag, text="q")
@@ -69,7 +69,7 @@ def test_fused_tables_are_swapped_in_one_transaction(tmp_path: Path,
             assert len(events) in SIZES
             seen_sizes.add(len(events))
             # One snapshot holds exactly one round of the writer, in every table.
-            tags = {e["notes"] for e in events} | {q["speaker"] for q in quotes}
+            tags = {e["trace"] for e in events} | {q["speaker"] for q in quotes}
             assert len(events) == len(quotes)
             assert len(tags) <= 1, tags
             # A reader outside any explicit transaction sees one whole set per statement too.
@@ -78,7 +78,7 @@ def test_fused_tables_are_swapped_in_one_transaction(tmp_path: Path,
                 rows = store.rows("SELECT * FROM events")
             finally:
                 store.close()
-            assert len(rows) in SIZES and len({r["notes"] for r in rows}) <= 1
+            assert len(rows) in SIZES and len({r["trace"] for r in rows}) <= 1
     finally:
         stdout, stderr = writer.communicate(timeout=120)
     assert writer.returncode == 0, stderr[-2000:]

@@ -17,7 +17,6 @@ Security model (article text is untrusted):
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import html
 import json
@@ -89,45 +88,18 @@ class Report:
 
 # ------------------------------------------------------------------------------------------ data
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _split(joined: str | None) -> list[str]:
-    return [x for x in (joined or "").split(";") if x]
-
-
-def _place_control(control: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
-    """Give each control row the coordinates of its events, else of an event at the same place."""
-    by_id = {e["event_id"]: e for e in events if e["latitude"] is not None}
-    by_place: dict[str, dict[str, Any]] = {}
-    for e in events:
-        if e["latitude"] is None:
-            continue
-        for key in (e["location"], e["admin2"]):
-            if key:
-                by_place.setdefault(key.casefold(), e)
-    for row in control:
-        row["event_ids"] = _split(row["event_ids"])
-        located = [by_id[i] for i in row["event_ids"] if i in by_id]
-        anchor = located[0] if located else by_place.get(_text(row["place"]).casefold())
-        row["latitude"] = anchor["latitude"] if anchor else None
-        row["longitude"] = anchor["longitude"] if anchor else None
-
-
 def report_data(store: Store) -> dict[str, Any]:
     """Everything the page shows, as plain JSON-able values (read in one snapshot)."""
-    from sitroom import export
+    from sitroom.outputs import query
 
     own_transaction = not store.db.in_transaction
     if own_transaction:  # one read transaction: a concurrent run is seen whole or not at all
         store.db.execute("BEGIN")
     try:
-        events = [_capped({k: v for k, v in dataclasses.asdict(e).items() if k != "mention_keys"})
-                  for e in store.events()]
+        events = [_capped(e) for e in query.events(store)]
         totals = {table: store.rows(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]  # noqa: S608
                   for table in LIST_BUDGET_CHARS}
-        stories = _leading(_pages(lambda offset: export.story_records(store, STORY_PAGE, offset)),
+        stories = _leading(_pages(lambda offset: query.stories(store, STORY_PAGE, offset)),
                            LIST_BUDGET_CHARS["stories"],
                            _stored_chars(store, "stories", STORY_COLUMNS))
         # The cleaned texts let a reader check evidence in context; past a budget they stay in
@@ -141,15 +113,12 @@ def report_data(store: Store) -> dict[str, Any]:
                 a["text"] = None
         quotes = _leading_rows(store, "quotes", QUOTE_COLUMNS, "article_id, quote_id",
                                LIST_BUDGET_CHARS["quotes"])
-        contradictions = export.contradiction_rows(store)
-        control = export.control_rows(store)
-        runs = store.rows("SELECT started, finished, status FROM runs ORDER BY run_id DESC LIMIT 1")
+        contradictions = list(query.contradictions(store))
+        control = list(query.control(store))
+        runs = store.rows("SELECT started, finished FROM runs ORDER BY run_id DESC LIMIT 1")
     finally:
         if own_transaction:
             store.db.execute("COMMIT")
-    for row in contradictions:
-        row["sources_a"], row["sources_b"] = _split(row["sources_a"]), _split(row["sources_b"])
-    _place_control(control, events)
     return {"events": events, "stories": stories, "articles": articles, "quotes": quotes,
             "contradictions": contradictions, "control": control,
             "run": runs[0] if runs else None, "texts_included": texts_included, "totals": totals}

@@ -6,6 +6,7 @@ killed at any moment leaves whole batches or nothing; a re-run picks up from wha
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import urllib.parse
@@ -261,30 +262,20 @@ class Store:
 
     # -- fused results --------------------------------------------------------------------------
     def events(self) -> list[Event]:
-        out = []
-        for r in self.db.execute("SELECT * FROM events ORDER BY event_date, event_id"):
-            d = dict(r)
-            for key in ("article_ids", "sources", "evidence", "mention_keys"):
-                d[key] = json.loads(d[key])
-            out.append(Event(**d))
-        return out
+        return [event_from_row(dict(r)) for r in
+                self.db.execute("SELECT * FROM events ORDER BY event_date, event_id")]
 
     def save_results(self, events: list[Event], quotes: list[Quote],
                      contradictions: list[Contradiction], control: list[ControlRecord]) -> None:
         """Replace every fused table in one transaction: readers see the old set or the new."""
         with self.transaction():
+            stamps = self._event_timestamps(events)
             for table in ("events", "quotes", "contradictions", "control"):
                 self.db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
             self.db.executemany(
-                """INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                                              ?, ?, ?, ?, ?, ?, ?)""",
-                [(e.event_id, e.event_date, e.time_precision, e.event_type, e.sub_event_type,
-                  e.actor1, e.actor2, e.country, e.admin1, e.admin2, e.location, e.latitude,
-                  e.longitude, e.geo_precision, e.fatalities, e.fatalities_max, e.claim_status,
-                  e.n_reports, e.n_independent_sources, json.dumps(e.article_ids),
-                  json.dumps(e.sources, ensure_ascii=False), e.notes,
-                  json.dumps(e.evidence, ensure_ascii=False), json.dumps(e.mention_keys))
-                 for e in events])
+                f"INSERT INTO events ({', '.join(EVENT_FIELDS)}) "  # noqa: S608 (field names)
+                f"VALUES ({', '.join('?' * len(EVENT_FIELDS))})",
+                [event_values(e, stamps) for e in events])
             self.db.executemany(
                 "INSERT OR REPLACE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(q.quote_id, q.article_id, q.speaker, q.speaker_canonical, q.speaker_role, q.kind,
@@ -300,6 +291,22 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(c.place, c.admin1, c.admin2, c.date, c.holder, c.status, json.dumps(c.event_ids))
                  for c in control])
+
+    def _event_timestamps(self, events: list[Event]) -> dict[str, int]:
+        """Each event's `timestamp`: the stored one where the stored event is the same in every
+        field, else now (ACLED's timestamp says when an event last changed, so a reader can
+        fetch only what changed since a time)."""
+        now = int(datetime.now(timezone.utc).timestamp())
+        stored = {r["event_id"]: r for r in
+                  (dict(row) for row in self.db.execute("SELECT * FROM events"))}
+        stamps = {}
+        for e in events:
+            old = stored.get(e.event_id)
+            same = old is not None and old.get("timestamp") is not None and all(
+                _stored_value(e, name) == old.get(name)
+                for name in EVENT_FIELDS if name != "timestamp")
+            stamps[e.event_id] = int(old["timestamp"]) if same and old else now
+        return stamps
 
     def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute(sql, params)]
@@ -342,6 +349,27 @@ class EmbeddingCache(MutableMapping[str, bytes]):
                 self.store.db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
                                           list(self.pending.items()))
             self.pending.clear()
+
+
+EVENT_FIELDS = [f.name for f in dataclasses.fields(Event)]
+EVENT_LIST_FIELDS = {f.name for f in dataclasses.fields(Event) if str(f.type).startswith("list")}
+
+
+def _stored_value(event: Event, name: str) -> Any:
+    value = getattr(event, name)
+    return json.dumps(value, ensure_ascii=False) if name in EVENT_LIST_FIELDS else value
+
+
+def event_values(event: Event, stamps: dict[str, int]) -> tuple[Any, ...]:
+    """The `events` row of an event: one column per field (lists as JSON), in EVENT_FIELDS
+    order, with the timestamp the store gives it."""
+    return tuple(stamps.get(event.event_id) if name == "timestamp" else _stored_value(event, name)
+                 for name in EVENT_FIELDS)
+
+
+def event_from_row(row: dict[str, Any]) -> Event:
+    return Event(**{name: json.loads(row[name] or "[]") if name in EVENT_LIST_FIELDS
+                    else row[name] for name in EVENT_FIELDS})
 
 
 def _split_sql(script: str) -> list[str]:

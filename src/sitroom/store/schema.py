@@ -115,6 +115,14 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE stories ADD COLUMN lineage_key TEXT;
     """,
+    # 5: the internal trace gets its own column (`notes` is now the ACLED-style summary, written
+    # from the fields when read); actor types for ACLED's inter1/inter2; when each event changed
+    """
+    ALTER TABLE events RENAME COLUMN notes TO trace;
+    ALTER TABLE events ADD COLUMN inter1 TEXT;
+    ALTER TABLE events ADD COLUMN inter2 TEXT;
+    ALTER TABLE events ADD COLUMN timestamp INTEGER;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,24 +8,40 @@ package files), and sends a Content-Security-Policy and other security headers w
 
 from __future__ import annotations
 
-import ipaddress
+import socket
 import sys
 from pathlib import Path
+from typing import Any
 
-from sitroom.web.app import LOOPBACK_HOSTS, create_app
+from sitroom.web.app import create_app, is_loopback
 
-__all__ = ["create_app", "is_loopback", "serve"]
+__all__ = ["bind", "create_app", "is_loopback", "serve"]
 
 
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and 'localhost'; any other name or address is public."""
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (IPv4 or IPv6, as the address is), bound before the
+    server starts, so that "serving" is said only once it is true."""
     name = host.strip().strip("[]")
-    if name.lower() == "localhost":
-        return True
+    family = socket.AF_INET6 if ":" in name else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
     try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False  # a host name other than localhost may resolve anywhere
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind((name, port))
+        sock.listen(2048)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def run_server(app: Any, sock: socket.socket) -> None:
+    import uvicorn
+
+    config = uvicorn.Config(app, log_level="warning", server_header=False, proxy_headers=False,
+                            access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def serve(dir: Path, host: str = "127.0.0.1", port: int = 8000, allow_public: bool = False) -> int:
@@ -40,13 +56,18 @@ def serve(dir: Path, host: str = "127.0.0.1", port: int = 8000, allow_public: bo
         print(f"sitroom serve: {Path(dir) / STORE_NAME}: no store (run `sitroom run --out {dir}` "
               "first)", file=sys.stderr)
         return 2
-    import uvicorn
-
-    # On loopback only loopback Host headers are answered (a DNS-rebinding page cannot read it).
-    trusted = list(LOOPBACK_HOSTS) if not allow_public else ["*"]
-    app = create_app(Path(dir), trusted_hosts=trusted)
-    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        print(f"sitroom serve: cannot listen on {host} port {port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
+    app = create_app(Path(dir), public=allow_public)
+    name = host.strip().strip("[]")
+    shown = f"[{name}]" if ":" in name else name
     print(f"sitroom: serving {dir} on http://{shown}:{port}/ (API docs at /docs)", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
-                proxy_headers=False, access_log=False)
+    try:
+        run_server(app, sock)
+    finally:
+        sock.close()
     return 0

@@ -10,24 +10,47 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
+import ipaddress
 import json
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.middleware.trustedhost import TrustedHostMiddleware
+from fastapi import Path as Path_
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 
+from sitroom.outputs import query
+from sitroom.outputs.columns import response_model, table
+from sitroom.outputs.query import MAX_FILTER_CHARS, FilterError
 from sitroom.store import STORE_NAME, Store, open_store
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 MAX_LIMIT = 10_000
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and 'localhost'; any other name or address is public."""
+    name = host.strip().strip("[]")
+    if name.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve anywhere
+
+
+def host_of(header: str) -> str:
+    """The host part of a Host header: "[::1]:8000" -> "::1", "127.0.0.2:80" -> "127.0.0.2"."""
+    header = header.strip()
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else ""
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 # What every answer carries; the page and the docs replace the CSP with their own, stricter on
 # scripts (hashes) than anything a header-less default would give.
@@ -52,120 +75,87 @@ DOCS_ASSETS = {
 
 # ------------------------------------------------------------------------------ response models
 
-class EventOut(BaseModel):
-    event_id: str
-    event_date: str | None
-    time_precision: int | None
-    event_type: str
-    sub_event_type: str
-    actor1: str | None
-    actor2: str | None
-    country: str | None
-    admin1: str | None
-    admin2: str | None
-    location: str | None
-    latitude: float | None
-    longitude: float | None
-    geo_precision: int | None
-    fatalities: int | None
-    fatalities_max: int | None
-    claim_status: str | None
-    n_reports: int | None
-    n_independent_sources: int | None
-    article_ids: list[str]
-    sources: list[str]
-    notes: str | None
-    evidence: list[str]
+# From the column declarations (sitroom/data/outputs/columns.toml), like every other output.
+EventOut = response_model("events")
+StoryOut = response_model("stories")
+QuoteOut = response_model("quotes")
+ContradictionOut = response_model("contradictions")
+ControlOut = response_model("control")
+ArticleOut = response_model("articles")
 
 
-class LineageOut(BaseModel):
-    article_id: str
-    derived_from: str | None
-    relation: str
-    similarity: float
-    signs: list[str]
-
-
-class StoryOut(BaseModel):
-    story_id: str
-    title: str
-    article_ids: list[str]
-    origin_article_id: str
-    n_independent_sources: int
-    lineage: list[LineageOut]
-
-
-class QuoteOut(BaseModel):
-    quote_id: str
-    article_id: str
-    speaker: str | None
-    speaker_canonical: str | None
-    speaker_role: str | None
-    kind: str | None
-    stance: str | None
-    text: str
-
-
-class ContradictionOut(BaseModel):
-    contradiction_id: int
-    subject: str | None
-    field: str | None
-    value_a: str | None
-    sources_a: list[str]
-    value_b: str | None
-    sources_b: list[str]
-    kind: str | None
-
-
-class ControlOut(BaseModel):
-    place: str | None
-    admin1: str | None
-    admin2: str | None
-    date: str | None
-    holder: str | None
-    status: str | None
-    event_ids: list[str]
-
-
-class ArticleOut(BaseModel):
-    article_id: str
-    title: str
-    outlet: str | None
-    wire: str | None
-    url: str | None
-    published: str | None
-    published_source: str | None
-    story_id: str | None
-    words: int
-
-
-# ------------------------------------------------------------------------------ helpers
+# ------------------------------------------------------------------------------ parameters
 
 # Every list endpoint answers one page (`limit`, `offset`) and says in X-Total-Count how many rows
 # match in all: a store of 100,000 articles holds more quotes and lineage than one answer should.
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per answer")]
-Offset = Annotated[int, Query(ge=0, description="rows to skip (X-Total-Count gives the total)")]
+# Both are bounded: SQLite's integers end at 2**63, and a larger offset once answered 500.
+MAX_OFFSET = 1_000_000_000
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"rows per answer (1 to {MAX_LIMIT:,})")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip (X-Total-Count gives the total)")]
 TOTAL_HEADER = "X-Total-Count"
 
 
-def _page(store: Store, response: Response, select: str, table: str, where: str,
-          params: list[Any], order: str, limit: int, offset: int) -> list[dict[str, Any]]:
-    """One page of `SELECT select FROM table where ORDER BY order`, its total in the header.
-    All arguments but params and the page are fixed strings of this module."""
-    total = store.rows(f"SELECT COUNT(*) AS n FROM {table} {where}", tuple(params))[0]["n"]  # noqa: S608
-    response.headers[TOTAL_HEADER] = str(total)
-    return store.rows(f"SELECT {select} FROM {table} {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
-                      (*params, limit, offset))
+def _text(description: str) -> Any:
+    return Query(max_length=MAX_FILTER_CHARS, description=description)
 
 
-def _where(clauses: list[str]) -> str:
-    return f"WHERE {' AND '.join(clauses)}" if clauses else ""
+def _same(what: str) -> Any:
+    return _text(f"{what}; case and accents ignored")
 
 
-def _like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` literally as a substring ('%' and '_' escaped with '\\')."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _part(what: str) -> Any:
+    return _text(f"part of {what}; case and accents ignored")
+
+
+Format = Annotated[Literal["json", "csv", "geojson"], Query(
+    description="json (default), csv (as the run's CSV files), or geojson (RFC 7946; rows with "
+                "coordinates, on /api/events and /api/control)")]
+ListFormat = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
+
+
+def _query_names(dependant: Any) -> set[str]:
+    """The query parameters of an endpoint and of the dependencies it has."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def reject_unknown_parameters(request: Request) -> None:
+    """A misspelt filter (`evnt_type=Riots`) would otherwise be ignored and everything answered."""
+    route = request.scope.get("route")
+    if route is None:
+        return
+    allowed = sorted(_query_names(route.dependant))
+    unknown = sorted(set(request.query_params) - set(allowed))
+    if unknown:
+        raise HTTPException(422, {
+            "message": f"unknown parameter(s): {', '.join(unknown)}",
+            "unknown": unknown, "allowed": allowed})
+
+
+def _filter_error(exc: FilterError) -> HTTPException:
+    return HTTPException(422, {"message": str(exc)})
+
+
+def _answer(records: Iterable[dict[str, Any]], fmt: str, key: str, total: int,
+            id_key: str | None = None) -> Response:
+    """One page of records as JSON, CSV or GeoJSON, its total in the header."""
+    from sitroom.export import feature, write_csv_rows
+
+    headers = {TOTAL_HEADER: str(total)}
+    rows = list(records)
+    if fmt == "csv":
+        buffer = io.StringIO("\ufeff")  # a byte-order mark, as the run's CSV files have
+        buffer.seek(1)
+        write_csv_rows(buffer, table(key).names, rows)
+        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    if fmt == "geojson":
+        features = [f for f in (feature(r, id_key) for r in rows) if f is not None]
+        return Response(json.dumps({"type": "FeatureCollection", "features": features},
+                                   ensure_ascii=False, allow_nan=False),
+                        media_type="application/geo+json", headers=headers)
+    return JSONResponse(rows, headers=headers)
 
 
 def _json_list(value: str | None) -> list[Any]:
@@ -187,12 +177,15 @@ def _docs_asset(name: str) -> bytes | None:
 
 
 class _ReportCache:
-    """The rendered page, kept until the store files change (size or modification time)."""
+    """The rendered page, built once per store version (the store files' sizes and modification
+    times): concurrent first requests wait for one build instead of each building it."""
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         self.key: tuple[Any, ...] | None = None
         self.value: Any = None
+        self.lock = threading.Lock()
+        self.builds = 0  # how many times the page was built (tests)
 
     def _stamp(self) -> tuple[Any, ...]:
         stamp = []
@@ -209,9 +202,13 @@ class _ReportCache:
         from sitroom.report import build_report
 
         key = self._stamp()
-        if key != self.key or self.value is None:
-            self.value, self.key = build_report(store), key
-        return self.value
+        if key == self.key and self.value is not None:
+            return self.value
+        with self.lock:
+            if key != self.key or self.value is None:  # not built while this request waited
+                self.value, self.key = build_report(store), key
+                self.builds += 1
+            return self.value
 
 
 def get_store(request: Request) -> Iterator[Store]:
@@ -234,11 +231,13 @@ StoreDep = Annotated[Store, Depends(get_store)]
 
 # ------------------------------------------------------------------------------ the app
 
-def create_app(out_dir: Path, trusted_hosts: list[str] | None = None) -> FastAPI:
-    """The app over DIR/sitroom.sqlite. `trusted_hosts`: Host header values answered
-    (default: loopback names only; ["*"] for any)."""
+def create_app(out_dir: Path, trusted_hosts: list[str] | None = None, public: bool = False
+               ) -> FastAPI:
+    """The app over DIR/sitroom.sqlite. It answers requests whose Host is a loopback name or
+    address only, unless `public` (or `trusted_hosts=["*"]`, the older spelling)."""
     out_dir = Path(out_dir)
     app = FastAPI(
+        dependencies=[Depends(reject_unknown_parameters)],
         title="sitroom",
         summary="Stories, ACLED-style events, quotes, contradictions and control from conflict news.",
         description=("Read-only view of one `sitroom run` output folder. `/` is the report page; "
@@ -247,9 +246,18 @@ def create_app(out_dir: Path, trusted_hosts: list[str] | None = None) -> FastAPI
         version="1",
         docs_url=None, redoc_url=None, openapi_url="/openapi.json",
     )
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(trusted_hosts or LOOPBACK_HOSTS))
     app.state.out_dir = out_dir
     cache = _ReportCache(out_dir)
+    app.state.report_cache = cache
+    any_host = public or "*" in (trusted_hosts or [])
+
+    @app.middleware("http")
+    async def loopback_hosts_only(request: Request, call_next: Any) -> Response:
+        # On loopback only loopback Host headers are answered (127.0.0.0/8, ::1, localhost), so
+        # a DNS-rebinding page on another name cannot read the API.
+        if not any_host and not is_loopback(host_of(request.headers.get("host", ""))):
+            return PlainTextResponse("Invalid host header", status_code=400)
+        return await call_next(request)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -292,127 +300,98 @@ def create_app(out_dir: Path, trusted_hosts: list[str] | None = None) -> FastAPI
         return Response(content, media_type=DOCS_ASSETS[name])
 
     # -- API --------------------------------------------------------------------------------------
+    def _events_filter(date_from: date | None, date_to: date | None, **text: str | None
+                       ) -> query.EventFilter:
+        filt = query.EventFilter(date_from=date_from, date_to=date_to, **text)
+        try:
+            filt.where()
+        except FilterError as exc:
+            raise _filter_error(exc) from None
+        return filt
+
     @app.get("/api/events", response_model=list[EventOut], tags=["events"])
     def events(
         store: StoreDep,
-        response: Response,
-        date_from: Annotated[date | None, Query(description="first day (ISO), inclusive")] = None,
-        date_to: Annotated[date | None, Query(description="last day (ISO), inclusive")] = None,
-        event_type: Annotated[str | None, Query(description="ACLED event type, exact")] = None,
-        sub_event_type: Annotated[str | None, Query(description="ACLED sub-event type, exact")] = None,
-        admin1: Annotated[str | None, Query(description="first-level region, exact")] = None,
-        actor: Annotated[str | None, Query(
-            description="part of actor1 or actor2 (case-insensitive for ASCII)")] = None,
+        date_from: Annotated[date | None, Query(description="first day (YYYY-MM-DD), inclusive")] = None,
+        date_to: Annotated[date | None, Query(description="last day (YYYY-MM-DD), inclusive")] = None,
+        country: Annotated[str | None, _same("country")] = None,
+        admin1: Annotated[str | None, _same("first-level region (province, state)")] = None,
+        admin2: Annotated[str | None, _same("second-level region (district)")] = None,
+        location: Annotated[str | None, _same("place name")] = None,
+        event_type: Annotated[str | None, _same("ACLED event type")] = None,
+        sub_event_type: Annotated[str | None, _same("ACLED sub-event type")] = None,
+        actor: Annotated[str | None, _part("actor1 or actor2")] = None,
+        q: Annotated[str | None, _part("an evidence sentence")] = None,
+        format: Format = "json",
         limit: Limit = 1000,
         offset: Offset = 0,
-    ) -> list[dict[str, Any]]:
-        """Events, ordered by date, filtered by any of the parameters (all must hold).
-        With a date filter, events without a date are left out."""
-        clauses, params = [], []  # type: list[str], list[Any]
-        if date_from is not None:
-            clauses.append("event_date >= ?")
-            params.append(date_from.isoformat())
-        if date_to is not None:
-            # event_date may carry a time or be a month; compare on its first ten characters
-            clauses.append("substr(event_date, 1, 10) <= ?")
-            params.append(date_to.isoformat())
-        if event_type is not None:
-            clauses.append("event_type = ?")
-            params.append(event_type)
-        if sub_event_type is not None:
-            clauses.append("sub_event_type = ?")
-            params.append(sub_event_type)
-        if admin1 is not None:
-            clauses.append("admin1 = ?")
-            params.append(admin1)
-        if actor is not None:
-            clauses.append("(actor1 LIKE ? ESCAPE '\\' OR actor2 LIKE ? ESCAPE '\\')")
-            params += [_like_pattern(actor)] * 2
-        rows = _page(store, response, "*", "events", _where(clauses), params,
-                     "event_date, event_id", limit, offset)
-        for r in rows:
-            for key in ("article_ids", "sources", "evidence"):
-                r[key] = _json_list(r[key])
-        return rows
+    ) -> Response:
+        """Events by date (undated last), filtered by every parameter given (all must hold).
+        With a date filter, events without a date are left out. Unknown parameters, a date_from
+        after date_to and values past their bounds answer 422."""
+        filt = _events_filter(date_from, date_to, country=country, admin1=admin1, admin2=admin2,
+                              location=location, event_type=event_type,
+                              sub_event_type=sub_event_type, actor=actor, q=q)
+        return _answer(query.events(store, filt, limit, offset), format, "events",
+                       query.count_events(store, filt), "event_id")
 
     @app.get("/api/events/{event_id}", response_model=EventOut, tags=["events"])
-    def event(event_id: str, store: StoreDep) -> dict[str, Any]:
+    def event(event_id: Annotated[str, Path_(max_length=MAX_FILTER_CHARS)], store: StoreDep
+              ) -> dict[str, Any]:
         """One event by id."""
-        rows = store.rows("SELECT * FROM events WHERE event_id = ?", (event_id,))
-        if not rows:
+        record = query.event(store, event_id)
+        if record is None:
             raise HTTPException(404, "no such event")
-        row = rows[0]
-        for key in ("article_ids", "sources", "evidence"):
-            row[key] = _json_list(row[key])
-        return row
+        return record
 
     @app.get("/api/stories", response_model=list[StoryOut], tags=["stories"])
-    def stories(store: StoreDep, response: Response, limit: Limit = 1000, offset: Offset = 0
-                ) -> list[dict[str, Any]]:
+    def stories(store: StoreDep, limit: Limit = 1000, offset: Offset = 0) -> Response:
         """Stories with their origin article and the lineage of copies, by story id."""
-        from sitroom import export
-
-        response.headers[TOTAL_HEADER] = str(store.rows("SELECT COUNT(*) AS n FROM stories")[0]["n"])
-        return export.story_records(store, limit, offset)
+        return _answer(query.stories(store, limit, offset), "json", "stories",
+                       query.count_stories(store))
 
     @app.get("/api/articles", response_model=list[ArticleOut], tags=["stories"])
-    def articles(store: StoreDep, response: Response,
-                 story_id: Annotated[str | None, Query(description="only this story's")] = None,
-                 limit: Limit = 1000, offset: Offset = 0,
-                 ) -> list[dict[str, Any]]:
+    def articles(store: StoreDep,
+                 story_id: Annotated[str | None, _text("only this story's (exact id)")] = None,
+                 format: ListFormat = "json", limit: Limit = 1000, offset: Offset = 0,
+                 ) -> Response:
         """Article metadata (not the text), by article id."""
-        columns = ("article_id, title, outlet, wire, url, published, published_source, story_id,"
-                   " words")
-        clauses, params = (["story_id = ?"], [story_id]) if story_id is not None else ([], [])
-        return _page(store, response, columns, "articles", _where(clauses), params, "article_id",
-                     limit, offset)
+        return _answer(query.articles(store, story_id, limit, offset), format, "articles",
+                       query.count_articles(store, story_id))
 
     @app.get("/api/quotes", response_model=list[QuoteOut], tags=["quotes"])
-    def quotes(store: StoreDep, response: Response,
-               article_id: Annotated[str | None, Query(description="exact article id")] = None,
-               speaker: Annotated[str | None, Query(
-                   description="part of the speaker's name (case-insensitive for ASCII)")] = None,
-               limit: Limit = 1000, offset: Offset = 0,
-               ) -> list[dict[str, Any]]:
+    def quotes(store: StoreDep,
+               article_id: Annotated[str | None, _text("exact article id")] = None,
+               speaker: Annotated[str | None, _part("the speaker's name")] = None,
+               format: ListFormat = "json", limit: Limit = 1000, offset: Offset = 0,
+               ) -> Response:
         """Direct and indirect quotes with speaker, role and stance."""
-        clauses, params = [], []  # type: list[str], list[Any]
-        if article_id is not None:
-            clauses.append("article_id = ?")
-            params.append(article_id)
-        if speaker is not None:
-            clauses.append("(speaker LIKE ? ESCAPE '\\' OR speaker_canonical LIKE ? ESCAPE '\\')")
-            params += [_like_pattern(speaker)] * 2
-        return _page(store, response, "*", "quotes", _where(clauses), params,
-                     "article_id, quote_id", limit, offset)
+        try:
+            total = query.count_quotes(store, article_id, speaker)
+        except FilterError as exc:
+            raise _filter_error(exc) from None
+        return _answer(query.quotes(store, article_id, speaker, limit, offset), format, "quotes",
+                       total)
 
     @app.get("/api/contradictions", response_model=list[ContradictionOut], tags=["events"])
-    def contradictions(store: StoreDep, response: Response, limit: Limit = 1000, offset: Offset = 0
-                       ) -> list[dict[str, Any]]:
+    def contradictions(store: StoreDep, format: ListFormat = "json", limit: Limit = 1000,
+                       offset: Offset = 0) -> Response:
         """Where sources disagree: numbers, claims against denials, facts."""
-        rows = _page(store, response, "*", "contradictions", "", [], "contradiction_id", limit,
-                     offset)
-        for r in rows:
-            r["sources_a"], r["sources_b"] = _json_list(r["sources_a"]), _json_list(r["sources_b"])
-        return rows
+        return _answer(query.contradictions(store, limit, offset), format, "contradictions",
+                       query.count_contradictions(store))
 
     @app.get("/api/control", response_model=list[ControlOut], tags=["control"])
-    def control(store: StoreDep, response: Response,
-                place: Annotated[str | None, Query(description="exact place name")] = None,
-                admin1: Annotated[str | None, Query(description="exact first-level region")] = None,
-                limit: Limit = 1000, offset: Offset = 0,
-                ) -> list[dict[str, Any]]:
-        """Who holds which place, over time."""
-        clauses, params = [], []  # type: list[str], list[Any]
-        if place is not None:
-            clauses.append("place = ?")
-            params.append(place)
-        if admin1 is not None:
-            clauses.append("admin1 = ?")
-            params.append(admin1)
-        rows = _page(store, response, "*", "control", _where(clauses), params,
-                     "place, date, control_id", limit, offset)
-        for r in rows:
-            r["event_ids"] = _json_list(r["event_ids"])
-        return rows
+    def control(store: StoreDep,
+                place: Annotated[str | None, _same("place name")] = None,
+                admin1: Annotated[str | None, _same("first-level region")] = None,
+                format: Format = "json", limit: Limit = 1000, offset: Offset = 0,
+                ) -> Response:
+        """Who holds which place, over time (placed at the coordinates of its events)."""
+        try:
+            total = query.count_control(store, place, admin1)
+        except FilterError as exc:
+            raise _filter_error(exc) from None
+        return _answer(query.control(store, place, admin1, limit, offset), format, "control",
+                       total)
 
     return app
