@@ -113,13 +113,12 @@ def predicted_text(mention: EventMention, role: str) -> str:
 @lru_cache(maxsize=4096)
 def head_word(text: str) -> str:
     """The syntactic head of a phrase parsed alone, lower-cased ('' for no words)."""
-    from sitroom.nlp import load_nlp
+    from sitroom.nlp import parse
 
     text = " ".join(text.split())
     if not words(text):
         return ""
-    doc = load_nlp()(text)
-    return doc[:].root.text.lower()
+    return parse(text)[:].root.text.lower()
 
 
 def _triggers_agree(a: str, b: str) -> bool:
