@@ -149,3 +149,25 @@ def test_evaluate_runs_the_pipeline_and_keeps_its_store(tmp_path, monkeypatch):
     store = open_store(out, readonly=True)
     assert all(store.mention_contexts()[a] != contexts[a] for a in contexts)
     store.close()
+
+
+def test_cli_reports_a_bad_gold_file_by_name(tmp_path, capsys):
+    from sitroom.cli import main
+
+    bad = tmp_path / "sents.jsonl"
+    bad.write_text("not json\n")
+    assert main(["eval", "police", str(bad), "--limit", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "sents.jsonl:1" in err and "not a gold sentence record" in err
+
+
+def test_cli_passes_the_options(tmp_path, monkeypatch, capsys):
+    from sitroom import cli, eval as eval_pkg
+
+    seen = {}
+    monkeypatch.setattr(eval_pkg, "run_task", lambda task, path, **o: seen.update(o) or {"ok": 1})
+    assert cli.main(["eval", "police", str(GOLD), "--out", str(tmp_path), "--limit", "3",
+                     "--errors", "e.jsonl", "--docs", str(DOCS), "-q"]) == 0
+    assert seen == {"quiet": True, "out": str(tmp_path), "limit": 3, "errors": "e.jsonl",
+                    "docs": str(DOCS)}
+    assert json.loads(capsys.readouterr().out.splitlines()[-1]) == {"ok": 1}

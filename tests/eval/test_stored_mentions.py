@@ -41,3 +41,24 @@ def test_prf_arithmetic_and_empty_cases():
     assert prf(2, 4, 5) == {"precision": 0.5, "recall": 0.4, "f1": 0.4444, "n_gold": 5, "n_pred": 4}
     assert prf(0, 0, 3)["precision"] == 0.0 and prf(0, 0, 3)["f1"] == 0.0
     assert prf(0, 2, 0)["recall"] == 0.0
+
+
+def test_a_kept_store_warns_when_the_code_changed_under_the_same_mentions_version(
+        tmp_path, monkeypatch, capsys):
+    from sitroom import pipeline
+    from sitroom.eval import stored_mentions
+
+    (tmp_path / stored_mentions.INPUT_DIR).mkdir()
+    monkeypatch.setattr(stored_mentions, "code_fingerprint", lambda: "code-a")
+    stored_mentions._warn_if_stale(tmp_path, "police")  # first run: nothing to compare
+    stored_mentions._warn_if_stale(tmp_path, "police")  # same code
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(stored_mentions, "code_fingerprint", lambda: "code-b")
+    stored_mentions._warn_if_stale(tmp_path, "police")
+    assert "MENTIONS_VERSION" in capsys.readouterr().err
+    # a bumped version recomputes the mentions: nothing to warn about
+    monkeypatch.setattr(pipeline, "MENTIONS_VERSION", "bumped")
+    monkeypatch.setattr(stored_mentions, "code_fingerprint", lambda: "code-c")
+    stored_mentions._warn_if_stale(tmp_path, "police")
+    assert capsys.readouterr().err == ""
+

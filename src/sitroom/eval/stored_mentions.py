@@ -94,8 +94,8 @@ def code_fingerprint() -> str:
     digest = hashlib.sha1()
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if (not path.is_file() or rel.parts[0] in ("eval", "web", "report", "__pycache__")
-                or "__pycache__" in rel.parts or path.suffix == ".pyc"):
+        if (not path.is_file() or rel.parts[0] in ("eval", "web", "report")
+                or rel.parts[:2] == ("data", "eval") or "__pycache__" in rel.parts):
             continue
         digest.update(str(rel).encode())
         digest.update(path.read_bytes())
