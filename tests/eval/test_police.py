@@ -158,7 +158,7 @@ def test_cli_reports_a_bad_gold_file_by_name(tmp_path, capsys):
     bad.write_text("not json\n")
     assert main(["eval", "police", str(bad), "--limit", "3"]) == 2
     err = capsys.readouterr().err
-    assert "sents.jsonl:1" in err and "not a gold sentence record" in err
+    assert "sents.jsonl:1" in err and "broken JSON" in err
 
 
 def test_cli_passes_the_options(tmp_path, monkeypatch, capsys):

@@ -47,7 +47,8 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.eval import EvalInputError
-from sitroom.eval.stored_mentions import Document, overlaps, prf, run_pipeline, words
+from sitroom.eval.stored_mentions import (Document, json_lines, mention_summary, overlaps, prf,
+                                          run_pipeline, words, write_json_lines)
 from sitroom.records import EventMention
 
 LABELS = ("ARREST", "FORCE", "KILL")
@@ -166,17 +167,13 @@ def score(gold: list[GoldSentence], predicted: list[Predicted], labels: tuple[st
 
 def read_gold(path: Path) -> list[GoldSentence]:
     out = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                r = json.loads(line)
-                out.append(GoldSentence(str(r["doc_id"]), int(r["sent_id"]), str(r["sent_text"]),
-                                        frozenset(r.get("sent_labels") or [])))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise EvalInputError(f"{path}:{lineno}: not a gold sentence record (doc_id, sent_id, "
-                                 f"sent_text, sent_labels): {exc}") from exc
+    for lineno, r in json_lines(path):
+        try:
+            out.append(GoldSentence(str(r["doc_id"]), int(r["sent_id"]), str(r["sent_text"]),
+                                    frozenset(r.get("sent_labels") or [])))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EvalInputError(f"{path}:{lineno}: not a gold sentence record (doc_id, sent_id, "
+                                 f"sent_text, sent_labels): {type(exc).__name__}: {exc}") from exc
     if not out:
         raise EvalInputError(f"{path}: no gold sentences")
     return out
@@ -202,17 +199,12 @@ def read_documents(path: Path, wanted: list[str]) -> list[Document]:
 
     keep = set(wanted)
     found: dict[str, Document] = {}
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                raise EvalInputError(f"{path}:{lineno}: broken JSON ({exc})") from exc
-            doc_id, text = first(record, "id"), first(record, "text")
-            if doc_id is not None and str(doc_id) in keep and isinstance(text, str):
-                found[str(doc_id)] = Document(str(doc_id), text, first(record, "published"))
+    for _, record in json_lines(path):
+        if not isinstance(record, dict):
+            continue
+        doc_id, text = first(record, "id"), first(record, "text")
+        if doc_id is not None and str(doc_id) in keep and isinstance(text, str):
+            found[str(doc_id)] = Document(str(doc_id), text, first(record, "published"))
     missing = [d for d in wanted if d not in found]
     if missing:
         raise EvalInputError(f"{path}: {len(missing)} document(s) of the gold file are missing "
@@ -227,13 +219,7 @@ def predictions_from(mentions: dict[str, Any]) -> list[Predicted]:
 
 
 def _mention_json(m: EventMention | None) -> dict[str, Any] | None:
-    if m is None:
-        return None
-    return {"trigger": m.trigger, "event_type": m.event_type, "sub_event_type": m.sub_event_type,
-            "actor1": m.actor1.name if m.actor1 else "", "actor1_type": m.actor1.actor_type if m.actor1 else "",
-            "actor1_surface": m.actor1.surface if m.actor1 else "",
-            "actor2": m.actor2.name if m.actor2 else "", "fatalities": m.fatalities,
-            "sentence": m.sentence}
+    return mention_summary(m) if m is not None else None
 
 
 def error_rows(errors: dict[str, LabelErrors], predicted: list[Predicted]) -> list[dict[str, Any]]:
@@ -277,7 +263,5 @@ def evaluate(path: Path, **options: Any) -> dict[str, Any]:
     metrics, errors = score(gold, predicted)
     baseline, _ = score(gold, baseline_predictions(gold))
     if options.get("errors"):
-        with Path(options["errors"]).open("w", encoding="utf-8") as fh:
-            for row in error_rows(errors, predicted):
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        write_json_lines(Path(options["errors"]), error_rows(errors, predicted))
     return {**metrics, "baseline": baseline, "n_docs": len(doc_ids), "n_sentences": len(gold)}

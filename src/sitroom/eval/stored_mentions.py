@@ -26,9 +26,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sitroom.eval import EvalInputError
-from sitroom.records import ArticleMentions
+from sitroom.records import ArticleMentions, EventMention
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,37 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
             "n_gold": n_gold, "n_pred": n_pred}
+
+
+def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for each non-blank line of a JSONL file; broken JSON is an
+    EvalInputError naming the file and line."""
+    with Path(path).open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield lineno, json.loads(line)
+            except ValueError as exc:
+                raise EvalInputError(f"{path}:{lineno}: broken JSON ({exc})") from exc
+
+
+def write_json_lines(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    with Path(path).open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def mention_summary(m: EventMention) -> dict[str, Any]:
+    """What an error dump shows of one stored mention."""
+    return {"trigger": m.trigger, "event_type": m.event_type, "sub_event_type": m.sub_event_type,
+            "actor1": m.actor1.name if m.actor1 else "",
+            "actor1_type": m.actor1.actor_type if m.actor1 else "",
+            "actor1_surface": m.actor1.surface if m.actor1 else "",
+            "actor2": m.actor2.name if m.actor2 else "",
+            "actor2_surface": m.actor2.surface if m.actor2 else "",
+            "location_text": m.location_text, "place": m.place.name if m.place else "",
+            "fatalities": m.fatalities, "modality": m.modality, "sentence": m.sentence}
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.eval import EvalInputError
-from sitroom.eval.stored_mentions import Document, overlaps, prf, run_pipeline, words
+from sitroom.eval.stored_mentions import (Document, json_lines, mention_summary, overlaps, prf,
+                                          run_pipeline, words, write_json_lines)
 from sitroom.records import EventMention
 
 ATTACK, DIE = "Conflict.Attack", "Life.Die"
@@ -223,40 +224,29 @@ def read_gold(path: Path) -> tuple[list[Document], list[GoldEvent]]:
     """The documents (sentences joined by spaces) and their Attack and Die events."""
     documents: list[Document] = []
     events: list[GoldEvent] = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                r = json.loads(line)
-                doc_id = str(r["doc_id"])
-                sentences = [s[1] for s in r["sentences"]]
-                entities = {e["id"]: e["text"] for e in r.get("entity_mentions", [])}
-                for e in r["event_mentions"]:
-                    cls = next((c for c in CLASSES if e["event_type"].startswith(c + ".")
-                                or e["event_type"] == c), None)
-                    if cls is None:
-                        continue
-                    trigger = e["trigger"]
-                    args = tuple((a["role"], entities.get(a.get("entity_id"), a.get("text", "")))
-                                 for a in e.get("arguments", []))
-                    events.append(GoldEvent(doc_id, str(e.get("id", "")), cls,
-                                            sentences[int(trigger["sent_idx"])], trigger["text"], args))
-            except (ValueError, KeyError, TypeError, IndexError) as exc:
-                raise EvalInputError(f"{path}:{lineno}: not a WikiEvents document record (doc_id, "
-                                     f"sentences, entity_mentions, event_mentions): "
-                                     f"{type(exc).__name__}: {exc}") from exc
-            documents.append(Document(doc_id, " ".join(sentences)))
+    for lineno, r in json_lines(path):
+        try:
+            doc_id = str(r["doc_id"])
+            sentences = [s[1] for s in r["sentences"]]
+            entities = {e["id"]: e["text"] for e in r.get("entity_mentions", [])}
+            for e in r["event_mentions"]:
+                cls = next((c for c in CLASSES if e["event_type"].startswith(c + ".")
+                            or e["event_type"] == c), None)
+                if cls is None:
+                    continue
+                trigger = e["trigger"]
+                args = tuple((a["role"], entities.get(a.get("entity_id"), a.get("text", "")))
+                             for a in e.get("arguments", []))
+                events.append(GoldEvent(doc_id, str(e.get("id", "")), cls,
+                                        sentences[int(trigger["sent_idx"])], trigger["text"], args))
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise EvalInputError(f"{path}:{lineno}: not a WikiEvents document record (doc_id, "
+                                 f"sentences, entity_mentions, event_mentions): "
+                                 f"{type(exc).__name__}: {exc}") from exc
+        documents.append(Document(doc_id, " ".join(sentences)))
     if not documents:
         raise EvalInputError(f"{path}: no documents")
     return documents, events
-
-
-def _mention_json(m: EventMention) -> dict[str, Any]:
-    return {"trigger": m.trigger, "event_type": m.event_type, "sub_event_type": m.sub_event_type,
-            "actor1": m.actor1.surface if m.actor1 else "", "actor2": m.actor2.surface if m.actor2 else "",
-            "location_text": m.location_text, "place": m.place.name if m.place else "",
-            "fatalities": m.fatalities, "sentence": m.sentence}
 
 
 def error_rows(matching: Matching, predicted: dict[str, list[EventMention]]) -> list[dict[str, Any]]:
@@ -264,18 +254,18 @@ def error_rows(matching: Matching, predicted: dict[str, list[EventMention]]) -> 
     rows: list[dict[str, Any]] = []
     for g in matching.unmatched_gold:
         gw = Counter(words(g.sentence))
-        near = [_mention_json(m) for d, m in flat if d == g.doc_id and overlaps(Counter(words(m.sentence)), gw)]
+        near = [mention_summary(m) for d, m in flat if d == g.doc_id and overlaps(Counter(words(m.sentence)), gw)]
         rows.append({"kind": "detection_false_negative", "class": g.event_class, "doc_id": g.doc_id,
                      "event_id": g.event_id, "trigger": g.trigger, "sentence": g.sentence,
                      "arguments": [list(a) for a in g.arguments], "mentions_in_sentence": near})
     for cls, i in matching.unmatched_pred:
         rows.append({"kind": "detection_false_positive", "class": cls, "doc_id": flat[i][0],
-                     "mention": _mention_json(flat[i][1])})
+                     "mention": mention_summary(flat[i][1])})
     for miss in matching.argument_misses:
         i = miss["mention"]
         row = {k: v for k, v in miss.items() if k != "mention"}
         if i is not None:
-            row.update(doc_id=flat[i][0], mention=_mention_json(flat[i][1]))
+            row.update(doc_id=flat[i][0], mention=mention_summary(flat[i][1]))
         rows.append(row)
     return rows
 
@@ -291,7 +281,5 @@ def evaluate(path: Path, **options: Any) -> dict[str, Any]:
     predicted = {doc_id: m.events for doc_id, m in stored.items()}
     metrics, matching = score(gold, predicted)
     if options.get("errors"):
-        with Path(options["errors"]).open("w", encoding="utf-8") as fh:
-            for row in error_rows(matching, predicted):
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        write_json_lines(Path(options["errors"]), error_rows(matching, predicted))
     return {**metrics, "n_docs": len(documents), "n_events": len(gold)}
