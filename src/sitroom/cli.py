@@ -34,7 +34,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from sitroom.eval import TASKS, run_task
+    from sitroom.eval import TASKS, EvalInputError, run_task
 
     if args.task not in TASKS:
         print(f"sitroom eval: unknown task {args.task!r} (choose from {', '.join(TASKS)})",
@@ -52,10 +52,16 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             options["retrain"] = True
         if args.half:
             options["half"] = args.half
+        for name in ("out", "limit", "errors", "docs"):
+            if getattr(args, name) is not None:
+                options[name] = getattr(args, name)
         metrics = run_task(args.task, path, **options)
     except NotImplementedError as exc:
         print(f"sitroom eval: {exc}", file=sys.stderr)
         return 3
+    except EvalInputError as exc:
+        print(f"sitroom eval: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(metrics, sort_keys=True))
     return 0
 
@@ -145,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_p.set_defaults(func=_cmd_run)
 
     eval_p = sub.add_parser("eval", help="score a component on a standard data set")
-    eval_p.add_argument("task", help="geo | cluster | paraphrase | events | quotes | time")
+    eval_p.add_argument("task", help="geo | cluster | paraphrase | events | quotes | time | seeds | "
+                                     "police | wikievents")
     eval_p.add_argument("path", help="data set file or folder")
     eval_p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     eval_p.add_argument("--level", choices=["subtopic", "topic"], default=None,
@@ -154,6 +161,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="paraphrase: retrain the classifier on the training part first")
     eval_p.add_argument("--half", choices=["odd", "even"], default=None,
                         help="geo: score only the odd (1st, 3rd, ...) or even documents of the file")
+    eval_p.add_argument("--out", default=None,
+                        help="police, wikievents: keep the pipeline's store in DIR (a re-run "
+                             "re-analyses only what changed)")
+    eval_p.add_argument("--limit", type=int, default=None,
+                        help="police, wikievents: score only the first N documents")
+    eval_p.add_argument("--errors", default=None,
+                        help="police, wikievents: write false positives and negatives to FILE "
+                             "(JSON lines)")
+    eval_p.add_argument("--docs", default=None,
+                        help="police: the documents file (default: ../shared/eval/bench/"
+                             "india_police_events_docs.jsonl)")
     eval_p.set_defaults(func=_cmd_eval)
 
     serve_p = sub.add_parser("serve", help="serve a run's store: a page and a JSON API")

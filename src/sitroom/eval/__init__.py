@@ -10,6 +10,10 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+class EvalInputError(ValueError):
+    """A data set file that cannot be scored; the message names the file and the problem."""
+
+
 # task name -> module (a registry rather than an if-chain; add a line to add a task)
 TASKS: dict[str, str] = {
     "geo": "sitroom.eval.geo",
@@ -19,6 +23,8 @@ TASKS: dict[str, str] = {
     "quotes": "sitroom.eval.quotes",
     "time": "sitroom.eval.time",
     "seeds": "sitroom.eval.seeds",
+    "police": "sitroom.eval.police",
+    "wikievents": "sitroom.eval.wikievents",
 }
 
 
