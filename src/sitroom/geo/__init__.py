@@ -229,8 +229,10 @@ def _in_theatre(gz: Any, text: str, spans: list[Span], resolved: list[tuple[int 
     nationalities and its own firm names. A reading outside it gives way to the best licensed
     namesake, else the name stays unresolved (refused); a site's name ("Baron Hotel") read
     outside the theatre's provinces is a site within the theatre (sited), not the far town."""
-    readings = [(sp.text, sp.kind, pid, placed) for sp, (pid, placed) in zip(spans, resolved)
-                if sp.kind != "demonym"]
+    # (a container named after it, "Khanpur, Rajasthan", tells its province; a feature word,
+    # "Khanpur taluka", does not)
+    readings = [(sp.text, sp.kind, pid, _unknown_in(spans, resolved, k, text) is not None)
+                for k, (sp, (pid, _)) in enumerate(zip(spans, resolved)) if sp.kind != "demonym"]
     lic = article_licence(gz, theatre, text, readings)
     lic.countries |= {sp.country_hint for sp in spans if sp.kind == "demonym" and len(sp.country_hint) == 2}
     out = list(resolved)

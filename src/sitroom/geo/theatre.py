@@ -38,7 +38,7 @@ WORLD_PLACE_POP = 1_000_000
 # Under this a town is read outside the theatre's provinces only where the text puts it there
 # (resolve_spans.STRAY_POPULATION, the size below which a town counts as small).
 SMALL_TOWN_POP = 30_000
-# A province holding at least this share of a country's province weight is the theatre's
+# A province holding more than this share of a country's province weight is the theatre's
 # province (theatre_place); with none, the country alone.
 MAIN_ADMIN1_SHARE = 0.5
 _BROAD = {COUNTRY, "continent", "region"}
@@ -209,7 +209,7 @@ def choose(gz: Gazetteer, ranked_ids: Iterable[int], lic: Licence, loose: bool =
 
 def main_country_and_admin1(theatre: dict[str, float] | None) -> tuple[str, str]:
     """(country name, admin1 or "") the theatre weighs most: its heaviest country and, where one
-    province holds MAIN_ADMIN1_SHARE+ of that country's province weight, that province."""
+    province holds more than MAIN_ADMIN1_SHARE of that country's province weight, that province."""
     if not theatre:
         return "", ""
     countries: Counter[str] = Counter()
@@ -226,7 +226,7 @@ def main_country_and_admin1(theatre: dict[str, float] | None) -> tuple[str, str]
     own = {a: w for (c, a), w in admin1s.items() if c == country}
     total = sum(own.values())
     best = max(own, key=lambda a: (own[a], a), default="")
-    return country, (best if best and own[best] >= MAIN_ADMIN1_SHARE * total else "")
+    return country, (best if best and own[best] > MAIN_ADMIN1_SHARE * total else "")
 
 
 def theatre_place(theatre: dict[str, float] | None) -> Place | None:
@@ -256,7 +256,7 @@ def theatre_place(theatre: dict[str, float] | None) -> Place | None:
 def article_licence(gz: Gazetteer, theatre: dict[str, float] | None, text: str,
                     readings: list[tuple[str, str, int | None, bool]]) -> Licence:
     """The licence of one article: its story's theatre, the nationalities in its text, and its
-    own names (name, span kind, reading, placed firmly by a container or feature word): a
+    own names (name, span kind, reading, placed by a container named after it): a
     country or province read, a firm name, a dateline or a container gives its country, and a
     province, a dateline, a firm big place or a container gives its province too."""
     lic = licence_of(gz, theatre)
