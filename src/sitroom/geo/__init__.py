@@ -17,16 +17,18 @@ from functools import lru_cache
 from typing import Any
 
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, haversine_km, load_gazetteer
+from sitroom.geo.lowercase import is_lowercased
 from sitroom.geo.names import name_key
 from sitroom.geo.precision import precision_for, precision_in_text
 from sitroom.geo.recognize import Span, cue_words, cues, feature_hint_after, feature_hint_before, find_spans
+from sitroom.geo.theatre import article_licence, choose, theatre_of, theatre_place
 from sitroom.geo.resolve import (NAMESAKE_RATIO, PARTS_MIN_POP, Context, _named_after_place, best_candidate, candidates,
                                  place_of, ranked, resolve_name, split_hint)
 from sitroom.nlp import doc_text
 from sitroom.records import Place, Toponym
 
-__all__ = ["geoparse", "geoparse_alone", "theatre_of", "resolve_name", "precision_for", "find_spans", "resolve_spans",
-           "warm_up"]
+__all__ = ["geoparse", "geoparse_alone", "theatre_of", "theatre_place", "resolve_name", "precision_for", "find_spans",
+           "resolve_spans", "warm_up"]
 
 # "X district of Y", "X, Y", "X in Y province": the name after is a container of the name before.
 # A direction before the container ("Monroe County in northeast Missouri") still makes it one.
@@ -40,13 +42,14 @@ _SUBURB_GAP = re.compile(r"^(?:['\u2019]s)?\s+(?:suburbs?|neighbou?rhood)\s+of\s
 
 
 def geoparse(doc: Any, theatre: dict[str, float] | None = None, demonyms: str = "") -> list[Toponym]:
-    """Find and resolve the place names of one parsed article.
+    """Find and resolve the place names of one parsed article, in the light of its story's
+    theatre (see theatre.py: with one, namesakes outside it need their country in the text).
 
     demonyms="adjectival" also returns adjectival country mentions ("Turkish troops") resolved to
     the country, "all" also plural nouns ("Canadians"), as some annotation schemes count them;
     the pipeline leaves them out (default "").
     """
-    spans = find_spans(doc, demonyms=demonyms)
+    spans = find_spans(doc, demonyms=demonyms, theatre=theatre)
     if theatre:
         spans = [_widen_garbled(doc_text(doc), sp, theatre) for sp in spans]
     return resolve_spans(doc_text(doc), spans, theatre)
@@ -54,10 +57,13 @@ def geoparse(doc: Any, theatre: dict[str, float] | None = None, demonyms: str = 
 
 def geoparse_alone(doc: Any, demonyms: str = "") -> list[Toponym]:
     """What geoparse gives with the article's own places as its theatre (an article read alone):
-    geoparse(doc, theatre_of(geoparse(doc))), recognising the names once instead of twice."""
+    geoparse(doc, theatre_of(geoparse(doc))), recognising the names once instead of twice (twice
+    in case-folded text, where the theatre's countries let more names be read)."""
     spans = find_spans(doc, demonyms=demonyms)
-    theatre = theatre_of(resolve_spans(doc_text(doc), spans, None))
+    theatre = theatre_of(resolve_spans(doc_text(doc), spans, None), doc_text(doc))
     if theatre:
+        if is_lowercased(doc_text(doc)):
+            spans = find_spans(doc, demonyms=demonyms, theatre=theatre)
         spans = [_widen_garbled(doc_text(doc), sp, theatre) for sp in spans]
     return resolve_spans(doc_text(doc), spans, theatre)
 
@@ -163,6 +169,13 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
     resolved = [(None, firm) if (_outside_container(gz, spans, resolved, k, text)
                                  or _outside_suburb_town(gz, spans, resolved, k, text)) else (pid, firm)
                 for k, (pid, firm) in enumerate(resolved)]
+    # A name inside an armed group's or party's name ("Islamic State Khorasan") is no town.
+    refused = [sp.kind != "demonym" and pid is not None and gz.feature[pid] not in (COUNTRY, ADMIN1)
+               and _in_group_name(text, sp) for sp, (pid, _) in zip(spans, resolved)]
+    resolved = [(None, firm) if no else (pid, firm) for no, (pid, firm) in zip(refused, resolved)]
+    sited = [False] * len(spans)  # a site's name whose reading the theatre put aside
+    if theatre is not None:
+        resolved, refused, sited = _in_theatre(gz, text, spans, resolved, refused, memo, hints_first, theatre)
     for sp, (pid, firm) in zip(spans, resolved):
         if firm and pid is not None and sp.kind != "demonym":
             anchored.setdefault(name_key(sp.text), pid)
@@ -186,6 +199,8 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
         elif pid is not None:
             place = place_of(gz, pid)
             place.geo_precision = precision_in_text(place, text, sp.start)
+        elif refused[k]:
+            pass  # a namesake outside the theatre, or a name inside a group's: unresolved
         elif sp.kind != "demonym" and (outer := _place_it_lies_in(gz, spans, resolved, k, text)) is not None:
             # A place the gazetteer lacks, named with its container ("Greenlane, Auckland",
             # "Fort Detrick, Maryland"): placed at the container, as ACLED places a village it
@@ -199,8 +214,71 @@ def resolve_spans(text: str, spans: list[Span], theatre: dict[str, float] | None
             # town will do: the name has no reading of its own to lose.
             place = place_of(gz, focus)
             place.geo_precision = 3
+        elif sited[k]:
+            # a hotel, gate or street the text puts in no town: within the theatre, at its
+            # country and province (ACLED: precision 3)
+            place = theatre_place(theatre_of(out) or theatre)
         out.append(Toponym(text=sp.text, start=sp.start, end=sp.end, place=place))
     return out
+
+
+def _in_theatre(gz: Any, text: str, spans: list[Span], resolved: list[tuple[int | None, bool]],
+                refused: list[bool], memo: dict, hints_first: list[str], theatre: dict[str, float]
+                ) -> tuple[list[tuple[int | None, bool]], list[bool], list[bool]]:
+    """Readings checked against the article's licence (theatre.py): its story's theatre, its
+    nationalities and its own firm names. A reading outside it gives way to the best licensed
+    namesake, else the name stays unresolved (refused); a site's name ("Baron Hotel") read
+    outside the theatre's provinces is a site within the theatre (sited), not the far town."""
+    # (a container named after it, "Khanpur, Rajasthan", tells its province; a feature word,
+    # "Khanpur taluka", does not)
+    readings = [(sp.text, sp.kind, pid, _unknown_in(spans, resolved, k, text) is not None)
+                for k, (sp, (pid, _)) in enumerate(zip(spans, resolved)) if sp.kind != "demonym"]
+    lic = article_licence(gz, theatre, text, readings)
+    lic.countries |= {sp.country_hint for sp in spans if sp.kind == "demonym" and len(sp.country_hint) == 2}
+    out = list(resolved)
+    refused = list(refused)
+    sited = [False] * len(spans)
+    if not lic:
+        return out, refused, sited
+    for k, (sp, (pid, placed)) in enumerate(zip(spans, resolved)):
+        if sp.kind == "demonym" or pid is None:
+            continue
+        if not placed and (_facility_after(text, sp.end) or _names_a_site(sp.text)):
+            if (gz.country[pid], gz.admin1[pid]) not in lic.admin1s or gz.feature[pid] == ADMIN1:
+                out[k], sited[k] = (None, placed), True
+            continue
+        order = [pid] + [i for _, i in memo.get((sp.text, hints_first[k]), []) if i != pid]
+        best = choose(gz, order, lic, loose=_loose(gz, sp.text, pid))
+        if best is None:
+            out[k], refused[k] = (None, placed), True
+        elif best != pid:
+            out[k] = (best, placed)
+    return out, refused, sited
+
+
+def _group_pattern(section: str, folded: bool) -> re.Pattern[str]:
+    words = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in
+                     sorted(cues()["groups"][section], key=len, reverse=True))
+    flags = re.IGNORECASE if folded else 0
+    if section == "heads":
+        # more capitalised words may stand between ("Islamic State Wilayat Khorasan"), except
+        # in case-folded text, where every word would
+        between = r"e|i|ul|al" if folded else r"[A-Z][\w'\u2019-]*|e|i|ul|al"
+        return re.compile(rf"(?<![\w-])(?:{words})(?:[\s-]+(?:{between}))*[\s-]+$", flags)
+    return re.compile(rf"^[\s-]+(?:{words})(?![\w-])", flags)
+
+
+@lru_cache(maxsize=4)
+def _group_patterns(folded: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return _group_pattern("heads", folded), _group_pattern("tails", folded)
+
+
+def _in_group_name(text: str, sp: Span) -> bool:
+    """Whether a name stands inside an armed group's or party's name: a group word of
+    cues.toml [groups] before it in the same run of capitalised words ("Islamic State
+    Khorasan", "Tehrik-e-Taliban Pakistan") or right after it ("Baloch Liberation Army")."""
+    heads, tails = _group_patterns(is_lowercased(text))
+    return bool(heads.search(text[max(0, sp.start - 60):sp.start]) or tails.match(text, sp.end, sp.end + 40))
 
 
 CONTEXT_PASSES = 1  # 2 was tried on the odd halves: -0.003, +0.002, -0.001 (TR-News, GWN, GeoVirus)
@@ -504,9 +582,11 @@ def _focus_town(gz: Any, spans: list[Span],
     return best[0][0], best[1]
 
 
-@lru_cache(maxsize=1)
-def _facility_pattern() -> re.Pattern[str]:
+@lru_cache(maxsize=2)
+def _facility_pattern(folded: bool = False) -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in cues()["resolution"]["facility_words"])
+    if folded:  # case-folded text: "the baron hotel", the site's word right after the name
+        return re.compile(rf"(?:['\u2019]s)?\s+(?:{words})(?!\w)", re.IGNORECASE)
     return re.compile(rf"(?:['\u2019]s)?(?:\s+[A-Z][\w'\u2019.&-]*){{0,3}}?\s+(?:{words})(?!\w)")
 
 
@@ -519,12 +599,15 @@ def _names_a_site(name: str) -> bool:
     Castle", "St George's Chapel"): a building, street or square, not the place a reading of the
     whole name (a town called Washington Square) or of its first words may be."""
     words = name.split()
-    return len(words) >= 2 and words[-1] in _facility_words()
+    if len(words) < 2:
+        return False
+    # (a case-folded name: "sabarmati ashram", "jama masjid")
+    return words[-1] in _facility_words() or (name.islower() and words[-1].title() in _facility_words())
 
 
 def _facility_after(text: str, end: int) -> bool:
     """Whether the name ending at `end` begins the name of a building, street or site."""
-    return bool(_facility_pattern().match(text, end))
+    return bool(_facility_pattern(is_lowercased(text)).match(text, end))
 
 
 # 5k, 20k, 30k, 50k and 100k tried on the odd halves: 30k best or tied on all three
@@ -678,17 +761,3 @@ def warm_up() -> None:
     _notable_by_country(load_gazetteer())
     _near_pattern()
     resolve_name("Kabul, Afghanistan")
-
-
-def theatre_of(toponyms: list[Toponym]) -> dict[str, float]:
-    """Countries ("Afghanistan") and admin1s ("Kunduz, Afghanistan") seen, with counts."""
-    counts: dict[str, float] = {}
-    for t in toponyms:
-        p = t.place
-        if not p or not p.country:
-            continue
-        counts[p.country] = counts.get(p.country, 0.0) + 1.0
-        if p.admin1 and p.feature != COUNTRY:
-            key = f"{p.admin1}, {p.country}"
-            counts[key] = counts.get(key, 0.0) + 1.0
-    return counts

@@ -17,7 +17,10 @@ from functools import lru_cache
 from typing import Any
 
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, COUNTRY, DATA, Gazetteer, load_gazetteer
+from sitroom.geo.lowercase import (MAX_TOKENS as FOLDED_MAX_TOKENS, MOJIBAKE, accept_lowercase, country_named,
+                                   dateline_place, is_english_word, is_lowercased, line_datelines)
 from sitroom.geo.names import name_key
+from sitroom.geo.theatre import licence_of
 from sitroom.nlp import doc_text, entities
 
 PLACE_LABELS = {"GPE", "LOC"}
@@ -112,10 +115,12 @@ def _max_pop(gz: Gazetteer, ids: list[int]) -> int:
     return max((gz.population[i] for i in ids), default=0)
 
 
-def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
-    """Place-name spans of a parsed article; demonyms: "" (none), "adjectival" or "all"."""
+def find_spans(doc: Any, demonyms: str = "", theatre: dict[str, float] | None = None) -> list[Span]:
+    """Place-name spans of a parsed article; demonyms: "" (none), "adjectival" or "all";
+    theatre: the story's countries, which lower-case text needs to tell names from words."""
     gz = load_gazetteer()
     text = doc_text(doc)
+    folded = is_lowercased(text)
     spans: list[Span] = []
     taken = [False] * len(doc)
     ent_label = [""] * len(doc)
@@ -138,14 +143,30 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
             return
         if b < len(doc) and doc[b].lower_ in _disease_words():
             return
+        if eponym_after(text, doc[b - 1].idx + len(doc[b - 1].text)) and not any(
+                gz.feature[k] in (COUNTRY, ADMIN1) for k in gz.lookup(doc[a:b].text)):
+            return  # "Newton's third law": a person's name, whatever town shares it
         for t in range(a, b):
             taken[t] = True
         s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
         spans.append(Span(s, e, text[s:e], kind, hint))
 
+    # 0. In case-folded text, first the line-start datelines ("hyderabad:", "ghodasar-jinjhar
+    # (kheda):"), which with the story's theatre and the country names tell the article's
+    # countries (`home`), against which the tagger's places and the words are then read.
+    home: set[str] = set()
+    if folded:
+        for s0, e0 in line_datelines(text):
+            span = doc.char_span(s0, e0, alignment_mode="expand")
+            if span is not None and not any(taken[span.start:span.end]) and dateline_place(gz, span.text):
+                take(span.start, span.end, "dateline")
+        home = _folded_home(doc, gz, theatre, spans)
+
     # 1. NER places, widened to a longer gazetteer name around them where there is one
     # ("Fort St. John" cut at "Fort St.", "New Milford" tagged from "Milford").
     for ent in ents:
+        if ent.label_ in PLACE_LABELS and folded and not _plausible_folded_ent(doc, gz, ent, home, ent_label):
+            continue
         if ent.label_ in PLACE_LABELS:
             a, b = _widen(doc, gz, ent.start, ent.end, taken)
             for a, b in _two_names(doc, gz, a, b):
@@ -224,6 +245,10 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
                     gz.feature[k] == ADMIN2 for k in ids):
                 take(span.start, span.end, "dateline")
 
+    # 3a. In case-folded text, the gazetteer scan of lowercase.py over all words.
+    if folded:
+        _scan_folded(doc, gz, taken, ent_label, theatre, spans, take)
+
     # 3b. A style-book province abbreviation after "Town, " ("Churchill, Man.", "Barrie, Ont.").
     for t in range(2, n):
         if taken[t] or not taken[t - 2] or doc[t - 1].text != ",":
@@ -256,6 +281,124 @@ def find_spans(doc: Any, demonyms: str = "") -> list[Span]:
             break
     spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+def _plausible_folded_ent(doc: Any, gz: Gazetteer, ent: Any, home: set[str], ent_label: list[str]) -> bool:
+    """In case-folded text the tagger calls many words places ("singh", "sabha", "kishangarh
+    curfew"): a place entity with readings is kept as a word of the scan would be (the tag
+    counting as a location word), one without only with a feature word inside or after it
+    ("ghodasar village") or a location word before it ("in sultan shahi")."""
+    from sitroom.geo.resolve import split_hint
+
+    ids = gz.lookup(ent.text)
+    if ids:
+        return accept_lowercase(doc, gz, ent.start, ent.end, ids, home, ent_label, True, False,
+                                _not_places(), _needs_cue(), _known_at(gz, home))
+    if any(ch in ent.text for ch in MOJIBAKE) or not ent.text[:1].isalpha():
+        return False
+    if split_hint(ent.text)[1]:
+        return True
+    if feature_hint_after(doc_text(doc), doc[ent.end - 1].idx + len(doc[ent.end - 1].text)):
+        return True
+    # a place preposition right before it ("in sultan shahi"; not "of", "to" or "from", which
+    # people's names follow as often)
+    i = ent.start - 1
+    return i >= 0 and doc[i].lower_ in _FOLDED_CUES
+
+
+_FOLDED_CUES = frozenset({"in", "at", "near", "outside", "around", "across", "into", "towards", "toward"})
+
+
+def _known_at(gz: Gazetteer, home: set[str]) -> Any:
+    """known(word): whether a word names a place in one of the home countries."""
+    return lambda w: any(gz.country[k] in home for k in gz.lookup(w))
+
+
+def _folded_home(doc: Any, gz: Gazetteer, theatre: dict[str, float] | None, spans: list[Span]) -> set[str]:
+    """The countries a case-folded article is about, as far as its words tell before its names
+    are read: its story's theatre, its datelines' countries, and the countries and provinces it
+    names by their own names (a province only where its name is no other country's province)."""
+    home = set(licence_of(gz, theatre).countries)
+    for sp in spans:
+        ids = gz.lookup(sp.text)
+        if sp.kind == "dateline" and ids:
+            home.add(gz.country[max(ids, key=lambda k: gz.population[k])])
+        elif sp.kind != "demonym":
+            home |= _named_countries(gz, name_key(sp.text), ids)
+    for tok in doc:
+        if tok.is_alpha and not tok.is_stop and len(tok.text) >= 4:
+            home |= _named_countries(gz, tok.lower_, gz.lookup(tok.text))
+    for a, b in zip(doc, doc[1:]):  # "uttar pradesh", "sri lanka"
+        if a.is_alpha and b.is_alpha:
+            key = f"{a.lower_} {b.lower_}"
+            home |= _named_countries(gz, key, gz.by_key.get(key, []))
+    home.discard("")
+    return home
+
+
+def _named_countries(gz: Gazetteer, key: str, ids: list[int]) -> set[str]:
+    if country_named(gz, ids, key) and key not in _needs_cue():
+        return {gz.country[k] for k in ids if gz.feature[k] == COUNTRY}
+    # (a province of a million or more: "sabha", a Libyan district, is also the Indian word for
+    # a house of parliament)
+    provinces = {gz.country[k] for k in ids if gz.feature[k] == ADMIN1 and (k, key) in gz.primary
+                 and gz.population[k] >= HOME_PROVINCE_POP}
+    return provinces if len(provinces) == 1 and not is_english_word(key) else set()
+
+
+HOME_PROVINCE_POP = 1_000_000
+
+
+def _scan_folded(doc: Any, gz: Gazetteer, taken: list[bool], ent_label: list[str],
+                 theatre: dict[str, float] | None, spans: list[Span], take: Any) -> None:
+    """The gazetteer scan of case-folded text (lowercase.py says which names it takes): first
+    the countries and provinces, which with the names found so far tell the article's countries,
+    then every other name, longest first at each position."""
+    fw = cues()["feature_words"]
+    features = {w for kind in ("admin1", "admin2", "city") for w in fw[kind] if " " not in w}
+    for broad_only in (True, False):
+        home = _folded_home(doc, gz, theatre, spans)
+        known = _known_at(gz, home)
+        i, n = 0, len(doc)
+        while i < n:
+            if taken[i] or not doc[i].is_alpha or doc[i].is_stop:
+                i += 1
+                continue
+            found = 0
+            for j in range(min(n, i + FOLDED_MAX_TOKENS), i, -1):
+                last = doc[j - 1]
+                if any(taken[i:j]) or not last.is_alpha or last.is_stop:
+                    continue
+                if any(not (t.is_alpha or t.text == "-" or t.lower_ in _INNER_WORDS) for t in doc[i:j]):
+                    continue
+                ids = gz.lookup(doc[i:j].text)
+                if not ids:
+                    continue
+                if broad_only and not any(gz.feature[k] in (COUNTRY, ADMIN1) for k in ids):
+                    break
+                after = j < n and doc[j].lower_ in features
+                if accept_lowercase(doc, gz, i, j, ids, home, ent_label, _has_location_cue(doc, i), after,
+                                    _not_places(), _needs_cue(), known):
+                    found = j
+                break
+            if found:
+                take(i, found, "gazetteer")
+                i = found
+            else:
+                i += 1
+
+
+# "Newton's third law", "Murphy's law": a name before "'s" and an eponym's word is a person's.
+@lru_cache(maxsize=1)
+def _eponym_pattern() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in cues()["recognition"]["eponym_words"])
+    return re.compile(rf"['\u2019]+s\s+(?:[a-z]+\s+){{0,2}}?(?:{words})(?=\s*(?:[^\w\s]|$|of\b|and\b|that\b))",
+                      re.IGNORECASE)
+
+
+def eponym_after(text: str, end: int) -> bool:
+    """Whether the name ending at `end` is followed by "'s (third) law" and the like."""
+    return bool(_eponym_pattern().match(text, end, end + 60))
 
 
 # (not provinces: a province's name is often a common word too, "Valley" in "Salinas Valley")

@@ -16,6 +16,7 @@ import math
 import re
 from functools import lru_cache
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sitroom.geo.airports import AIRPORT
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, Gazetteer, load_gazetteer
@@ -375,33 +376,74 @@ def default_precision(feature: str) -> int:
 
 
 def resolve_name(name: str, theatre: dict[str, float] | None = None) -> Place | None:
-    """Resolve one location string ("Panjwai district of Kandahar", "Kunduz") to a Place."""
+    """Resolve one location string ("Panjwai district of Kandahar", "Kunduz") to a Place.
+
+    With a theatre (theatre.py), a reading in a country outside it is taken only for a world
+    place, a namesake inside it beats one elsewhere, and a name with no reading the theatre
+    allows comes back None; a site's name ("Baron Hotel in Kabul") is placed at the town the
+    string puts it in (precision 2), never at a town of its own name."""
     from sitroom.geo.precision import base_precision
+    from sitroom.geo.theatre import licence_of
 
     gz = load_gazetteer()
     # "near X", "outskirts of X", "20 km north of X": resolve X; the cue lowers the precision.
     stripped = _LEADING_CUE.sub("", name.strip())
     near = stripped != name.strip()
     name = stripped or name
+    lic = licence_of(gz, theatre)
     container: tuple[str, str] | None = None
+    outer_id: int | None = None
     m = re.match(r"^(?P<inner>.+?)(?:,\s*|\s+(?:district|province)?\s*(?:of|in)\s+)(?P<outer>[^,]+)$",
                  name.strip(), re.IGNORECASE)
     inner = name
     if m:
-        outer_id, _ = best_candidate(gz, m.group("outer"), Context(theatre=theatre))
+        outer_id = _licensed_best(gz, m.group("outer"), Context(theatre=theatre), lic)
         if outer_id is not None and gz.country[outer_id]:
             # the container's admin1 ("of Kandahar" names the province even if read as the city)
             container = (gz.country[outer_id], "" if gz.feature[outer_id] == COUNTRY else gz.admin1[outer_id])
             inner = m.group("inner")
             if re.search(r"district\s+(of|in)\s", name, re.IGNORECASE):
                 inner = f"{inner} district"
-    pid, _ = best_candidate(gz, inner, Context(theatre=theatre, container=container))
+        else:
+            outer_id = None
+    if _site_name(inner):
+        # a hotel, gate or street: at the town the string names, else unresolved here
+        if outer_id is None:
+            return None
+        place = place_of(gz, outer_id)
+        place.geo_precision = max(place.geo_precision or 2, 2)
+        return place
+    ctx = Context(theatre=theatre, container=container)
+    pid = _licensed_best(gz, inner, ctx, lic)
     if pid is None:
         return None
     place = place_of(gz, pid)
     if near and base_precision(place) == 1:
         place.geo_precision = 2
     return place
+
+
+def _licensed_best(gz: Gazetteer, name: str, ctx: Context, lic: Any) -> int | None:
+    """best_candidate, then (with a licence) the best reading the licence allows."""
+    from sitroom.geo.theatre import choose
+
+    pid, _ = best_candidate(gz, name, ctx)
+    if pid is None or not lic:
+        return pid
+    loose = not any(gz.lookup(n) for n in (name, split_hint(name)[0]))
+    order = [pid] + [i for _, i in ranked(gz, name, ctx) if i != pid]
+    return choose(gz, order, lic, loose=loose)
+
+
+def _site_name(name: str) -> bool:
+    """Whether a location string names a site ("Baron Hotel", "Abbey Gate", "the main bazaar
+    street"): its last word is a facility word of cues.toml (any case), and the string is not
+    itself a gazetteer name ("Kabul International Airport" is)."""
+    from sitroom.geo.recognize import cue_words
+
+    words = name.split()
+    facility = {w.lower() for w in cue_words("resolution", "facility_words")}
+    return len(words) >= 2 and words[-1].lower() in facility and not load_gazetteer().lookup(name)
 
 
 _LEADING_CUE = re.compile(
