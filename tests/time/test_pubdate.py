@@ -81,3 +81,58 @@ def test_dateline_without_year_takes_the_collection_year() -> None:
 def test_numeric_dates() -> None:
     pd = publication_date(article("a", "Posted 2021-07-08T10:00:00Z\n\nFighters seized a town."))
     assert pd.date == "2021-07-08"
+
+
+def test_a_history_date_near_the_top_is_not_the_page_date() -> None:
+    # the top of a page, but not a dateline: the date of what the sentence tells
+    text = ("patna: the bridge, whose old span fell on june 6, 1994, was reopened, the engineer said "
+            "on thursday.")
+    assert publication_date(article("a", text)).date is None
+    # a month-day inside the lead is no dateline either
+    lead = article("b", "patna: if the riots answer the train attack of february 27, why now? he said on friday.")
+    assert "monthdays" not in publication_date(lead).evidence
+
+
+def test_a_full_date_beside_a_reporting_verb_must_fit_its_weekday() -> None:
+    text = "Far down the page. " * 30 + "The bridge fell on June 6, 1994, he said on Thursday."
+    assert publication_date(article("a", text)).date is None  # 6 June 1994 was a Monday
+    fitting = "Far down the page. " * 30 + "He said on Thursday, June 9, 1994, that the bridge fell."
+    assert publication_date(article("b", fitting)).date == "1994-06-09"
+
+
+def test_page_furniture_dates_the_page_but_citations_do_not() -> None:
+    page = article("p", "Fighters took the town.\n\nPublished 12 May 2021\nUpdated 13 May 2021\n")
+    assert publication_date(page).date == "2021-05-13"
+    cited = article("c", "Fighters took the town in 2020.\n\n\"Town falls\". Daily News. Retrieved 12 September 2023.")
+    assert publication_date(cited).date != "2023-09-12"
+
+
+def _collection(n: int, day: str) -> dict[str, PublicationDate]:
+    return {f"d{i}": PublicationDate(day, "text", "full date in the text") for i in range(n)}
+
+
+def test_an_outlier_year_of_the_collection_names_no_year_for_others() -> None:
+    # twenty pages of 2002 and one dated by the history it tells (1992): an undated page that says
+    # 'said on saturday' and names 27 February takes no year from the outlier
+    dates = _collection(20, "2002-03-04")
+    dates["h"] = publication_date(article("h", "Far down the page. " * 30 + "The mosque fell on december 6, 1992."))
+    assert dates["h"].date == "1992-12-06"
+    dates["u"] = publication_date(article("u", "The officer said on february 27, a saturday: 'Quiet.' He said on saturday."))
+    stories = [Story(f"s{a}", "", [a], a) for a in dates]
+    filled = fill_story_dates(dates, stories)
+    assert filled["h"].date is None  # in none of the collection's years: history, not the page's date
+    assert not (filled["u"].date or "").startswith("1993")
+
+
+def test_a_story_date_is_not_given_to_a_member_whose_text_tells_another_day() -> None:
+    dates = {"a": PublicationDate("2002-03-10", "text"),
+             "b": publication_date(article("b", "The minister said on february 27 that calm returned."))}
+    filled = fill_story_dates(dates, [Story("s", "", ["a", "b"], "a")])
+    assert filled["b"].date != "2002-03-10"
+
+
+def test_members_far_apart_give_no_story_date() -> None:
+    dates = {"a": PublicationDate("2002-03-10", "text"), "b": PublicationDate("1993-02-27", "text"),
+             "c": PublicationDate(None, "none", "no date in metadata or text")}
+    filled = fill_story_dates(dates, [Story("s", "", ["a", "b", "c"], "b")])
+    assert filled["c"].date is None

@@ -94,3 +94,40 @@ def test_clock_times() -> None:
 
 def test_impossible_dates_are_skipped() -> None:
     assert values("It happened on February 31 and on 13/45/2020.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a word after the date gives its year (Indian and British usage: 'last' = its latest occurrence)
+        ("A boy taken on february 19 last was found.", ("february 19 last", "DATE", "2021-02-19")),
+        ("A boy taken on 19 february last was found.", ("19 february last", "DATE", "2021-02-19")),
+        ("The board was formed in may last.", ("may last", "DATE", "2021-05")),
+        ("The board was formed in october last.", ("october last", "DATE", "2020-10")),
+        ("Guards recall the raid of december 13 last year.", ("december 13 last year", "DATE", "2020-12-13")),
+        ("Guards will stay, in view of the raid on december 13 last year.",
+         ("december 13 last year", "DATE", "2020-12-13")),
+        ("Prices rose in March last year.", ("March last year", "DATE", "2020-03")),
+        # a weekday of another week
+        ("A mob came on saturday last week.", ("saturday last week", "DATE", "2021-06-26")),
+        ("Troops left on Friday next week.", ("Friday next week", "DATE", "2021-07-09")),
+        ("The mob came on saturday last, an officer said.", ("saturday last", "DATE", "2021-07-03")),
+    ],
+)
+def test_year_or_week_given_after_the_date(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in values(text)
+
+
+def test_a_time_word_after_last_is_its_own_expression() -> None:
+    found = values("Shops shut on june 3 last week.")
+    assert ("june 3", "DATE", "2021-06-03") in found
+
+
+def test_days_counted_from_the_narrative_day() -> None:
+    found = values("Police fired on June 21. The previous day a mob had gathered.")
+    assert ("The previous day", "DATE", "2021-06-20") in found
+    found = values("Police fired on June 21. The next morning the curfew was lifted. The next day shops opened.")
+    assert ("The next morning", "TIME", "2021-06-22TMO") in found
+    assert ("The next day", "DATE", "2021-06-23") in found
+    # no day named before: the report's own day is the narrative day
+    assert ("the day before", "DATE", "2021-07-03") in values("Shops had shut the day before.")

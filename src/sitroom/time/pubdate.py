@@ -20,21 +20,28 @@ Order of evidence (each step says in `source` and `evidence` what it rests on):
 from __future__ import annotations
 
 import dataclasses
-
+import logging
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sitroom.records import CleanArticle, PublicationDate, Story
+from sitroom.records import CleanArticle, PublicationDate, Story, TimeExpr
 from sitroom.time.periods import last_day_of_month, parse_day
 from sitroom.time.timex import Context, find_timexes, has_future_cue, lexicon
+
+log = logging.getLogger(__name__)
 
 WEEKDAY_VALUE = re.compile(r"^XXXX-WXX-([1-7])$")
 MONTH_DAY_VALUE = re.compile(r"^XXXX-(\d{2})-(\d{2})$")
 MONTH_VALUE = re.compile(r"^XXXX-(\d{2})$")
 YEAR_IN_VALUE = re.compile(r"^(\d{4})")
 PARTIAL_PREFIX = "partial:"
+WEAK_EVIDENCE = "latest full date in the text: "
+EVIDENCE_SEPARATOR = " | "
+REPORT_LAG_DAYS = 2  # a page may appear up to two days after the weekday its reporting sentences name
 TOP_CHARS = 400  # datelines and captions sit at the top of a page
 MOD_DAY = {"early": 1, "beginning": 1, "start": 1, "mid": 15, "middle": 15, "late": 28, "end": 28}
 
@@ -68,6 +75,8 @@ class Partial:
 
     @classmethod
     def from_evidence(cls, evidence: str) -> Partial | None:
+        # the constraints follow a weak date's own evidence after the separator
+        evidence = evidence.rpartition(EVIDENCE_SEPARATOR)[2]
         if not evidence.startswith(PARTIAL_PREFIX):
             return None
         p = cls()
@@ -109,6 +118,63 @@ def _is_reporting(sentence: str) -> bool:
     return any(re.search(r"(?<![a-z])" + re.escape(v) + r"(?![a-z])", low) for v in lexicon()["reporting_verbs"])
 
 
+@lru_cache(maxsize=1)
+def _furniture_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """Publication and citation cues right before a date, at the end of the words before it."""
+    cues = lexicon()["page_furniture"]
+
+    def ending_with(words: list[str]) -> re.Pattern:
+        alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+        return re.compile(rf"(?<![a-z])(?:{alt})\s*(?:on|:|at|-|–|—)?\s*$")
+
+    return ending_with(cues["publication"]), ending_with(cues["citation"])
+
+
+def furniture_kind(text: str, start: int) -> str:
+    """'publication' where a date at ``start`` follows a cue that dates the page ('Published',
+    'Last edited on', 'Updated'), 'citation' where it dates a cited source ('Retrieved', 'Archived
+    from the original on'), else ''. Such dates are page furniture: never an event's date."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 60):start].lower()
+    publication, citation = _furniture_patterns()
+    if citation.search(before):
+        return "citation"
+    if publication.search(before):
+        return "publication"
+    return ""
+
+
+# what may stand before a date in a dateline: a place and punctuation ('KABUL, ', 'new delhi: '), a
+# weekday ('Thursday, '), a byline's bar ('By Staff | '), a caption's or lead's 'On'
+DATELINE_PREFIX = re.compile(r"^[\s\W]*(?:[a-z][a-z .'()-]{0,30}?\s*[,:|–—-]\s*){0,3}"
+                             r"(?:on\s+|(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$")
+
+
+def _dateline_shaped(text: str, start: int) -> bool:
+    """Whether a date at ``start`` opens its line as a dateline, byline or caption does."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if start - line_start > 60:
+        return False
+    return DATELINE_PREFIX.match(text[line_start:start].lower()) is not None
+
+
+def _attached_to_reporting(text: str, t: TimeExpr, sentence_start: int, sentence_end: int,
+                           others: list[TimeExpr]) -> bool:
+    """Whether a date is the time of a reporting verb next to it ('said on July 8, 2021', 'on
+    July 8, 2021 announced'), not of something told in the same sentence ('demolished on
+    December 6, 1992, he said on Thursday')."""
+    verbs = "|".join(re.escape(v) for v in sorted(lexicon()["reporting_verbs"], key=len, reverse=True))
+    before = text[max(sentence_start, t.start - 40):t.start].lower()
+    after = text[t.end:min(sentence_end, t.end + 30)].lower()
+    if re.search(rf"(?<![a-z])(?:{verbs})(?:\s+\w+)?\s+(?:on\s+|dated\s+)?$", before):
+        return True
+    m = re.match(rf"^[\s,]*(?:\w+\s+){{0,2}}?(?:{verbs})(?![a-z])", after)
+    if m is None:
+        return False
+    # another date between this one and the verb is the verb's own ('..., on thursday said')
+    return not any(t.end < o.start < t.end + m.end() for o in others)
+
+
 def _best_weekday(votes: list[int]) -> int | None:
     """The report's weekday: the day after which the weekdays told are the most recent ones
     (the smallest total count of days back from it)."""
@@ -137,7 +203,13 @@ def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
                 return text[s:e]
         return ""
 
-    full_dates: list[tuple[date, str, bool]] = []
+    def sentence_span(pos: int) -> tuple[int, int]:
+        for s, e in sentences:
+            if s <= pos < e:
+                return s, e
+        return pos, pos
+
+    full_dates: list[tuple[date, str, str]] = []  # (day, surface, why it dates the page or "")
     partial = Partial()
     latest: tuple[int, int] | None = None
     named_months: list[int] = []
@@ -152,12 +224,27 @@ def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
             continue
         attributive = bool(re.search(r"\bthe\s+$", text[max(0, t.start - 5):t.start].lower()))
         day = parse_day(t.value)
+        furniture = furniture_kind(text, t.start)
+        if day is not None and furniture == "citation":
+            years.append(day.year)  # the page is no older than the sources it cites, and no more
+            continue
         if day is not None:
-            # a dateline or caption near the top, or the date of a reporting sentence, dates the
-            # report; a full date elsewhere may be history ('killed on September 9, 2001')
-            strong = t.start < TOP_CHARS or _is_reporting(sentence_of(t.start))
-            full_dates.append((day, t.text, strong))
+            # a dateline, byline or caption near the top, a page's 'Published' or 'Last edited on',
+            # or the date of a reporting verb dates the report; a full date elsewhere may be history
+            # ('killed on September 9, 2001'), and a citation's 'Retrieved' dates another page
+            s_start, s_end = sentence_span(t.start)
+            if furniture == "publication":
+                strength = "furniture"
+            elif t.start < TOP_CHARS and _dateline_shaped(text, t.start):
+                strength = "dateline"
+            elif _attached_to_reporting(text, t, s_start, s_end, timexes):
+                strength = "reporting"
+            else:
+                strength = ""
+            full_dates.append((day, t.text, strength))
             years.append(day.year)
+            continue
+        if furniture:
             continue
         year_match = YEAR_IN_VALUE.match(t.value)
         if year_match:
@@ -175,8 +262,8 @@ def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
         if m:
             md = (int(m.group(1)), int(m.group(2)))
             latest = max(latest, md) if latest else md
-            if reporting or t.start < TOP_CHARS:  # 'KABUL, July 8 (Reuters) -' is a dateline
-                partial.month_days.append(md)
+            if reporting or (t.start < TOP_CHARS and _dateline_shaped(text, t.start)):
+                partial.month_days.append(md)  # 'KABUL, July 8 (Reuters) -' is a dateline
             continue
         m = MONTH_VALUE.match(t.value)
         if m:
@@ -185,20 +272,34 @@ def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
             word = next((w for w in MOD_DAY if re.search(rf"\b{w}", low)), "")
             md = (month, MOD_DAY[word] if word else 1)
             latest = max(latest, md) if latest else md
-    strong = [(d, surface) for d, surface, is_strong in full_dates if is_strong]
+    weekday = _best_weekday(partial.weekday_votes)  # the weekday the reporting sentences use
+
+    def weekday_fits(day: date) -> bool:
+        # 'said on thursday' is no report of a Sunday (a reprint may come up to two days later)
+        return weekday is None or (day.weekday() - weekday) % 7 <= REPORT_LAG_DAYS
+
+    # datelines and a page's own 'Published' are trusted; a date beside a reporting verb must
+    # fit the weekday the other reporting sentences use ('demolished on December 6, 1992, he
+    # said on Thursday')
+    strong = [(d, surface) for d, surface, why in full_dates
+              if why in ("furniture", "dateline") or (why == "reporting" and weekday_fits(d))]
     if strong:
         day, surface = max(strong)
         return PublicationDate(day.isoformat(), "text", f"full date in the text: {surface!r}"), partial
-    if full_dates and max(d for d, _, _ in full_dates).year >= max(years):
-        # no dateline: the latest full date counts only where the text names no later year
-        day, surface, _ = max(full_dates)
-        return PublicationDate(day.isoformat(), "text", f"latest full date in the text: {surface!r}"), partial
     partial.latest = latest
     if years:
         partial.min_year = max(years)
     if says_last_month and named_months:
         # 'last month' beside 'in late June': the text was written in the month after the latest named
         partial.month = max(named_months) % 12 + 1
+    if full_dates and max(d for d, _, _ in full_dates).year >= max(years):
+        # no dateline: the latest full date counts only where the text names no later year and the
+        # weekday its reporting sentences use fits it ('said on thursday' is no report of a Sunday);
+        # the text's constraints go with it, for the story step to weigh it against the collection
+        day, surface, _ = max(full_dates)
+        if weekday_fits(day):
+            return PublicationDate(day.isoformat(), "text", f"{WEAK_EVIDENCE}{surface!r}"
+                                   f"{EVIDENCE_SEPARATOR}{partial.to_evidence()}"), partial
     return None, partial
 
 
@@ -262,12 +363,48 @@ def _candidates_in_year(p: Partial, year: int, lag_days: int = 0) -> list[date]:
     return days
 
 
+MAIN_YEAR_SHARE = 0.1  # a year holding fewer of a collection's dated articles is an outlier's
+STORY_SPREAD_DAYS = 60  # dated members further apart than this tell no single day for the others
+NEAR_DAYS = 31  # reference days this close to a candidate day vouch for it
+
+
+def main_years(reference_days: list[date]) -> set[int]:
+    """The years a collection covers: those holding at least a tenth of its dated articles. One
+    history date taken for a page's own (a 1992 page among a thousand of 2002) names no year for
+    the others."""
+    counts = Counter(d.year for d in reference_days)
+    total = sum(counts.values())
+    return {y for y, n in counts.items() if n >= MAIN_YEAR_SHARE * total}
+
+
+def fits(p: Partial, day: date) -> bool:
+    """Whether a day can be the publication day of a text with these constraints: not before the
+    latest year it names, on or up to two days after its latest reporting month-day, and a report
+    of its reporting weekday (or up to two days later: reprints and next-day copies)."""
+    if p.min_year and day.year < p.min_year:
+        return False
+    if p.month_days:
+        month, md = max(p.month_days)
+        try:
+            named = date(day.year, month, md)
+        except ValueError:
+            return False
+        if not 0 <= (day - named).days <= REPORT_LAG_DAYS:
+            return False
+    weekday = _best_weekday(p.weekday_votes)
+    return weekday is None or (day.weekday() - weekday) % 7 <= REPORT_LAG_DAYS
+
+
 def solve_partial(p: Partial, reference_days: list[date]) -> date | None:
-    """The most likely publication day under the constraints; None where they do not fix one."""
+    """The most likely publication day under the constraints; None where they do not fix one.
+
+    With a collection, the years tried are its main years and their neighbours, and among the
+    days that fit, the one with the most dated articles within a month wins (then the nearest):
+    a collection's few outliers do not pull a text into their year."""
     if p.is_empty() or not (p.month_days or p.month or (p.latest and p.weekday_votes)):
         return None
     if reference_days:
-        ref_years = sorted({d.year for d in reference_days})
+        ref_years = sorted(main_years(reference_days))
         years = sorted({y + k for y in ref_years for k in (-1, 0, 1)})
     elif p.min_year and p.weekday_votes and p.month_days:
         # a weekday on a given month-day recurs only every 5 to 11 years: the earliest after the
@@ -288,46 +425,83 @@ def solve_partial(p: Partial, reference_days: list[date]) -> date | None:
     if not options:
         return None
     if reference_days:
-        return min(options, key=lambda d: (min(abs((d - r).days) for r in reference_days), d))
+        ordered = sorted(reference_days)
+
+        def support(d: date) -> tuple[int, int, date]:
+            near = bisect_right(ordered, d + timedelta(days=NEAR_DAYS)) - bisect_left(
+                ordered, d - timedelta(days=NEAR_DAYS))
+            return -near, min(abs((d - r).days) for r in ordered), d
+
+        return min(options, key=support)
     return options[0]
+
+
+def _story_day(story: Story, members: list[str], dated: dict[str, date]) -> date | None:
+    """The day of a story for its undated members: its origin's if dated, else its commonest;
+    none where its dated members lie far apart (then they are not one news event's reports)."""
+    known = [dated[a] for a in members if a in dated]
+    if not known or (max(known) - min(known)).days > STORY_SPREAD_DAYS:
+        return None
+    return dated.get(story.origin_article_id) or Counter(known).most_common(1)[0][0]
+
+
+def _is_weak(pd: PublicationDate) -> bool:
+    return pd.source == "text" and pd.evidence.startswith(WEAK_EVIDENCE)
 
 
 def fill_story_dates(dates: dict[str, PublicationDate], stories: list[Story]) -> dict[str, PublicationDate]:
     out = dict(dates)
     dated = {aid: parse_day(pd.date) for aid, pd in dates.items() if pd.date and parse_day(pd.date)}
-    # 1. an undated copy takes the date of its story (the origin's if dated, else the commonest)
+    # 0. a page dated only by the latest full date it tells of, in none of the collection's years,
+    # most likely tells of history (a 1992 date in a 2002 page): it is solved like an undated one
+    years = main_years([d for a, d in dated.items() if not _is_weak(dates[a])] or list(dated.values()))
+    for aid, pd in dates.items():
+        if aid in dated and _is_weak(pd) and not any(abs(dated[aid].year - y) <= 1 for y in years):
+            log.debug("%s: %s is in none of the collection's years %s", aid, pd.date, sorted(years))
+            out[aid] = PublicationDate(None, "none", pd.evidence.rpartition(EVIDENCE_SEPARATOR)[2])
+            del dated[aid]
+    # 1. an undated copy takes the date of its story where its own text allows that day
     for story in stories:
         members = [a for a in story.article_ids if a in out]
-        known = [dated[a] for a in members if a in dated]
-        if known:
-            story_day = dated.get(story.origin_article_id) or Counter(known).most_common(1)[0][0]
-            for a in members:
-                if a not in dated:
-                    out[a] = PublicationDate(story_day.isoformat(), "story",
-                                             f"date of story {story.story_id}")
-    # 2. undated stories (and undated articles in no story): merged text constraints + collection dates
-    reference_days = sorted({d for a, d in dated.items()})
+        story_day = _story_day(story, members, dated)
+        if story_day is None:
+            continue
+        for a in members:
+            if a in dated:
+                continue
+            own = Partial.from_evidence(out[a].evidence)
+            if own is not None and not fits(own, story_day):
+                continue  # its text tells of another day (a story can join reports of two days)
+            out[a] = PublicationDate(story_day.isoformat(), "story", f"date of story {story.story_id}")
+    # 2. undated stories (and undated articles in no story): merged text constraints + collection
+    # dates; where the members' merged constraints fit no day, each member on its own
+    reference_days = sorted(dated.values())
     groups: list[list[str]] = [[a for a in s.article_ids if a in out] for s in stories]
     in_story = {a for g in groups for a in g}
     groups += [[a] for a in out if a not in in_story]
     for members in groups:
-        if not members or any(out[a].date for a in members):
+        undated = [a for a in members if not out[a].date]
+        if not undated:
             continue
+        own = {a: Partial.from_evidence(out[a].evidence) or Partial() for a in undated}
         merged = Partial()
-        for a in members:
-            p = Partial.from_evidence(out[a].evidence)
-            if p is not None:
-                merged = merged.merged(p)
+        for a in undated:
+            merged = merged.merged(own[a])
         day = solve_partial(merged, reference_days)
-        if day is None:
-            continue
-        why = "; ".join(x for x in (
-            f"weekday {day.strftime('%A')}" if merged.weekday_votes else "",
-            f"month-day {max(merged.month_days)}" if merged.month_days else "",
-            f"month {merged.month}" if merged.month else "",
-            f"not before {merged.min_year}" if merged.min_year else "",
-            "year from the collection's dated articles" if reference_days else "earliest year that fits",
-        ) if x)
-        for a in members:
-            out[a] = PublicationDate(day.isoformat(), "story", f"solved from the story's text: {why}")
+        if day is not None:
+            solved = [(undated, merged, day)]
+        else:
+            solved = [([a], own[a], d) for a in undated if len(undated) > 1
+                      for d in [solve_partial(own[a], reference_days)] if d is not None]
+        for group, constraints, day in solved:
+            why = "; ".join(x for x in (
+                f"weekday {day.strftime('%A')}" if constraints.weekday_votes else "",
+                f"month-day {max(constraints.month_days)}" if constraints.month_days else "",
+                f"month {constraints.month}" if constraints.month else "",
+                f"not before {constraints.min_year}" if constraints.min_year else "",
+                "year from the collection's dated articles" if reference_days else "earliest year that fits",
+            ) if x)
+            whose = "the story's" if len(group) > 1 else "its"
+            for a in group:
+                out[a] = PublicationDate(day.isoformat(), "story", f"solved from {whose} text: {why}")
     return out

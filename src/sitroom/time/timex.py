@@ -220,9 +220,12 @@ def resolve_weekday(anchor: date, weekday: int, relation: str, future: bool) -> 
 
 
 def resolve_year_of_month(anchor: date, month: int, day: int | None, relation: str, future: bool) -> int:
-    """The year of a month (and day) named without one. News convention: the anchor's year, unless
-    the date would lie well in the future of a past-tense report (then last year) or well in the past
-    of a future-tense sentence (then next year); 'well' is more than four months."""
+    """The year of a month (and day) named without one: TimeML's reading, the anchor's year,
+    unless the date would lie well in the future of a past-tense report (then last year) or well
+    in the past of a future-tense sentence (then next year); 'well' is more than four months.
+    Reports often name dates a few weeks ahead without a future word ('payable Nov. 21', 'the
+    Jan. 14 meeting'); an event, which has happened, takes the past reading instead
+    (eventdate.past_reading)."""
     if relation in ("last", "past", "previous"):
         return anchor.year if (month, day or 1) < (anchor.month, anchor.day if day else 1) else anchor.year - 1
     if relation in ("next", "coming", "following"):
@@ -353,14 +356,39 @@ def h_month_day(m: re.Match, ctx: Context) -> Candidate | None:
     month, day = _month_num(m.group("mon")), int(m.group("day"))
     if not 1 <= day <= 31:
         return None
+    year_shift, rel = _year_suffix(m)
     if ctx.anchor is None:
         return _cand(m, "DATE", f"XXXX-{month:02d}-{day:02d}")
-    future = has_future_cue(ctx.before(m.start()))
-    year = resolve_year_of_month(ctx.anchor, month, day, "", future)
+    if year_shift is not None:
+        year = ctx.anchor.year + year_shift
+    else:
+        future = has_future_cue(ctx.before(m.start()))
+        year = resolve_year_of_month(ctx.anchor, month, day, rel, future)
     try:
         return _cand(m, "DATE", date(year, month, day).isoformat())
     except ValueError:
         return None
+
+
+def _year_suffix(m: re.Match) -> tuple[int | None, str]:
+    """What a word after a month or a month-day says of its year: 'may 25 last year' (-1), 'this
+    year' (0), 'next year' (+1); 'february 19 last' (Indian and British usage: its most recent
+    occurrence, relation 'last') or 'march 15 next' (relation 'next')."""
+    groups = m.groupdict()
+    if groups.get("sufyear"):
+        return {"last": -1, "this": 0, "next": 1}[groups["suf"].lower()], ""
+    return None, _relation(groups.get("sufbare") or groups.get("sufbare_next"))
+
+
+def h_month_suffix(m: re.Match, ctx: Context) -> Candidate | None:
+    """'in may last', 'march last year': a month whose year a following word gives."""
+    month = _month_num(m.group("mon"))
+    year_shift, rel = _year_suffix(m)
+    if ctx.anchor is None:
+        return _cand(m, "DATE", f"XXXX-{month:02d}")
+    year = (ctx.anchor.year + year_shift if year_shift is not None
+            else resolve_year_of_month(ctx.anchor, month, None, rel, False))
+    return _cand(m, "DATE", f"{year:04d}-{month:02d}")
 
 
 def h_month_year(m: re.Match, ctx: Context) -> Candidate | None:
@@ -423,9 +451,15 @@ def h_season(m: re.Match, ctx: Context) -> Candidate | None:
 
 def h_weekday(m: re.Match, ctx: Context) -> Candidate | None:
     wd = _weekday_num(m.group("wd"))
-    rel = _relation(m.group("rel"))
+    rel = _relation(m.group("rel") or m.group("wsufbare"))
+    week_word = (m.group("wsuf") or "").lower()
     if ctx.anchor is None:
         value = f"XXXX-WXX-{wd + 1}"
+    elif week_word:
+        # 'saturday last week': that weekday in the week before the anchor's (ISO weeks)
+        delta = {"last": -1, "this": 0, "next": 1}[week_word]
+        monday = ctx.anchor - timedelta(days=ctx.anchor.weekday()) + timedelta(weeks=delta)
+        value = (monday + timedelta(days=wd)).isoformat()
     else:
         future = has_future_cue(ctx.before(m.start()))
         value = resolve_weekday(ctx.anchor, wd, rel, future).isoformat()
@@ -539,6 +573,25 @@ def h_ago(m: re.Match, ctx: Context) -> Candidate | None:
     if code == "Y" and amount == 1:
         return _cand(m, "DATE", "", needs="year_ago")
     return _cand(m, "DATE", ago_value(ctx.anchor, amount, code, sign))
+
+
+NARRATIVE_OFFSETS = {"previous": -1, "preceding": -1, "before": -1, "next": 1, "following": 1,
+                     "after": 1, "same": 0, "that": 0}
+NARRATIVE_REACH = 1500  # characters back to the date a 'the previous day' is read against
+
+
+def h_narrative_day(m: re.Match, ctx: Context) -> Candidate | None:
+    """'the previous day', 'the day before', 'the next morning', 'that same day': a day counted
+    from the narrative's own day (the latest day named before it), resolved in the second pass."""
+    word = (m.group("rel") or m.group("dir") or m.group("that")).lower()
+    pod = lexicon()["parts_of_day"].get((m.group("unit") or m.group("unit2") or "").lower(), "")
+    return _cand(m, "TIME" if pod else "DATE", "", needs=f"narrative:{NARRATIVE_OFFSETS[word]}:{pod}")
+
+
+def _narrative_value(c: Candidate, reference: date) -> str:
+    _, offset, pod = c.needs.split(":")
+    day = (reference + timedelta(days=int(offset))).isoformat()
+    return f"{day}T{pod}" if pod else day
 
 
 def h_year_ago_adj(m: re.Match, ctx: Context) -> Candidate | None:
@@ -737,23 +790,36 @@ def rules() -> tuple[Rule, ...]:
     rel_words = r"last|next|this|past|previous|coming|current|following|latest|prior|same|that"
     refs = _alt([w for w in lex["reference_words"] if w not in lex["reference_words_need_context"]])
     prep = r"(?P<prep>\b(?:in|since|of|by|until|till|from|to|through|during|before|after|on|early|late|mid|until|between|and)\s+)?"
+    # a word after a date that gives its year ('may 25 last year', 'february 19 last'); a bare
+    # 'last' or 'next' is no suffix where a time word follows ('june 3 last week')
+    time_words = r"week|weekend|month|year|quarter|decade|century|day|night|time|minute|hour|season|summer|winter|spring|autumn|fall|morning|evening|afternoon"
+    year_suffix = (rf"(?:,?\s+(?P<suf>last|this|next)\s+(?P<sufyear>year)\b"
+                   rf"|\s+(?P<sufbare>last)\b(?!\s+(?:{time_words})\b)|\s+(?P<sufbare_next>next)(?=\s*[.,;:)]))")
+    # fixed-width look-behinds, one per preposition (Python's re has no variable-width ones)
+    preceded_by_preposition = "|".join(rf"(?<=\b{w}\s)" for w in ("in", "of", "since", "during", "until", "till", "from", "by"))
+    full_months = _alt([w for w in lex["months"] if w not in lex["abbreviations_need_period"]])
     specs: list[tuple[str, str, Handler, int]] = [
         ("full_mdy", rf"(?P<mon>{f.month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", h_full_date, 1),
         ("full_dmy", rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{f.month}),?\s+(?P<year>\d{{4}})\b", h_full_date, 1),
         ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:\b|(?=T\d))", h_numeric_date, 1),
         ("slash", r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})\b", h_numeric_date, 2),
-        ("month_day", rf"(?P<mon>{f.month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.,]?\d)", h_month_day, 2),
-        ("day_month", rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{f.month})", h_month_day, 2),
+        ("month_day", rf"(?P<mon>{f.month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.,]?\d)(?:{year_suffix})?", h_month_day, 2),
+        ("day_month", rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{f.month})(?:{year_suffix})?", h_month_day, 2),
+        ("month_suffix", rf"(?:{preceded_by_preposition})(?P<mon>{full_months})(?:{year_suffix})", h_month_suffix, 2),
         ("month_year", rf"(?:(?P<mod>{f.mod})[\s-]*)?(?P<mon>{f.month}),?\s+(?:of\s+)?(?P<year>(?:1[6-9]|20)\d{{2}})\b", h_month_year, 2),
         ("month_spelled_year", rf"(?P<mon>{f.month})\s+(?P<sy>(?:nineteen|twenty)[\s-]+\w+(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine)\b)?)", h_month_spelled_year, 2),
         ("month", rf"{prep}(?:(?P<mod>{f.mod})[\s-]*|(?P<rel>last|next|this|that|past|coming)\s+)?(?P<mon>{f.month})(?!\s*\d)", h_month, 3),
         ("year", rf"(?<![\d$.,£€/-]){prep}(?:(?P<mod>{f.mod})[\s-]*)?(?:(?P<fiscal>fiscal(?:\s+year)?|calendar(?:\s+year)?|the\s+year|model\s+year)\s+)?(?P<year>(?:1[6-9]|20)\d{{2}})\b(?!\s*(?:%|percent|[-–,.]?\d|/|:))", h_year, 4),
         ("decade", rf"(?:the\s+)?(?:(?P<mod>{f.mod})[\s-]*)?(?P<dec>(?:1[6-9]|20)\d)0'?s\b", h_decade, 3),
         ("season", rf"(?:\b(?P<prepw>in|during|since|until|by|of)\s+)?(?P<lead>(?:(?P<rel>last|next|this|past|coming)\s+|(?P<mod>{f.mod})[\s-]*|the\s+)?)(?P<season>{f.season})\b(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?", h_season, 3),
-        ("weekday", rf"(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<wd>{f.weekday})(?:\s+(?P<pod>{f.pod}))?", h_weekday, 3),
+        ("weekday", rf"(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<wd>{f.weekday})(?:\s+(?P<pod>{f.pod}))?"
+                    rf"(?:\s+(?P<wsuf>last|this|next)\s+week\b|\s+(?P<wsufbare>last)\b(?!\s+(?:{time_words})\b))?", h_weekday, 3),
         ("day_word", r"\b(?P<dw>today|yesterday|tomorrow|tonight)\b(?:\s+(?P<pod>morning|afternoon|evening|night)\b)?", h_day_word, 3),
         ("this_pod", r"\b(?P<rel>this|last|yesterday|tomorrow)\s+(?P<pod>morning|afternoon|evening|night)\b", h_this_pod, 2),
         ("overnight", r"\bovernight\b", h_overnight, 5),
+        ("narrative_day", r"\b(?:the\s+(?P<rel>previous|preceding|next|following|same)\s+(?P<unit>day|night|morning|afternoon|evening)"
+                          r"|the\s+(?:day|night)\s+(?P<dir>before|after)|(?P<that>that)\s+(?:same\s+)?(?P<unit2>day|night|morning|afternoon|evening))\b",
+         h_narrative_day, 2),
         ("quarter", rf"(?:the\s+)?(?:(?P<qyear>(?:1[6-9]|20)\d{{2}}|year[\s-]ago|year[\s-]earlier|(?:last|next|this)\s+year['’]s)\s+)?(?:(?:latest|last|previous|current|this|same|fiscal|calendar)\s+)?(?P<ord>{ordinal_q})(?:[\s-]+fiscal)?[\s-]+quarter(?:\s+of\s+(?P<year>\d{{4}}|(?:this|last|next)\s+year|the\s+year|fiscal\s+\d{{4}}))?", h_quarter, 2),
         ("year_period", r"(?:the\s+)?(?P<year>(?:1[6-9]|20)\d{2}|(?:last|next|this)\s+year['’]s)\s+(?:quarter|period)\b", h_year_period, 2),
         ("holiday", rf"(?:(?P<rel>last|next|this)\s+)?(?P<hol>{_alt(list(holidays()))})(?:\s+(?P<year>(?:1[6-9]|20)\d{{2}}))?\b", h_holiday, 2),
@@ -886,7 +952,16 @@ def _merge_clock_and_day(chosen: list[Candidate], ctx: Context) -> list[Candidat
 def _second_pass(chosen: list[Candidate], ctx: Context) -> list[Candidate]:
     out: list[Candidate] = []
     last_quarter: tuple[int, int] | None = None
+    narrative: tuple[int, date] | None = None  # (end, day) of the latest day named
     for i, c in enumerate(chosen):
+        if c.needs.startswith("narrative:"):
+            if narrative is not None and c.start - narrative[0] <= NARRATIVE_REACH:
+                reference = narrative[1]
+            else:
+                reference = ctx.anchor
+            c = replace(c, value="" if reference is None else _narrative_value(c, reference), needs="")
+        if parse_day(c.value) is not None and c.kind in ("DATE", "TIME"):
+            narrative = (c.end, parse_day(c.value))  # 'the next day ... the next day' walks on
         if c.kind == "DATE" and re.fullmatch(r"\d{4}-Q[1-4]", c.value):
             # 'the quarter' is the one being reported: the latest named so far, not one compared with
             quarter = (int(c.value[:4]), int(c.value[-1]))
