@@ -205,15 +205,18 @@ def build_report(store: Store) -> Report:
 <title>sitroom report</title>
 {style_tags}
 </head><body>
-<header><h1>sitroom report</h1><p id="summary">{html.escape(summary)}</p>
+<header><p class="kicker">sitroom · situation report</p><h1 id="headline">What the articles report</h1>
+<p id="dek"></p><div id="figures" aria-label="Key figures"></div><p id="summary">{html.escape(summary)}</p>
 <noscript><p>This page needs JavaScript for the map, the timeline and the tables; the data are in
 the CSV and JSON files beside it.</p></noscript></header>
 <nav id="filters" aria-label="Filters"></nav>
 <main>
 <section id="map-section"><h2>Map</h2><div id="map" role="region" aria-label="Map of events and control"></div>
+<p id="map-outliers" class="note outliers" hidden></p>
 <p class="note">Boundaries: Natural Earth (public domain) via world-atlas {WORLD_ATLAS_VERSION}; map: Leaflet {LEAFLET_VERSION}.
 Markers: colour = event type, size = fatalities; rings = control by place.</p></section>
-<section id="timeline-section"><h2>Timeline</h2><div id="timeline"></div></section>
+<section id="timeline-section"><h2>Timeline</h2><div id="timeline"></div>
+<p id="timeline-outliers" class="note outliers" hidden></p></section>
 <section id="events-section"><h2>Events <span id="event-count"></span></h2><div id="events"></div></section>
 <section id="stories-section"><h2>Stories and copy lineage</h2><div id="stories"></div></section>
 <section id="quotes-section"><h2>Quotes</h2><div id="quotes"></div></section>
