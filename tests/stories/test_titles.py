@@ -43,4 +43,14 @@ def test_story_title_skips_a_dateline_title() -> None:
 def test_headline_of_a_long_first_line_is_cut_at_a_word() -> None:
     line = "word " * 100
     got = headline("", line)
-    assert got.endswith("…") and len(got) <= 201 and " wor…" not in got
+    assert got.endswith("…") and len(got) <= 121 and " wor…" not in got
+
+
+def test_headline_from_text_is_its_first_sentence_without_the_place_dateline() -> None:
+    assert headline("This story is from March 1, 2002",
+                    "ahmedabad: police fired on a mob on friday. three died.") == \
+        "Police fired on a mob on friday"
+    assert headline("", "KABUL, July 10 (Reuters) - Fighters took the crossing. More.") == \
+        "Fighters took the crossing"
+    assert headline("", "Police opened fire: three were killed.") == \
+        "Police opened fire: three were killed"  # three words before a colon: not a place

@@ -91,6 +91,7 @@ class Report:
 def report_data(store: Store) -> dict[str, Any]:
     """Everything the page shows, as plain JSON-able values (read in one snapshot)."""
     from sitroom.outputs import query
+    from sitroom.titles import headline, is_dateline
 
     own_transaction = not store.db.in_transaction
     if own_transaction:  # one read transaction: a concurrent run is seen whole or not at all
@@ -108,6 +109,12 @@ def report_data(store: Store) -> dict[str, Any]:
         columns = ARTICLE_COLUMNS + (["text"] if texts_included else [])
         articles = _leading_rows(store, "articles", columns, "article_id",
                                  LIST_BUDGET_CHARS["articles"] + (MAX_TEXT_CHARS if texts_included else 0))
+        for a in articles:
+            if is_dateline(a["title"] or ""):  # "This story is from ...": show a real headline
+                lead = a["text"] if texts_included else store.db.execute(
+                    "SELECT substr(text, 1, 2000) FROM articles WHERE article_id = ?",
+                    (a["article_id"],)).fetchone()[0]
+                a["title"] = headline(a["title"], lead or "")
         if not texts_included:
             for a in articles:
                 a["text"] = None

@@ -223,7 +223,8 @@
     controlLayer = L.layerGroup().addTo(map);
     map.createPane("control").style.zIndex = 450;  // rings above the event markers they surround
     L.control.layers(null, { "Events": eventLayer, "Control": controlLayer, "Boundaries": countries },
-      { collapsed: false }).addTo(map);
+      { collapsed: window.innerWidth < 700 }).addTo(map);
+    map.on("zoomend moveend", function () { hideCrowdedLabels(); });
     (data.control || []).forEach(function (c) {
       if (c.latitude === null || c.longitude === null) return;
       var ring = L.circleMarker([c.latitude, c.longitude], {
@@ -286,6 +287,20 @@
       });
       anchor.addTo(labelLayer);
     });
+    hideCrowdedLabels();
+  }
+
+  // A label that would cover a busier place's label is hidden (until a zoom gives it room).
+  function hideCrowdedLabels() {
+    var kept = [];
+    Array.prototype.forEach.call(document.querySelectorAll(".place-label"), function (el) {
+      el.style.visibility = "";
+      var r = el.getBoundingClientRect();
+      var clash = kept.some(function (k) {
+        return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top;
+      });
+      if (clash) el.style.visibility = "hidden"; else kept.push(r);
+    });
   }
 
   // A short list, under a view, of the events it leaves out (they stay in the table).
@@ -334,13 +349,14 @@
     if (!dated.length) { box.appendChild(h("p", { class: "empty", text: "No dated events." })); return; }
     var types = uniqueSorted(events.map(function (e) { return e.event_type; }));
     var DAY = 86400000;
-    var range = bulkRange(dated.map(function (e) { return dayValue(e.event_date); }), 7 * DAY);
+    var range = bulkRange(dated.map(function (e) { return dayValue(e.event_date); }), 30 * DAY);
     var t0 = range.min - DAY, t1 = range.max + DAY;
     var outside = dated.filter(function (e) {
       var d = dayValue(e.event_date); return d < range.lo || d > range.hi; });
     listOutliers("timeline-outliers", outside, "far outside the others' dates, off the timeline",
       function (e) { return e.sub_event_type + " — " + placeLabel(e); });
-    var width = Math.max(600, box.clientWidth || 900), left = 190, right = 20, lane = 28, top = 10;
+    var width = Math.max(320, box.clientWidth || 900), right = 40, lane = 28, top = 10;
+    var left = width < 500 ? 120 : 190;  // lane labels: a narrow screen gives them less room
     var height = top + lane * types.length + 30;
     var x = function (t) { return left + (width - left - right) * (t - t0) / (t1 - t0); };
     var s = svg("svg", { width: width, height: height, role: "img", "aria-label": "Timeline of events" });
@@ -351,12 +367,14 @@
       label.textContent = t;
       s.appendChild(label);
     });
-    var step = Math.max(1, Math.ceil((t1 - t0) / DAY / 8)) * DAY;  // whole days between ticks
+    var ticks = Math.max(2, Math.floor((width - left - right) / 90));  // a label needs ~90 px
+    var step = Math.max(1, Math.ceil((t1 - t0) / DAY / ticks)) * DAY;  // whole days between ticks
+    var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     for (var t = t0; t <= t1; t += step) {
-      var xx = x(t);
+      var xx = x(t), when = new Date(t);
       s.appendChild(svg("line", { x1: xx, x2: xx, y1: top, y2: height - 22, class: "tick" }));
       var tl = svg("text", { x: xx, y: height - 8, "text-anchor": "middle", class: "tick-label" });
-      tl.textContent = new Date(t).toISOString().slice(0, 10);
+      tl.textContent = when.getUTCDate() + " " + MONTHS[when.getUTCMonth()] + " " + when.getUTCFullYear();
       s.appendChild(tl);
     }
     shown.forEach(function (e) {
@@ -604,8 +622,11 @@
   // The lead of the page: what period and places the events cover, and the figures that count.
   function buildMasthead() {
     var dated = events.filter(function (e) { return dayValue(e.event_date) !== null; });
-    var range = bulkRange(dated.map(function (e) { return dayValue(e.event_date); }), 7 * 86400000);
-    var countries = uniqueSorted(events.map(function (e) { return e.country; }));
+    var range = bulkRange(dated.map(function (e) { return dayValue(e.event_date); }), 30 * 86400000);
+    var perCountry = {};
+    events.forEach(function (e) { if (e.country) perCountry[e.country] = (perCountry[e.country] || 0) + 1; });
+    var countries = Object.keys(perCountry).sort(function (a, b) {
+      return perCountry[b] - perCountry[a] || a.localeCompare(b); });
     var regions = {};
     events.forEach(function (e) { if (e.admin1) regions[e.admin1] = (regions[e.admin1] || 0) + 1; });
     var top = Object.keys(regions).sort(function (a, b) { return regions[b] - regions[a] || a.localeCompare(b); }).slice(0, 3);
@@ -624,7 +645,8 @@
     ];
     var box = document.getElementById("figures");
     figures.forEach(function (f) {
-      box.appendChild(h("div", { class: "figure" }, [h("strong", { text: str(f[0]) }), h("span", { text: f[1] })]));
+      var n = typeof f[0] === "number" ? f[0].toLocaleString("en") : str(f[0]);
+      box.appendChild(h("div", { class: "figure" }, [h("strong", { text: n }), h("span", { text: f[1] })]));
     });
   }
 
