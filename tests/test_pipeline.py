@@ -9,25 +9,27 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.cli import main
-from sitroom.export import (
-    ARTICLE_COLUMNS,
-    CONTRADICTION_COLUMNS,
-    CONTROL_COLUMNS,
-    EVENT_COLUMNS,
-    QUOTE_COLUMNS,
-)
 
+# The columns of ../shared/DESIGN.md's output contract: each file starts with these, in this
+# order (columns added since are appended).
 CONTRACT = {
-    "articles.csv": ARTICLE_COLUMNS,
-    "events.csv": EVENT_COLUMNS,
-    "quotes.csv": QUOTE_COLUMNS,
-    "contradictions.csv": CONTRADICTION_COLUMNS,
-    "control.csv": CONTROL_COLUMNS,
+    "articles.csv": ["article_id", "title", "outlet", "wire", "published", "published_source",
+                     "story_id", "words", "boilerplate_lines"],
+    "events.csv": ["event_id", "event_date", "time_precision", "event_type", "sub_event_type",
+                   "actor1", "actor2", "country", "admin1", "admin2", "location", "latitude",
+                   "longitude", "geo_precision", "fatalities", "fatalities_max", "claim_status",
+                   "n_reports", "n_independent_sources", "article_ids", "sources", "notes",
+                   "evidence"],
+    "quotes.csv": ["quote_id", "article_id", "speaker", "speaker_canonical", "speaker_role", "kind",
+                   "stance", "text"],
+    "contradictions.csv": ["subject", "field", "value_a", "sources_a", "value_b", "sources_b",
+                           "kind"],
+    "control.csv": ["place", "admin1", "admin2", "date", "holder", "status", "event_ids"],
 }
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -35,8 +37,12 @@ def assert_contract(out: Path) -> None:
     assert (out / "sitroom.sqlite").exists()
     assert (out / "report.html").read_text().startswith("<!doctype html>")
     for name, columns in CONTRACT.items():
-        with (out / name).open(newline="", encoding="utf-8") as fh:
-            assert next(csv.reader(fh)) == columns, name
+        assert (out / name).read_bytes().startswith(b"\xef\xbb\xbf"), name  # BOM for Excel
+        with (out / name).open(newline="", encoding="utf-8-sig") as fh:
+            header = next(csv.reader(fh))
+            assert header[:len(columns)] == columns, name
+    for name in ("acled.csv", "events.geojson", "control.geojson"):
+        assert (out / name).exists(), name
     stories = json.loads((out / "stories.json").read_text())
     for story in stories:
         assert {"story_id", "title", "article_ids", "origin_article_id", "lineage"} <= set(story)
@@ -71,12 +77,21 @@ def test_seeds_run_writes_contract_and_wires(seeds_run: Path) -> None:
     assert "Tariq Arian" in clean
 
 
-def test_rerun_is_idempotent_and_store_is_sound(tmp_path: Path) -> None:
+def test_rerun_is_idempotent_and_store_is_sound(tmp_path: Path, capsys: Any) -> None:
     src = tmp_path / "in"
     src.mkdir()
     (src / "a.txt").write_text("Clashes in the valley\n\nArmy and militants clashed on Monday, police said.")
     out = tmp_path / "out"
+    assert main(["run", str(src), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    steps = ["reading input", "loading models", "analysing articles", "grouping stories",
+             "fusing events", "writing outputs"]
+    at = [err.find(f"sitroom: {s}") for s in steps]
+    assert all(i >= 0 for i in at) and at == sorted(at), err  # each step named, in order
     assert main(["run", str(src), "--out", str(out), "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "new or changed article(s)" in err  # the summary prints under --quiet
+    assert not any(f"sitroom: {s}" in err for s in steps)  # progress does not
     first = (out / "articles.csv").read_text()
     assert main(["run", str(src), "--out", str(out), "-q"]) == 0
     assert (out / "articles.csv").read_text() == first

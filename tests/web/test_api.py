@@ -40,8 +40,8 @@ def ids(response: Any) -> list[str]:
 
 
 def test_events_unfiltered_in_date_order(client: TestClient) -> None:
-    # SQLite sorts NULL first: the undated event leads
-    assert ids(client.get("/api/events")) == ["E-undated", "E-battle", "E-blast", "E-hostile"]
+    # the undated event comes last
+    assert ids(client.get("/api/events")) == ["E-battle", "E-blast", "E-hostile", "E-undated"]
 
 
 @pytest.mark.parametrize(("params", "expected"), [
@@ -50,12 +50,18 @@ def test_events_unfiltered_in_date_order(client: TestClient) -> None:
     ({"date_from": "2021-06-22", "date_to": "2021-06-22"}, ["E-battle"]),
     ({"event_type": "Battles"}, ["E-battle"]),
     ({"sub_event_type": "Remote explosive/landmine/IED"}, ["E-blast"]),
-    ({"admin1": "Kunduz"}, ["E-undated", "E-battle"]),
-    ({"actor": "taliban"}, ["E-undated", "E-battle"]),  # substring, case-insensitive
+    ({"admin1": "Kunduz"}, ["E-battle", "E-undated"]),
+    ({"admin1": "KUNDUZ"}, ["E-battle", "E-undated"]),  # case-insensitive
+    ({"admin1": "Kündüz"}, ["E-battle", "E-undated"]),  # accent-insensitive
+    ({"event_type": "battles"}, ["E-battle"]),
+    ({"country": "afghanistan", "date_to": "2021-06-22"}, ["E-battle"]),
+    ({"location": "mazar-e-sharif"}, ["E-blast"]),
+    ({"q": "KILLING SEVEN"}, ["E-blast"]),  # text in the evidence
+    ({"actor": "taliban"}, ["E-battle", "E-undated"]),  # substring, case-insensitive
     ({"actor": "Civilians (Afghanistan)"}, ["E-blast", "E-hostile"]),  # actor2 counts too
     ({"actor": "Civilians", "date_to": "2021-06-30"}, ["E-blast"]),
     ({"admin1": "Kunduz", "event_type": "Strategic developments"}, ["E-undated"]),
-    ({"limit": 2, "offset": 1}, ["E-battle", "E-blast"]),
+    ({"limit": 2, "offset": 1}, ["E-blast", "E-hostile"]),
     ({"admin1": "Nowhere"}, []),
 ])
 def test_events_filters(client: TestClient, params: dict[str, Any], expected: list[str]) -> None:
@@ -107,8 +113,50 @@ def test_lists_come_in_pages_with_their_total(client: TestClient, path: str, key
 
 def test_bad_parameters_are_refused(client: TestClient) -> None:
     for params in ({"date_from": "2021'--"}, {"date_to": "yesterday"}, {"limit": 0},
-                   {"limit": 10**9}, {"offset": -1}):
-        assert client.get("/api/events", params=params).status_code == 422
+                   {"limit": 10**9}, {"offset": -1}, {"offset": 2**63}, {"offset": 10**23},
+                   {"limit": "1e3"}, {"date_from": "2021-02-30"}, {"format": "xml"},
+                   {"actor": "a" * 50_001}, {"speaker": "x"}):
+        assert client.get("/api/events", params=params).status_code == 422, params
+
+
+def test_unknown_parameters_answer_422_naming_the_allowed_ones(client: TestClient) -> None:
+    response = client.get("/api/events", params={"evnt_type": "Riots"})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail["unknown"] == ["evnt_type"]
+    assert {"event_type", "admin1", "country", "location", "q", "format", "limit"} <= set(detail["allowed"])
+    assert client.get("/api/quotes", params={"actor": "x"}).json()["detail"]["allowed"] == \
+        ["article_id", "format", "limit", "offset", "speaker"]
+
+
+def test_an_impossible_date_range_answers_422(client: TestClient) -> None:
+    response = client.get("/api/events", params={"date_from": "2021-07-01", "date_to": "2021-06-01"})
+    assert response.status_code == 422 and "after date_to" in response.json()["detail"]["message"]
+
+
+def test_control_characters_and_wildcards_match_nothing_special(client: TestClient) -> None:
+    for value in ("\x00", "Tali\x00ban", "\x1b[31m", "\u0085"):
+        assert client.get("/api/events", params={"actor": value}).status_code == 422, repr(value)
+    for value in ("%", "_", "%%", "Tali%", "T_liban", "\\"):
+        assert ids(client.get("/api/events", params={"actor": value})) == [], value
+    assert client.get("/api/quotes", params={"speaker": "\x00"}).status_code == 422
+
+
+def test_csv_and_geojson_answers(client: TestClient) -> None:
+    import csv
+    import io
+
+    response = client.get("/api/events", params={"format": "csv", "admin1": "kunduz"})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r["event_id"] for r in rows] == ["E-battle", "E-undated"]
+    geo = client.get("/api/events", params={"format": "geojson"})
+    assert geo.headers["content-type"].startswith("application/geo+json")
+    body = geo.json()
+    assert body["type"] == "FeatureCollection" and "crs" not in body
+    assert [f["id"] for f in body["features"]] == ["E-battle", "E-blast", "E-hostile"]  # located only
+    assert body["features"][0]["geometry"] == {"type": "Point", "coordinates": [68.61, 37.18]}
+    assert geo.headers["X-Total-Count"] == "4"
 
 
 def _digest(path: Path) -> str:
@@ -172,6 +220,10 @@ def test_foreign_host_header_is_refused(client: TestClient) -> None:
     # DNS rebinding: a page on evil.example resolving to 127.0.0.1 must not read the API
     assert client.get("/api/events", headers={"host": "evil.example"}).status_code == 400
     assert client.get("/api/events", headers={"host": "localhost:8000"}).status_code == 200
+    for host in ("127.0.0.2:8000", "127.255.0.9", "[::1]:8000", "[::1]"):  # every loopback address
+        assert client.get("/api/events", headers={"host": host}).status_code == 200, host
+    for host in ("127.0.0.1.evil.example", "[::2]:8000", "10.0.0.1:8000"):
+        assert client.get("/api/events", headers={"host": host}).status_code == 400, host
 
 
 def test_openapi_documents_the_api_and_docs_are_local(client: TestClient) -> None:
@@ -210,10 +262,16 @@ def test_is_loopback(host: str, loopback: bool) -> None:
 
 
 def _record_uvicorn(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    import uvicorn
+    """serve() binds its socket, then hands it to the server: record what was bound instead."""
+    import sitroom.web as web
 
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+
+    def fake_run(app: Any, sock: Any) -> None:
+        host, port = sock.getsockname()[:2]
+        calls.append({"host": host, "port": port})
+
+    monkeypatch.setattr(web, "run_server", fake_run)
     return calls
 
 
@@ -225,8 +283,8 @@ def test_serve_refuses_public_addresses_unless_allowed(
         assert serve(shared_fixture_dir, host=host, port=8123) == 2
     assert calls == []
     assert "--allow-public" in capsys.readouterr().err
-    assert serve(shared_fixture_dir, host="0.0.0.0", port=8123, allow_public=True) == 0
-    assert serve(shared_fixture_dir, host="127.0.0.1", port=8123) == 0
+    assert serve(shared_fixture_dir, host="0.0.0.0", port=0, allow_public=True) == 0
+    assert serve(shared_fixture_dir, host="127.0.0.1", port=0) == 0
     assert [c["host"] for c in calls] == ["0.0.0.0", "127.0.0.1"]
 
 
@@ -237,8 +295,25 @@ def test_cli_serve_defaults_to_loopback_and_refuses_public(
     calls = _record_uvicorn(monkeypatch)
     assert main(["serve", str(shared_fixture_dir), "--host", "0.0.0.0"]) == 2
     assert main(["serve", str(tmp_path)]) == 2  # no store there
-    assert main(["serve", str(shared_fixture_dir), "--port", "8124"]) == 0
-    assert len(calls) == 1 and (calls[0]["host"], calls[0]["port"]) == ("127.0.0.1", 8124)
+    assert main(["serve", str(shared_fixture_dir), "--port", "0"]) == 0
+    assert len(calls) == 1 and calls[0]["host"] == "127.0.0.1"
+
+
+def test_serve_says_why_it_cannot_bind(shared_fixture_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    calls = _record_uvicorn(monkeypatch)
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        port = taken.getsockname()[1]
+        assert serve(shared_fixture_dir, host="127.0.0.1", port=port) == 2
+    finally:
+        taken.close()
+    err = capsys.readouterr().err
+    assert "cannot listen on 127.0.0.1" in err and "serving" not in err and calls == []
 
 
 def test_reads_during_writes_see_whole_result_sets(fixture_dir: Path) -> None:

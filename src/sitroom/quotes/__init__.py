@@ -20,7 +20,7 @@ from sitroom.quotes.canonical import canonicalise_speakers
 from sitroom.quotes.extract import Attribution, extract_attributions, quote_regions
 from sitroom.quotes.lexicon import load_lexicon
 from sitroom.nlp import doc_text, entities
-from sitroom.quotes.speakers import PERSONAL_PRONOUNS, Speaker, describe_source
+from sitroom.quotes.speakers import Speaker, describe_source, names_nobody
 from sitroom.records import Quote
 
 __all__ = ["extract_quotes", "canonicalise_speakers", "extract_attributions"]
@@ -120,8 +120,8 @@ def extract_quotes(doc: Any, article_id: str) -> list[Quote]:
             continue  # "it was reported that ...": nobody to attribute it to
         speaker = _resolve(att, described, earlier, mentions)
         earlier.append((att, speaker))
-        if speaker.pronoun or speaker.name.lower() in PERSONAL_PRONOUNS:
-            continue  # unresolved "he": not worth a row with no speaker
+        if speaker.pronoun or names_nobody(speaker.name):
+            continue  # unresolved "he", "they", "it": not worth a row with no speaker
         spans = _char_spans(doc, att.content)
         start, end = spans[0][0], spans[-1][1]
         role = speaker.role

@@ -7,8 +7,12 @@ provincial council member"; "Tariq Arian, a spokesman for the Ministry of Interi
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from sitroom.quotes.lexicon import Lexicon
@@ -20,6 +24,22 @@ NAME_JOINERS = {"-", "'", "’"}
 # "spokesman for the Ministry of Interior" -> "Ministry of Interior spokesman"
 OF_PHRASE = re.compile(r"^(?P<head>(?:\w+ )?\w+) (?:of|for|to) (?:the )?(?P<org>.+)$")
 MINISTRY_OF = re.compile(r"\bMinistry of (?:the )?(\w+)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def non_speaker_words() -> frozenset[str]:
+    text = resources.files("sitroom.data").joinpath("quotes", "non_speakers.csv").read_text(
+        encoding="utf-8")
+    rows = csv.DictReader(io.StringIO("\n".join(
+        line for line in text.splitlines() if not line.startswith("#"))))
+    return frozenset(r["word"].strip().lower() for r in rows)
+
+
+def names_nobody(name: str) -> bool:
+    """A speaker "name" that says nobody: only pronouns, determiners and function words
+    ("they", "it", "the"), or no letter at all."""
+    words = re.findall(r"[^\W\d_]+", name.lower())
+    return not words or all(w in non_speaker_words() for w in words)
 
 
 @dataclass

@@ -91,6 +91,7 @@ class Report:
 def report_data(store: Store) -> dict[str, Any]:
     """Everything the page shows, as plain JSON-able values (read in one snapshot)."""
     from sitroom.outputs import query
+    from sitroom.titles import headline, is_dateline
 
     own_transaction = not store.db.in_transaction
     if own_transaction:  # one read transaction: a concurrent run is seen whole or not at all
@@ -108,6 +109,12 @@ def report_data(store: Store) -> dict[str, Any]:
         columns = ARTICLE_COLUMNS + (["text"] if texts_included else [])
         articles = _leading_rows(store, "articles", columns, "article_id",
                                  LIST_BUDGET_CHARS["articles"] + (MAX_TEXT_CHARS if texts_included else 0))
+        for a in articles:
+            if is_dateline(a["title"] or ""):  # "This story is from ...": show a real headline
+                lead = a["text"] if texts_included else store.db.execute(
+                    "SELECT substr(text, 1, 2000) FROM articles WHERE article_id = ?",
+                    (a["article_id"],)).fetchone()[0]
+                a["title"] = headline(a["title"], lead or "")
         if not texts_included:
             for a in articles:
                 a["text"] = None
@@ -205,15 +212,18 @@ def build_report(store: Store) -> Report:
 <title>sitroom report</title>
 {style_tags}
 </head><body>
-<header><h1>sitroom report</h1><p id="summary">{html.escape(summary)}</p>
+<header><p class="kicker">sitroom · situation report</p><h1 id="headline">What the articles report</h1>
+<p id="dek"></p><div id="figures" aria-label="Key figures"></div><p id="summary">{html.escape(summary)}</p>
 <noscript><p>This page needs JavaScript for the map, the timeline and the tables; the data are in
 the CSV and JSON files beside it.</p></noscript></header>
 <nav id="filters" aria-label="Filters"></nav>
 <main>
 <section id="map-section"><h2>Map</h2><div id="map" role="region" aria-label="Map of events and control"></div>
+<p id="map-outliers" class="note outliers" hidden></p>
 <p class="note">Boundaries: Natural Earth (public domain) via world-atlas {WORLD_ATLAS_VERSION}; map: Leaflet {LEAFLET_VERSION}.
 Markers: colour = event type, size = fatalities; rings = control by place.</p></section>
-<section id="timeline-section"><h2>Timeline</h2><div id="timeline"></div></section>
+<section id="timeline-section"><h2>Timeline</h2><div id="timeline"></div>
+<p id="timeline-outliers" class="note outliers" hidden></p></section>
 <section id="events-section"><h2>Events <span id="event-count"></span></h2><div id="events"></div></section>
 <section id="stories-section"><h2>Stories and copy lineage</h2><div id="stories"></div></section>
 <section id="quotes-section"><h2>Quotes</h2><div id="quotes"></div></section>

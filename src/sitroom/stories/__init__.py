@@ -412,6 +412,21 @@ def _lineages(jobs: list[StoryParts], map_lineage: MapFn | None) -> list[list[Li
     return out
 
 
+def story_title(members: list[CleanArticle], origin: str) -> str:
+    """The story's headline: the origin's title, unless it is a dateline ("This story is from
+    March 1, 2002"): then another member's real title, else the first line of the origin's text
+    that is not a dateline (sitroom.titles)."""
+    from sitroom.titles import headline, is_dateline
+
+    first = next(a for a in members if a.article_id == origin)
+    if first.title.strip() and not is_dateline(first.title):
+        return first.title
+    for a in members:
+        if a.title.strip() and not is_dateline(a.title):
+            return a.title
+    return headline(first.title, first.text)
+
+
 def build_stories(
     articles: list[CleanArticle], published: dict[str, PublicationDate] | None = None,
     previous_lineage: Mapping[str, list[LineageLink]] | None = None,
@@ -479,7 +494,7 @@ def build_stories(
         stories.append(
             Story(
                 story_id=story_id_for(ids),
-                title=next(a.title for a in story_articles if a.article_id == origin),
+                title=story_title(story_articles, origin),
                 article_ids=ids,
                 origin_article_id=origin,
                 lineage=lineage,

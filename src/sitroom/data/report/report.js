@@ -78,6 +78,23 @@
     return m ? Date.UTC(+m[1], +m[2] - 1, m[3] ? +m[3] : 1) : null;
   }
 
+  // The range that holds the bulk of some values, robust to a few far-off ones (one misdated
+  // event must not stretch the timeline over a decade, nor one far place zoom the map to the
+  // world): Tukey's fences, quartiles -/+ 3 interquartile ranges, the spread at least `floor`.
+  // Values outside are the outliers; they are listed beside the view, never dropped.
+  function bulkRange(values, floor) {
+    var v = values.slice().sort(function (a, b) { return a - b; });
+    if (!v.length) return null;
+    function q(p) {
+      var at = (v.length - 1) * p, lo = Math.floor(at), hi = Math.ceil(at);
+      return v[lo] + (v[hi] - v[lo]) * (at - lo);
+    }
+    var spread = Math.max(q(0.75) - q(0.25), floor);
+    var lo = q(0.25) - 3 * spread, hi = q(0.75) + 3 * spread;
+    var inside = v.filter(function (x) { return x >= lo && x <= hi; });
+    return { lo: lo, hi: hi, min: inside[0], max: inside[inside.length - 1] };
+  }
+
   function placeLabel(e) {
     return [e.location, e.admin2, e.admin1, e.country].filter(Boolean).filter(function (v, i, a) {
       return a.indexOf(v) === i;
@@ -206,7 +223,8 @@
     controlLayer = L.layerGroup().addTo(map);
     map.createPane("control").style.zIndex = 450;  // rings above the event markers they surround
     L.control.layers(null, { "Events": eventLayer, "Control": controlLayer, "Boundaries": countries },
-      { collapsed: false }).addTo(map);
+      { collapsed: window.innerWidth < 700 }).addTo(map);
+    map.on("zoomend moveend", function () { hideCrowdedLabels(); });
     (data.control || []).forEach(function (c) {
       if (c.latitude === null || c.longitude === null) return;
       var ring = L.circleMarker([c.latitude, c.longitude], {
@@ -227,10 +245,79 @@
       });
       document.getElementById("map-section").appendChild(legend);
     }
-    var pts = events.filter(function (e) { return e.latitude !== null && e.longitude !== null; })
-      .map(function (e) { return [e.latitude, e.longitude]; });
-    if (pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.4), { maxZoom: 8 });
+    var located = events.filter(function (e) { return e.latitude !== null && e.longitude !== null; });
+    labelLayer = L.layerGroup().addTo(map);
+    if (!located.length) { map.setView([25, 20], 2); return; }
+    var latRange = bulkRange(located.map(function (e) { return e.latitude; }), 0.5);
+    var lonRange = bulkRange(located.map(function (e) { return e.longitude; }), 0.5);
+    var inView = [], far = [];
+    located.forEach(function (e) {
+      var inside = e.latitude >= latRange.lo && e.latitude <= latRange.hi &&
+        e.longitude >= lonRange.lo && e.longitude <= lonRange.hi;
+      (inside ? inView : far).push(e);
+    });
+    if (inView.length) map.fitBounds(L.latLngBounds(inView.map(function (e) {
+      return [e.latitude, e.longitude]; })).pad(0.25), { maxZoom: 8 });
     else map.setView([25, 20], 2);
+    listOutliers("map-outliers", far, "outside the map's view (zoom out to see them)",
+      function (e) { return placeLabel(e) + " (" + e.latitude + ", " + e.longitude + ")"; });
+  }
+
+  // Names of the places with events, on the map: the busiest first, at most LABELS of them,
+  // so that a crowded area stays readable.
+  var labelLayer = null, LABELS = 25;
+  function drawLabels(shown) {
+    if (!map) return;
+    labelLayer.clearLayers();
+    var places = {};
+    shown.forEach(function (e) {
+      if (e.latitude === null || e.longitude === null) return;
+      var name = e.location || e.admin2 || e.admin1;
+      if (!name) return;
+      var key = name + "@" + e.latitude.toFixed(2) + "," + e.longitude.toFixed(2);
+      var p = places[key] || (places[key] = { name: name, lat: e.latitude, lon: e.longitude, n: 0 });
+      p.n += 1;
+    });
+    var ranked = Object.keys(places).map(function (k) { return places[k]; })
+      .sort(function (a, b) { return b.n - a.n || a.name.localeCompare(b.name); }).slice(0, LABELS);
+    ranked.forEach(function (p) {
+      var anchor = L.circleMarker([p.lat, p.lon], { radius: 0, opacity: 0, fillOpacity: 0, interactive: false });
+      anchor.bindTooltip(h("span", { text: p.name + (p.n > 1 ? " (" + p.n + ")" : "") }), {
+        permanent: true, direction: "right", offset: [8, 0], className: "place-label", opacity: 1
+      });
+      anchor.addTo(labelLayer);
+    });
+    hideCrowdedLabels();
+  }
+
+  // A label that would cover a busier place's label is hidden (until a zoom gives it room).
+  function hideCrowdedLabels() {
+    var kept = [];
+    Array.prototype.forEach.call(document.querySelectorAll(".place-label"), function (el) {
+      el.style.visibility = "";
+      var r = el.getBoundingClientRect();
+      var clash = kept.some(function (k) {
+        return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top;
+      });
+      if (clash) el.style.visibility = "hidden"; else kept.push(r);
+    });
+  }
+
+  // A short list, under a view, of the events it leaves out (they stay in the table).
+  function listOutliers(id, items, why, describe) {
+    var box = document.getElementById(id);
+    if (!box) return;
+    box.textContent = "";
+    if (!items.length) { box.hidden = true; return; }
+    box.hidden = false;
+    box.appendChild(h("span", { text: items.length + (items.length === 1 ? " event lies " : " events lie ") + why + ": " }));
+    items.forEach(function (e, i) {
+      var b = h("button", { type: "button", class: "link outlier", "data-event-id": e.event_id,
+        text: (e.event_date || "undated") + " " + describe(e) });
+      b.addEventListener("click", function () { select(e.event_id, true); });
+      box.appendChild(b);
+      if (i < items.length - 1) box.appendChild(document.createTextNode(" · "));
+    });
   }
 
   function drawMarkers(shown) {
@@ -261,10 +348,15 @@
     var dated = events.filter(function (e) { return dayValue(e.event_date) !== null; });
     if (!dated.length) { box.appendChild(h("p", { class: "empty", text: "No dated events." })); return; }
     var types = uniqueSorted(events.map(function (e) { return e.event_type; }));
-    var days = dated.map(function (e) { return dayValue(e.event_date); });
     var DAY = 86400000;
-    var t0 = Math.min.apply(null, days) - DAY, t1 = Math.max.apply(null, days) + DAY;
-    var width = Math.max(600, box.clientWidth || 900), left = 190, right = 20, lane = 28, top = 10;
+    var range = bulkRange(dated.map(function (e) { return dayValue(e.event_date); }), 30 * DAY);
+    var t0 = range.min - DAY, t1 = range.max + DAY;
+    var outside = dated.filter(function (e) {
+      var d = dayValue(e.event_date); return d < range.lo || d > range.hi; });
+    listOutliers("timeline-outliers", outside, "far outside the others' dates, off the timeline",
+      function (e) { return e.sub_event_type + " — " + placeLabel(e); });
+    var width = Math.max(320, box.clientWidth || 900), right = 40, lane = 28, top = 10;
+    var left = width < 500 ? 120 : 190;  // lane labels: a narrow screen gives them less room
     var height = top + lane * types.length + 30;
     var x = function (t) { return left + (width - left - right) * (t - t0) / (t1 - t0); };
     var s = svg("svg", { width: width, height: height, role: "img", "aria-label": "Timeline of events" });
@@ -275,17 +367,19 @@
       label.textContent = t;
       s.appendChild(label);
     });
-    var step = Math.max(1, Math.ceil((t1 - t0) / DAY / 8)) * DAY;  // whole days between ticks
+    var ticks = Math.max(2, Math.floor((width - left - right) / 90));  // a label needs ~90 px
+    var step = Math.max(1, Math.ceil((t1 - t0) / DAY / ticks)) * DAY;  // whole days between ticks
+    var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     for (var t = t0; t <= t1; t += step) {
-      var xx = x(t);
+      var xx = x(t), when = new Date(t);
       s.appendChild(svg("line", { x1: xx, x2: xx, y1: top, y2: height - 22, class: "tick" }));
       var tl = svg("text", { x: xx, y: height - 8, "text-anchor": "middle", class: "tick-label" });
-      tl.textContent = new Date(t).toISOString().slice(0, 10);
+      tl.textContent = when.getUTCDate() + " " + MONTHS[when.getUTCMonth()] + " " + when.getUTCFullYear();
       s.appendChild(tl);
     }
     shown.forEach(function (e) {
       var d = dayValue(e.event_date);
-      if (d === null) return;
+      if (d === null || d < range.lo || d > range.hi) return;
       var c = svg("circle", {
         cx: x(d), cy: top + lane * types.indexOf(e.event_type) + lane / 2,
         r: Math.min(12, 4 + 1.5 * Math.sqrt(e.fatalities || 0)), fill: typeColour(e.event_type),
@@ -298,6 +392,9 @@
       s.appendChild(c);
     });
     box.appendChild(s);
+    var undated = shown.length - shown.filter(function (e) { return dayValue(e.event_date) !== null; }).length;
+    if (undated) box.appendChild(h("p", { class: "note undated-note", text: undated +
+      (undated === 1 ? " event has" : " events have") + " no date: not on the timeline, listed last in the table." }));
   }
 
   // ------------------------------------------------------------------------------ events table
@@ -312,9 +409,12 @@
       ["Reports / independent sources", str(e.n_reports) + " / " + str(e.n_independent_sources)],
       ["Place", placeLabel(e) + (e.latitude !== null ? " (" + e.latitude + ", " + e.longitude + ")" : "")],
       ["Precision", "time " + str(e.time_precision) + ", geo " + str(e.geo_precision)],
-      ["Notes", e.notes]
+      ["Actor types", [e.inter1, e.inter2].filter(Boolean).join(" / ")],
+      ["ACLED id", e.event_id_cnty],
+      ["Read as", e.trace]
     ];
     return h("div", { class: "detail" }, [
+      e.notes ? h("p", { class: "summary-line", text: e.notes }) : null,
       h("h4", { text: "Evidence" }),
       (e.evidence || []).length ? evidence : h("p", { class: "empty", text: "No evidence sentences stored." }),
       more(e.evidence_total, (e.evidence || []).length, "evidence sentences"),
@@ -400,6 +500,7 @@
     state.rows = Math.max(state.rows, PAGE_ROWS);
     if (state.selected && !shown.some(function (e) { return e.event_id === state.selected; })) state.selected = null;
     drawMarkers(shown);
+    drawLabels(shown);
     drawTimeline(shown);
     drawTable(shown);
   }
@@ -517,6 +618,39 @@
     }
   }
 
+  // ------------------------------------------------------------------------------ masthead
+  // The lead of the page: what period and places the events cover, and the figures that count.
+  function buildMasthead() {
+    var dated = events.filter(function (e) { return dayValue(e.event_date) !== null; });
+    var range = bulkRange(dated.map(function (e) { return dayValue(e.event_date); }), 30 * 86400000);
+    var perCountry = {};
+    events.forEach(function (e) { if (e.country) perCountry[e.country] = (perCountry[e.country] || 0) + 1; });
+    var countries = Object.keys(perCountry).sort(function (a, b) {
+      return perCountry[b] - perCountry[a] || a.localeCompare(b); });
+    var regions = {};
+    events.forEach(function (e) { if (e.admin1) regions[e.admin1] = (regions[e.admin1] || 0) + 1; });
+    var top = Object.keys(regions).sort(function (a, b) { return regions[b] - regions[a] || a.localeCompare(b); }).slice(0, 3);
+    function day(t) { return new Date(t).toISOString().slice(0, 10); }
+    var parts = [];
+    if (countries.length) parts.push(countries.slice(0, 3).join(", ") + (countries.length > 3 ? " and " + (countries.length - 3) + " more" : ""));
+    if (range) parts.push(range.min === range.max ? day(range.min) : day(range.min) + " to " + day(range.max));
+    if (top.length) parts.push("most events in " + top.join(", "));
+    document.getElementById("dek").textContent = parts.join(" · ");
+    var killed = events.reduce(function (n, e) { return n + (e.fatalities || 0); }, 0);
+    var figures = [
+      [events.length, "events"], [killed, "reported killed (lowest figures)"],
+      [uniqueSorted(events.map(function (e) { return e.location || e.admin1; })).length, "places"],
+      [(data.totals || {}).stories, "stories"], [(data.totals || {}).articles, "articles"],
+      [(data.contradictions || []).length, "contradictions"]
+    ];
+    var box = document.getElementById("figures");
+    figures.forEach(function (f) {
+      var n = typeof f[0] === "number" ? f[0].toLocaleString("en") : str(f[0]);
+      box.appendChild(h("div", { class: "figure" }, [h("strong", { text: n }), h("span", { text: f[1] })]));
+    });
+  }
+
+  buildMasthead();
   buildFilters();
   buildMap();
   drawStories();
