@@ -15,7 +15,8 @@ also some village's name ("police", "bank", "law", "met") do not become places:
   article's other names or its story are in; a small one (under LOWER_MIN_POP) needs a location
   word before it or a feature word after it ("in ghodasar village");
 - a name beside another unknown non-English word is part of a person's or group's name
-  ("nirmala deshpande", "alijah kotla"), unless it is a big place;
+  ("nirmala deshpande", "alijah kotla"), unless it is a big place, and so is the same name
+  anywhere else in the article ("naresh raval ... raval admitted");
 - a dateline at a line start ("hyderabad:", "ghodasar-jinjhar (kheda):") names the town.
 """
 
@@ -129,6 +130,8 @@ def accept_lowercase(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[int], ho
         return False
     if country_named(gz, ids, key):
         return True
+    if len(key) < SHORT_NAME and not any(gz.feature[k] == ADMIN1 and (k, key) in gz.primary for k in ids):
+        return False  # "ntr", "hai": initials and particles, not the district they spell
     at_home = [k for k in ids if gz.country[k] in home]
     main = [k for k in ids if (k, key) in gz.primary]  # readings of which this is the main name
     if _english_run(doc, i, j):
@@ -154,12 +157,21 @@ def accept_lowercase(doc: Any, gz: Gazetteer, i: int, j: int, ids: list[int], ho
         return False
     if not (cue or feature_after) and not admin and pop < LOWER_MIN_POP:
         return False
-    # beside another unknown word: part of a longer name (a person, a group, a street)
+    return not beside_unknown(doc, i, j, known)
+
+
+# A name of fewer letters is taken only as a country's or province's own name.
+SHORT_NAME = 4
+
+
+def beside_unknown(doc: Any, i: int, j: int, known: Any) -> bool:
+    """Whether doc[i:j] stands beside another word that is neither English nor a place name:
+    then it is part of a longer name, a person's or a group's ("naresh raval", "alijah kotla")."""
     for t in (i - 1, j):
         if 0 <= t < len(doc) and _is_word(doc[t]) and not is_english_word(doc[t].text, doc[t].lemma_) \
                 and not known(doc[t].text):
-            return False
-    return True
+            return True
+    return False
 
 
 def line_datelines(text: str) -> list[tuple[int, int]]:

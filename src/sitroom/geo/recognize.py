@@ -17,7 +17,8 @@ from functools import lru_cache
 from typing import Any
 
 from sitroom.geo.gazetteer import ADMIN1, ADMIN2, COUNTRY, DATA, Gazetteer, load_gazetteer
-from sitroom.geo.lowercase import (MAX_TOKENS as FOLDED_MAX_TOKENS, MOJIBAKE, accept_lowercase, country_named,
+from sitroom.geo.lowercase import (MAX_TOKENS as FOLDED_MAX_TOKENS, BIG_PLACE_POP, MOJIBAKE, accept_lowercase, beside_unknown,
+                                   country_named,
                                    dateline_place, is_english_word, is_lowercased, line_datelines)
 from sitroom.geo.names import name_key
 from sitroom.geo.theatre import licence_of
@@ -309,6 +310,17 @@ def _plausible_folded_ent(doc: Any, gz: Gazetteer, ent: Any, home: set[str], ent
 _FOLDED_CUES = frozenset({"in", "at", "near", "outside", "around", "across", "into", "towards", "toward"})
 
 
+def _names_of_people(doc: Any, gz: Gazetteer, taken: list[bool], known: Any) -> set[str]:
+    """Keys of the single words with a gazetteer reading that stand somewhere in the article
+    beside another word neither English nor a place (lowercase.beside_unknown)."""
+    out: set[str] = set()
+    for t, tok in enumerate(doc):
+        if (not taken[t] and tok.is_alpha and not tok.is_stop and not is_english_word(tok.text, tok.lemma_)
+                and gz.lookup(tok.text) and beside_unknown(doc, t, t + 1, known)):
+            out.add(name_key(tok.text))
+    return out
+
+
 def _known_at(gz: Gazetteer, home: set[str]) -> Any:
     """known(word): whether a word names a place in one of the home countries."""
     return lambda w: any(gz.country[k] in home for k in gz.lookup(w))
@@ -356,6 +368,10 @@ def _scan_folded(doc: Any, gz: Gazetteer, taken: list[bool], ent_label: list[str
     then every other name, longest first at each position."""
     fw = cues()["feature_words"]
     features = {w for kind in ("admin1", "admin2", "city") for w in fw[kind] if " " not in w}
+    home = _folded_home(doc, gz, theatre, spans)
+    # one sense per article: a name that stands once as part of a person's name ("naresh raval")
+    # is that person's where it stands alone too ("raval admitted")
+    people = _names_of_people(doc, gz, taken, _known_at(gz, home))
     for broad_only in (True, False):
         home = _folded_home(doc, gz, theatre, spans)
         known = _known_at(gz, home)
@@ -375,6 +391,10 @@ def _scan_folded(doc: Any, gz: Gazetteer, taken: list[bool], ent_label: list[str
                 if not ids:
                     continue
                 if broad_only and not any(gz.feature[k] in (COUNTRY, ADMIN1) for k in ids):
+                    break
+                if name_key(doc[i:j].text) in people and not any(
+                        gz.feature[k] in (COUNTRY, ADMIN1, ADMIN2) or gz.population[k] >= BIG_PLACE_POP
+                        for k in ids):
                     break
                 after = j < n and doc[j].lower_ in features
                 if accept_lowercase(doc, gz, i, j, ids, home, ent_label, _has_location_cue(doc, i), after,
