@@ -136,3 +136,28 @@ def test_members_far_apart_give_no_story_date() -> None:
              "c": PublicationDate(None, "none", "no date in metadata or text")}
     filled = fill_story_dates(dates, [Story("s", "", ["a", "b", "c"], "b")])
     assert filled["c"].date is None
+
+
+def test_a_later_report_of_a_story_is_dated_on_the_weekday_it_tells() -> None:
+    # the story's first report is of Saturday 2 March; a member that says 'said on tuesday' came later
+    dates = {"a": PublicationDate("2002-03-02", "text"),
+             "b": publication_date(article("b", "The governor said on tuesday that the order stood."))}
+    filled = fill_story_dates(dates, [Story("s", "", ["a", "b"], "a")])
+    assert (filled["b"].date, filled["b"].source) == ("2002-03-05", "story")
+
+
+def test_days_a_reporting_sentence_tells_of_are_not_the_report_day() -> None:
+    for text in ("The leader said on tuesday march 15 was a bad date for the rally.",
+                 "Police said curfew had been extended till march 18 next.",
+                 "He said the rally on march 15 would go on."):
+        assert "monthdays" not in publication_date(article("a", text)).evidence, text
+    assert "monthdays=06-22" in publication_date(article("b", "The envoy said on June 22 that towns fell.")).evidence
+
+
+def test_no_day_far_from_every_dated_article_is_guessed() -> None:
+    # 6 December recurs on a Thursday in 2001, three months before any dated page of the collection
+    dates = _collection(20, "2002-03-04")
+    dates["u"] = publication_date(article("u", "Officials said on thursday the site was razed. "
+                                                "They said on december 6 it fell."))
+    filled = fill_story_dates(dates, [Story(f"s{a}", "", [a], a) for a in dates])
+    assert filled["u"].date is None

@@ -131,3 +131,8 @@ def test_days_counted_from_the_narrative_day() -> None:
     assert ("The next day", "DATE", "2021-06-23") in found
     # no day named before: the report's own day is the narrative day
     assert ("the day before", "DATE", "2021-07-03") in values("Shops had shut the day before.")
+
+
+def test_last_after_a_month_day_is_its_latest_occurrence_before_the_anchor() -> None:
+    # in a paper of 10 February, 'february 19 last' is a year back, not nine days ahead
+    assert ("february 19 last", "DATE", "2020-02-19") in values("He was taken on february 19 last.", "2021-02-10")

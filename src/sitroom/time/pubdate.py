@@ -166,13 +166,27 @@ def _attached_to_reporting(text: str, t: TimeExpr, sentence_start: int, sentence
     verbs = "|".join(re.escape(v) for v in sorted(lexicon()["reporting_verbs"], key=len, reverse=True))
     before = text[max(sentence_start, t.start - 40):t.start].lower()
     after = text[t.end:min(sentence_end, t.end + 30)].lower()
-    if re.search(rf"(?<![a-z])(?:{verbs})(?:\s+\w+)?\s+(?:on\s+|dated\s+)?$", before):
+    # 'said on', 'told reporters on', 'a statement dated': 'said march 15 was' is the verb's object
+    if re.search(rf"(?<![a-z])(?:{verbs})(?:\s+\w+)?\s+(?:on|dated)\s+$", before):
         return True
     m = re.match(rf"^[\s,]*(?:\w+\s+){{0,2}}?(?:{verbs})(?![a-z])", after)
     if m is None:
         return False
     # another date between this one and the verb is the verb's own ('..., on thursday said')
     return not any(t.end < o.start < t.end + m.end() for o in others)
+
+
+@lru_cache(maxsize=1)
+def _span_bound_pattern() -> re.Pattern:
+    words = "|".join(re.escape(w) for w in lexicon()["span_bound_words"])
+    return re.compile(rf"(?<![a-z])(?:{words})\s+(?:the\s+)?$")
+
+
+def _bound_of_span(text: str, t: TimeExpr) -> bool:
+    """Whether an expression is the bound of a span or of a relation ('till march 18', 'since
+    tuesday') or carries its own 'next' / 'last' ('march 18 next'): not the time of a report."""
+    before = text[max(0, t.start - 12):t.start].lower()
+    return bool(_span_bound_pattern().search(before) or re.search(r"\b(?:next|last)$", t.text.lower()))
 
 
 def _best_weekday(votes: list[int]) -> int | None:
@@ -252,7 +266,8 @@ def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
             continue
         if attributive:
             continue  # 'the September 11 attacks': a date used as a name, not as the time of a report
-        reporting = _is_reporting(sentence_of(t.start))
+        # 'said on tuesday' dates the report; 'extended till march 18 next' does not
+        reporting = _is_reporting(sentence_of(t.start)) and not _bound_of_span(text, t)
         m = WEEKDAY_VALUE.match(t.value[:10]) or WEEKDAY_VALUE.match(t.value)
         if m:
             if reporting:
@@ -262,8 +277,11 @@ def text_date(article: CleanArticle) -> tuple[PublicationDate | None, Partial]:
         if m:
             md = (int(m.group(1)), int(m.group(2)))
             latest = max(latest, md) if latest else md
-            if reporting or (t.start < TOP_CHARS and _dateline_shaped(text, t.start)):
-                partial.month_days.append(md)  # 'KABUL, July 8 (Reuters) -' is a dateline
+            # a dateline ('KABUL, July 8 (Reuters) -') or the day of a reporting verb ('said on June
+            # 22'); a day a reporting sentence tells of ('the rally on march 15') is not the report's
+            if (t.start < TOP_CHARS and _dateline_shaped(text, t.start)) or (
+                    reporting and _attached_to_reporting(text, t, *sentence_span(t.start), timexes)):
+                partial.month_days.append(md)
             continue
         m = MONTH_VALUE.match(t.value)
         if m:
@@ -366,6 +384,7 @@ def _candidates_in_year(p: Partial, year: int, lag_days: int = 0) -> list[date]:
 MAIN_YEAR_SHARE = 0.1  # a year holding fewer of a collection's dated articles is an outlier's
 STORY_SPREAD_DAYS = 60  # dated members further apart than this tell no single day for the others
 NEAR_DAYS = 31  # reference days this close to a candidate day vouch for it
+STORY_FOLLOW_DAYS = 14  # how long after a story's first report a later report of it is looked for
 
 
 def main_years(reference_days: list[date]) -> set[int]:
@@ -432,7 +451,9 @@ def solve_partial(p: Partial, reference_days: list[date]) -> date | None:
                 ordered, d - timedelta(days=NEAR_DAYS))
             return -near, min(abs((d - r).days) for r in ordered), d
 
-        return min(options, key=support)
+        best = min(options, key=support)
+        # a day no dated article of the collection lies near is a guess from another period
+        return best if support(best)[0] < 0 else None
     return options[0]
 
 
@@ -470,9 +491,16 @@ def fill_story_dates(dates: dict[str, PublicationDate], stories: list[Story]) ->
             if a in dated:
                 continue
             own = Partial.from_evidence(out[a].evidence)
-            if own is not None and not fits(own, story_day):
-                continue  # its text tells of another day (a story can join reports of two days)
-            out[a] = PublicationDate(story_day.isoformat(), "story", f"date of story {story.story_id}")
+            if own is None or fits(own, story_day):
+                out[a] = PublicationDate(story_day.isoformat(), "story", f"date of story {story.story_id}")
+                continue
+            # its text tells of another day: a later report of the story ('said on tuesday' after a
+            # Saturday's first report) is on the first day after the story's that its text allows
+            later = next((story_day + timedelta(days=k) for k in range(1, STORY_FOLLOW_DAYS + 1)
+                          if fits(own, story_day + timedelta(days=k))), None)
+            if later is not None:
+                out[a] = PublicationDate(later.isoformat(), "story",
+                                         f"first day after story {story.story_id}'s that its text allows")
     # 2. undated stories (and undated articles in no story): merged text constraints + collection
     # dates; where the members' merged constraints fit no day, each member on its own
     reference_days = sorted(dated.values())
@@ -488,11 +516,12 @@ def fill_story_dates(dates: dict[str, PublicationDate], stories: list[Story]) ->
         for a in undated:
             merged = merged.merged(own[a])
         day = solve_partial(merged, reference_days)
-        if day is not None:
-            solved = [(undated, merged, day)]
-        else:
-            solved = [([a], own[a], d) for a in undated if len(undated) > 1
-                      for d in [solve_partial(own[a], reference_days)] if d is not None]
+        # the story's day goes to the members whose own text allows it; the others (a story may
+        # join reports of several days) are solved on their own
+        together = [a for a in undated if day is not None and fits(own[a], day)]
+        solved = [(together, merged, day)] if together else []
+        solved += [([a], own[a], d) for a in undated if a not in together
+                   for d in [solve_partial(own[a], reference_days)] if d is not None]
         for group, constraints, day in solved:
             why = "; ".join(x for x in (
                 f"weekday {day.strftime('%A')}" if constraints.weekday_votes else "",
