@@ -115,3 +115,59 @@ def test_compound_modifiers_and_time_references_are_not_events():
             "After an hour of fighting, the Taliban captured Dargah.")
     ms = mentions(text)
     assert [m.sub_event_type for m in ms] == ["Non-state actor overtakes territory"]
+
+
+# ---- failure classes seen on real news (issue 21), each with a text of our own
+
+@pytest.mark.parametrize("text", [
+    "The government will fall soon, the opposition leader said.",
+    "Justice Rahimi has taken over as acting chief justice of the Zabul high court.",
+    "The driver lost control and the vehicles fell into a roadside ditch near Kalat.",
+    "He made a direct attack on the governor over the unrest in Zabul.",
+    "He demanded the arrest of the party leaders in Kalat.",
+    "No arrests have been made so far in Kalat.",
+    "Fearing a possible attack, officials closed the schools in Kalat.",
+])
+def test_figures_of_speech_politics_plans_and_negations_are_not_events(text):
+    assert mentions(text) == []
+
+
+def test_the_speaker_is_not_the_doer():
+    (m,) = mentions("A mob set fire to shops in Kalat on Monday, police said.")
+    assert m.actor1.name == "Rioters (Afghanistan)" and m.sub_event_type == "Mob violence"
+    assert m.attributed_to == "police"
+
+
+def test_one_count_per_role_per_sentence():
+    ms = mentions("Gunmen attacked a bus in Kalat on Monday, killing 58 people.")
+    assert [m.fatalities for m in ms] == [58]
+
+
+def test_killed_in_police_firing_names_the_police_and_civilians_are_victims():
+    (m,) = mentions("Four people were killed in police firing in Kalat on Monday.")
+    assert m.actor1.name == "Police Forces of Afghanistan" and m.actor2.name == "Civilians (Afghanistan)"
+    assert (m.event_type, m.fatalities) == ("Violence against civilians", 4)
+
+
+def test_a_massacre_of_villagers_is_violence_against_civilians_not_a_clash():
+    (m,) = mentions("Gunmen killed 20 villagers in Kalat on Monday.")
+    assert (m.event_type, m.sub_event_type) == ("Violence against civilians", "Attack")
+    assert m.actor2.name == "Civilians (Afghanistan)"
+
+
+def test_two_acts_in_one_sentence_keep_their_own_tolls():
+    ms = all_mentions("Six people were injured in police firing in Kalat, while 12 people were killed by the rioters.")
+    by_actor = {m.actor1.name: m for m in ms if m.actor1}
+    assert by_actor["Rioters (Afghanistan)"].fatalities == 12
+    assert all(m.actor1 is not None and m.actor1.name == "Rioters (Afghanistan)" for m in ms if m.fatalities == 12)
+
+
+def test_tallies_stay_mentions_but_are_not_events():
+    text = "So far 3,976 people have been arrested all over the state."
+    assert mentions(text) == []
+    assert [m.scope for m in all_mentions(text)] == ["aggregate"]
+
+
+def test_an_event_named_in_commentary_is_a_reference():
+    text = "The riots in Kalat would not be a subject of their investigation, the minister said."
+    assert mentions(text) == []

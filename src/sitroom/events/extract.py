@@ -348,6 +348,12 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sent
     if tok.pos_ in ("NOUN", "PROPN") and nxt is not None and nxt.text in ("-", "–") and not nxt.whitespace_ \
             and not tok.whitespace_:
         return "part of a compound modifier (riot-hit, clash-prone)"
+    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in lexicon()["irrealis_modifiers"] and c.dep_ == "amod"
+                                             for c in tok.children):
+        return "irrealis or negated (a possible, planned or feared act)"
+    if tok.pos_ == "VERB" and tok.tag_ in ("VBP", "VBZ") and tok.idx > 0 and \
+            "\n" in doc_text(doc)[:tok.idx] and not any(t.ent_type_ in ("DATE", "TIME") for t in clause):
+        return "generic present (they kill innocent people), not a dated report"
     if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
         return "part of a compound noun (arrest warrant, attack helicopter)"
     if trig.frame == "CLASH" and not any(t.ent_type_ in ("DATE", "TIME") for t in clause) and \
@@ -459,6 +465,31 @@ def scope_of(reason: str) -> str | None:
     return None
 
 
+def _reported_as_happening(noun: Any, timexes: list[TimeExpr]) -> bool:
+    """An event noun reports an incident when the sentence says it happened: it is the subject of
+    an occurrence verb ("clashes broke out", "the blast killed 12"), the object of a verb of doing
+    ("launched an attack", "staged a dharna"), "there was an attack", it carries its own date or
+    its own toll ("an attack on Monday", "an attack that killed five"). Elsewhere ("the riots would
+    not be investigated", "victims of the riots") it refers to an event told elsewhere."""
+    lex = lexicon()
+    head = noun.head
+    if noun.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in lex["occurrence_verbs"]:
+        return True
+    if noun.dep_ == "dobj" and head.lemma_.lower() in lex["doing_verbs"]:
+        return True
+    if noun.dep_ == "pobj" and head.head.lemma_.lower() in lex["doing_verbs"]:
+        return True  # "resorted to a lathicharge"
+    if noun.dep_ == "attr" and any(c.dep_ == "expl" for c in head.children):
+        return True  # "there was firing"
+    if noun.dep_ == "ROOT" or head.i == noun.i:
+        return True  # a headline or a verbless line ("Police firing in Vadodara")
+    start, end = noun.left_edge.idx, noun.right_edge.idx + len(noun.right_edge.text)
+    if any(start <= t.start < end for t in timexes):
+        return True
+    roles = {"kill", "die", "injure", "wound", "leave", "claim"}
+    return any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in roles for c in noun.children)
+
+
 def _target_tokens(tok: Any) -> list[Any]:
     """Whom an act is aimed at besides its object: "fired on the mob", "lobbed shells at them",
     and the object of its purpose clause ("fired in the air to disperse the mob")."""
@@ -532,6 +563,9 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         log.debug("%s: %r is no event of its own (%s): %s", article_id, trig.words, reason, sent.text[:80])
         if scope is None:
             return None
+    if scope == EVENT and tok.pos_ in ("NOUN", "PROPN") and not _reported_as_happening(tok, timexes):
+        scope = "reference"
+        reason = "an event named, not reported as happening"
     # participants
     agents = agent_tokens(tok)
     if frame.place_is_subject:
