@@ -99,7 +99,7 @@ def test_rerun_is_idempotent_and_store_is_sound(tmp_path: Path, capsys: Any) -> 
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     statuses = [r[0] for r in db.execute("SELECT status FROM runs ORDER BY run_id")]
-    assert statuses == ["done", "done"]
+    assert statuses == ["done", "done", "done"]
 
 
 def test_exit_code_and_messages_for_bad_input(tmp_path: Path, capsys) -> None:
