@@ -192,3 +192,15 @@ def test_a_date_bounding_another_clause_is_not_the_events_date():
 def test_a_span_since_a_date_is_no_dated_event():
     ms = dated_mentions("Taliban fighters have overrun dozens of districts in Zabul since May 1.")
     assert not [m for m in ms if m.scope == "event"]
+
+
+def test_deaths_in_police_firing_name_the_police_however_the_phrase_is_parsed():
+    ms = all_mentions("Officials said 73 people have died in police firing while 250 were arrested.")
+    died = [m for m in ms if m.trigger == "died"]
+    assert died and died[0].actor1.name.startswith("Police Forces") and died[0].fatalities == 73
+
+
+def test_two_killings_in_one_sentence_by_different_hands_stay_two():
+    ms = mentions("there was also a clash in the village, where four persons were burnt alive and two killed in police firing.")
+    doers = sorted((m.actor1.name if m.actor1 else "") for m in ms if m.event_type == "Violence against civilians")
+    assert len(doers) == 2 and doers[0] == "" and doers[1].startswith("Police Forces")

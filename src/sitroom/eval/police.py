@@ -14,7 +14,8 @@ Labels of a predicted mention (rules and lists in data/eval/police.json):
   "Military Forces of X" / "Police Forces of X") and the mention is violent: event type Battles,
   Violence against civilians or Explosions/Remote violence, or sub-event type Excessive force
   against protesters, Protest with intervention or Mob violence.
-- KILL: FORCE and fatalities > 0.
+- KILL: FORCE and fatalities > 0, or FORCE told by a word of killing ("people killed in police
+  firing": someone was killed, though the report gives no figure; lethal_triggers).
 
 Matching (sitroom.eval.stored_mentions): a mention counts for a gold sentence of its own document
 when their normalised words overlap by at least 60% of either sentence's words.
@@ -105,9 +106,14 @@ def mention_labels(mention: EventMention) -> frozenset[str]:
         labels.add("ARREST")
     if is_state_forces(mention) and is_violent(mention):
         labels.add("FORCE")
-        if (mention.fatalities or 0) > 0:
+        if (mention.fatalities or 0) > 0 or _lethal_trigger().search(mention.trigger):
             labels.add("KILL")
     return frozenset(labels)
+
+
+@lru_cache(maxsize=1)
+def _lethal_trigger() -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(rules()["lethal_triggers"]) + ")", re.I)
 
 
 @lru_cache(maxsize=1)

@@ -207,6 +207,8 @@ def agent_tokens(trigger: Any) -> list[Any]:
         if agents:
             return agents
         subj = _children(tok, ("nsubj",))
+        if subj and _elided_passive(tok):
+            break  # "four were burnt alive and two killed in police firing": "two" are victims
         if subj and _reporting(tok):
             return []  # a source is no doer
         if subj and tok.lemma_.lower() not in lexicon()["victim_subject_verbs"]:  # who "died" is a victim
@@ -238,10 +240,15 @@ def agent_tokens(trigger: Any) -> list[Any]:
     preps = ("in", "during", "to") if trigger.lemma_.lower() in lexicon()["victim_subject_verbs"] else ("in", "during")
     causes = _prep_objects(trigger, preps) + [o for d in trigger.children if d.lower_ in ("due", "owing")
                                              for o in _prep_objects(d, ("to",))]
+    # the small model also reads "died in police firing" as a clause: "firing" a verb under "in",
+    # "police" its subject
+    causes += [c for p in trigger.children if p.dep_ == "prep" and p.lower_ in preps
+               for c in p.children if c.dep_ == "pcomp" and c.lower_ in CAUSE_NOUNS]
     doc = trigger.doc
     for cause in causes:
         if cause.lower_ in CAUSE_NOUNS or cause.lemma_.lower() in CAUSE_NOUNS:
-            own = _noun_agent(cause)
+            own = _noun_agent(cause) or \
+                [c for c in cause.children if c.dep_ == "nsubj" and _noun_agent_word(c)]
             if own:
                 return own
         # the small model reads "in police firing" as "police" with "firing" hanging on it or
@@ -252,9 +259,17 @@ def agent_tokens(trigger: Any) -> list[Any]:
     return []
 
 
+def _elided_passive(verb: Any) -> bool:
+    """A past participle joined to a passive verb with its auxiliary left out ("were burnt and two
+    killed"): the small model makes its subject an active one."""
+    return (verb.tag_ == "VBN" and verb.dep_ == "conj"
+            and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+            and any(c.dep_ == "auxpass" for c in verb.head.children))
+
+
 def patient_tokens(trigger: Any) -> list[Any]:
     out = _children(trigger, ("dobj", "nsubjpass", "attr"))
-    if trigger.lemma_.lower() in lexicon()["victim_subject_verbs"]:
+    if trigger.lemma_.lower() in lexicon()["victim_subject_verbs"] or _elided_passive(trigger):
         out += _children(trigger, ("nsubj",))  # "three persons died"
     if trigger.dep_ == "relcl" and any(o.lower_ in ("who", "that", "which", "whom") for o in out):
         out = [o for o in out if o.lower_ not in ("who", "that", "which", "whom")] + [trigger.head]
@@ -875,7 +890,9 @@ def _collapse_sentence(cands: list[Candidate], folded: list[Candidate] | None = 
             twin.mention.actor1 = cand.mention.actor1
         twin.mention.notes += f"; also {cand.mention.sub_event_type} ({cand.mention.trigger})"
         _finish_numbers(twin)
-        if folded is not None and cand.mention.sub_event_type != twin.mention.sub_event_type:
+        other_doer = cand.agent_named and cand.mention.actor1 is not None and (
+            twin.mention.actor1 is None or twin.mention.actor1.name != cand.mention.actor1.name)
+        if folded is not None and (cand.mention.sub_event_type != twin.mention.sub_event_type or other_doer):
             cand.mention.scope = "reference"
             cand.mention.notes += f"; part of the {twin.mention.sub_event_type} ({twin.mention.trigger})"
             folded.append(cand)
@@ -898,6 +915,8 @@ def _same_incident(a: Candidate, b: Candidate) -> bool:
     if a.agent_named and b.agent_named and a.mention.actor1 is not None and b.mention.actor1 is not None \
             and a.mention.actor1.name != b.mention.actor1.name:
         return False  # "six were injured in police firing, 12 were killed by the rioters": two acts
+    if a.frame == b.frame and a.agent_named != b.agent_named:
+        return False  # "four were burnt alive and two killed in police firing": two killings
     la, lb = a.mention.location_text, b.mention.location_text
     same_place = not la or not lb or la == lb
     same_day = a.mention.date == b.mention.date
