@@ -164,9 +164,25 @@ def fix_text(raw_text: str) -> str:
     return "".join(out)
 
 
-def clean_text(raw_text: str, title_hint: str | None, rules: CleanRules | None = None) -> CleanedText:
-    """Split into lines, drop furniture, keep paragraphs. Pure function."""
+def clean_text(raw_text: str, title_hint: str | None, rules: CleanRules | None = None,
+               title_line: bool = True) -> CleanedText:
+    """Split into lines, drop furniture, keep paragraphs. Pure function.
+
+    Without a `title_hint` the title is the first line that is not boilerplate. With
+    `title_line` (a .txt file: its first line is the headline) that line is the headline and
+    leaves the body; without it (a JSONL record or a page with no title of its own) the title
+    is for display only and the whole text stays the body. A title (given or the first line)
+    leaves the body only when something else is left: a one-line item is its own story."""
     rules = rules or load_rules()
+    drop_title = title_line or bool((title_hint or "").strip())
+    cleaned = _clean_text(raw_text, title_hint, rules, drop_title)
+    if not cleaned.text and drop_title:
+        cleaned = _clean_text(raw_text, title_hint, rules, False)
+    return cleaned
+
+
+def _clean_text(raw_text: str, title_hint: str | None, rules: CleanRules, drop_title: bool
+                ) -> CleanedText:
     text = fix_text(raw_text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [ln.strip() for ln in text.split("\n")]
     title = (title_hint or "").strip()
@@ -182,7 +198,8 @@ def clean_text(raw_text: str, title_hint: str | None, rules: CleanRules | None =
     if lede_as_title:
         title_clean = " ".join(title.split()[:HEADLINE_MAX_WORDS]) + "…"
     title_clean = strip_trailing_wire(title_clean, rules)
-    title_keys = set() if lede_as_title else {_norm(title), _norm(title_clean)} - {""}
+    keep = lede_as_title or not drop_title
+    title_keys = set() if keep else {_norm(title), _norm(title_clean)} - {""}
 
     kept: list[str] = []
     boilerplate: list[str] = []
@@ -218,10 +235,63 @@ def clean_text(raw_text: str, title_hint: str | None, rules: CleanRules | None =
                         boilerplate.append(dropped)
                 continue
             kept.append(ln)
+    kept, repeats = drop_repeated_sentences(kept)
+    boilerplate.extend(repeats)
     while kept and kept[-1] == "":
         kept.pop()
     body = "\n".join(kept).strip()
     return CleanedText(title_clean, body, boilerplate, captions, credits, blurb_outlets)
+
+
+# A sentence ends at . ! ? or … (with closing quotes or brackets) before white space.
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*\s+")
+# Repeats of a sentence this long or longer are dropped; shorter ones ("He denied it.") may
+# recur in a real article.
+REPEAT_MIN_WORDS = 4
+
+
+def _sentences(line: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(line):
+        out.append(line[start:match.end()])
+        start = match.end()
+    if start < len(line):
+        out.append(line[start:])
+    return out
+
+
+def drop_repeated_sentences(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Lines without the sentences already seen earlier in the article (compared as their words
+    in lower case), and one note per sentence dropped, with its count. A page pasted twice, or
+    one sentence repeated thousands of times, leaves each sentence once: one mention per
+    distinct sentence, and time and output bounded by the distinct text. Blank lines that
+    only separated dropped lines are dropped with them."""
+    seen: set[str] = set()
+    dropped: dict[str, tuple[str, int]] = {}
+    out: list[str] = []
+    for line in lines:
+        if not line:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        parts = _sentences(line)
+        kept_parts = []
+        for part in parts:
+            key = _norm(part)
+            if key in seen and len(key.split()) >= REPEAT_MIN_WORDS:
+                first, n = dropped.get(key, (part.strip(), 0))
+                dropped[key] = (first, n + 1)
+                continue
+            seen.add(key)
+            kept_parts.append(part)
+        if len(kept_parts) == len(parts):
+            out.append(line)
+        elif kept_parts:
+            out.append("".join(kept_parts).strip())
+    notes = [f"{text} [repeated {n} more time{'s' if n > 1 else ''}]"
+             for text, n in dropped.values()]
+    return out, notes
 
 
 def _storable(value: str | None) -> str | None:
@@ -233,7 +303,8 @@ def clean_article(raw: RawArticle, rules: CleanRules | None = None) -> CleanArti
     rules = rules or load_rules()
     raw = dataclasses.replace(raw, **{k: _storable(getattr(raw, k)) for k in
                                       ("title", "url", "outlet", "published", "source_path")})
-    cleaned = clean_text(raw.text, raw.title, rules)
+    # a .txt file's first line is its headline; other formats give the title apart, if at all
+    cleaned = clean_text(raw.text, raw.title, rules, title_line=raw.fmt == "txt")
     credit_text = "\n".join([cleaned.text, *cleaned.credits, *cleaned.captions])
     wires = detect_wires(cleaned.title if not raw.title else raw.title, credit_text, rules)
     outlet = raw.outlet or detect_outlet(cleaned.text, cleaned.blurb_outlets, rules)

@@ -17,6 +17,7 @@ log = logging.getLogger("sitroom")
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from sitroom.pipeline import RunOptions, run
+    from sitroom.store.lock import StoreBusy
 
     options = RunOptions(
         out_dir=Path(args.out),
@@ -25,10 +26,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         workers=args.workers,
         recluster=args.recluster,
+        wait=args.wait,
     )
-    result = run([Path(p) for p in args.paths], options)
+    try:
+        result = run([Path(p) for p in args.paths], options)
+    except StoreBusy as exc:
+        print(f"sitroom run: {exc}", file=sys.stderr)
+        return 2
     for problem in result.problems:
-        print(f"sitroom: skipped {problem.message()}", file=sys.stderr)
+        # each message says what was done with the input ("...; skipped", "read as ...")
+        print(f"sitroom: {problem.message()}", file=sys.stderr)
     print(result.summary(), file=sys.stderr)  # --quiet silences progress, not the outcome
     return 0 if result.n_processed + result.n_unchanged > 0 else 1
 
@@ -148,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     run_p.add_argument("--recluster", action="store_true",
                        help="regroup all articles into stories afresh (by default an existing "
                             "DIR keeps its stories and new articles join them)")
+    run_p.add_argument("--wait", action="store_true",
+                       help="when another run is writing DIR, wait for it to finish (by default "
+                            "this run refuses and exits with status 2)")
     run_p.add_argument("--engine", choices=["local", "dask"], default="local")
     run_p.add_argument("--scheduler", default=None, help="Dask scheduler address (with --engine dask)")
     run_p.add_argument("--workers", type=int, default=None,

@@ -7,9 +7,15 @@ time bounded whatever arrives (see LIMITS in the README).
 
 from __future__ import annotations
 
+import codecs
+import hashlib
+import io
 import json
 import logging
+import os
 import re
+import stat
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -28,8 +34,21 @@ MAX_JSONL_LINE_BYTES = 5 * 1024 * 1024  # one JSONL record
 MAX_ARTICLE_CHARS = 1_000_000  # text kept from one article after extraction
 MAX_HTML_DEPTH = 400  # nesting deeper than this is refused before parsing (lxml recursion)
 
-_ID_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+_CUT_AT = re.compile(r"[.!?\u2026]\s|\n")
+
+
+def keep_head(text: str, limit: int = MAX_ARTICLE_CHARS) -> str:
+    """The first `limit` characters, ending at the last line or sentence end in the last tenth
+    when there is one: a text cut mid-sentence would leave a fragment the analysis reads as a
+    sentence of its own (a repeated sentence cut short becomes a new, different one)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = [m.end() for m in _CUT_AT.finditer(head, limit - limit // 10)]
+    return head[:ends[-1]] if ends else head
 
 
 def scrub_surrogates(text: str) -> str:
@@ -62,33 +81,126 @@ class IngestResult:
     problems: list[InputProblem]
 
 
+MAX_ID_CHARS = 120
+MAX_ID_BYTES = 200  # DIR/clean/ID.txt must stay a valid file name (255 bytes) in any script
+_ID_HASH_CHARS = 8
+
+
+def _id_char_ok(char: str) -> bool:
+    return char in "._-" or unicodedata.category(char)[0] in "LNM"
+
+
+def _cut(slug: str, chars: int, nbytes: int) -> str:
+    slug = slug[:chars]
+    while len(slug.encode("utf-8")) > nbytes:
+        slug = slug[:-1]
+    return slug
+
+
 def safe_article_id(raw: str) -> str:
-    """Article ids become file names under DIR/clean/: keep them to a safe alphabet."""
-    # cut, then strip, so that the result is its own safe id (the function is idempotent)
-    return _ID_SAFE.sub("_", raw.strip())[:120].strip("._")
+    """Article ids become file names under DIR/clean/: letters and digits of any script, '.',
+    '_' and '-'; every other run of characters becomes '_'. An ASCII name keeps that slug as its
+    id ("a b/c" -> "a_b_c"). Where the slug alone would lose what tells names apart (a non-ASCII
+    character replaced, nothing left, or a name cut to the length limit), a short hash of the
+    whole name (NFC) follows it: "🔥.txt" and "💧.txt" get two ids. Idempotent: an id is its own
+    safe id. The original name stays in the article's source_path."""
+    name = unicodedata.normalize("NFC", scrub_surrogates(raw)).strip()
+    if not name:
+        return ""
+    out: list[str] = []
+    lossy = False  # set by a replaced non-ASCII character or an empty slug, below
+    for char in name:
+        if _id_char_ok(char):
+            out.append(char)
+            continue
+        lossy = lossy or not char.isascii()
+        if not out or out[-1] != "_":
+            out.append("_")
+    slug = "".join(out).strip("._")
+    cut = _cut(slug, MAX_ID_CHARS, MAX_ID_BYTES).strip("._")
+    if not lossy and cut == slug and slug:
+        return slug
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:_ID_HASH_CHARS]
+    room = MAX_ID_CHARS - _ID_HASH_CHARS - 1
+    head = _cut(slug, room, MAX_ID_BYTES - _ID_HASH_CHARS - 1).strip("._")
+    return f"{head}-{digest}" if head else digest
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _entry(path: Path) -> tuple[str, os.stat_result | None, str]:
+    """('dir' | 'file' | 'problem', its stat, the problem) for one path, following symlinks."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        if path.is_symlink():
+            what = ("a symlink loop" if exc.errno == 40  # ELOOP
+                    else "a broken symlink")
+            return "problem", None, f"{what}; skipped"
+        return "problem", None, f"cannot read: {exc.strerror or exc}; skipped"
+    if stat.S_ISDIR(st.st_mode):
+        return "dir", st, ""
+    if stat.S_ISREG(st.st_mode):
+        return "file", st, ""
+    # A FIFO, socket or device would block the read forever or never end.
+    return "problem", st, f"{_kind(st.st_mode)}, not a regular file; skipped"
+
+
+def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | InputProblem]:
+    """Files and problems under a folder (symlinks followed; a folder reached twice, as through
+    a symlink loop, is read once and the repeat reported)."""
+    try:
+        children = list(folder.iterdir())
+    except OSError as exc:
+        yield InputProblem(str(folder), f"cannot read folder: {exc.strerror or exc}; skipped")
+        return
+    for child in children:
+        kind, st, problem = _entry(child)
+        if kind == "dir":
+            key = (st.st_dev, st.st_ino)
+            if key in seen:
+                yield InputProblem(str(child), "a folder already read (a symlink loop or a "
+                                               "second link to it); skipped")
+                continue
+            seen.add(key)
+            yield from _walk(child, seen)
+        elif child.name.startswith("."):
+            continue
+        elif kind == "problem":
+            yield InputProblem(str(child), problem)
+        elif child.suffix.lower() in TEXT_SUFFIXES:
+            yield child
+        else:
+            log.info("skipping %s: not .txt, .html or .jsonl", child)
+
+
+def _path_of(item: Path | InputProblem) -> str:
+    return item.path if isinstance(item, InputProblem) else str(item)
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
-    """Expand folders (recursively, sorted) and report paths that cannot be read."""
+    """Expand folders (recursively, sorted by path) and report paths that cannot be read: every
+    entry that is not used is reported (FIFOs, sockets, devices, broken links, symlink loops),
+    except hidden files and files of other types, which are only logged."""
     for path in paths:
-        if not path.exists():
-            yield InputProblem(str(path), "no such file or folder")
-        elif path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.name.startswith("."):
-                    continue
-                if child.suffix.lower() in TEXT_SUFFIXES:
-                    yield child
-                else:
-                    log.info("skipping %s: not .txt, .html or .jsonl", child)
-        elif not path.is_file():
-            # A FIFO, socket or device named x.txt would block the read forever or never end.
-            yield InputProblem(str(path), "not a regular file; skipped")
+        kind, st, problem = _entry(path)
+        if kind == "problem" and st is None and not path.is_symlink() and not path.exists():
+            yield InputProblem(str(path), "no such file or folder; skipped")
+        elif kind == "dir":
+            yield from sorted(_walk(path, {(st.st_dev, st.st_ino)}), key=_path_of)
+        elif kind == "problem":
+            yield InputProblem(str(path), problem)
         elif path.suffix.lower() in TEXT_SUFFIXES:
             yield path
         else:
             yield InputProblem(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
-                                          "expected .txt, .html or .jsonl")
+                                          "expected .txt, .html or .jsonl; skipped")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -100,34 +212,59 @@ def looks_binary(data: bytes) -> bool:
     return bool(head) and control / len(head) > 0.05
 
 
+# Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+        (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+
+
+def byte_order_mark(data: bytes) -> tuple[int, str, str] | None:
+    """(mark length, codec, name) of the byte-order mark `data` starts with, if any."""
+    for bom, codec, name in BOMS:
+        if data.startswith(bom):
+            return len(bom), codec, name
+    return None
+
+
 def decode_text(data: bytes) -> tuple[str, str | None]:
-    """Decode as UTF-8; else as Windows-1252/Latin-1 with a note (never fails)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """Decode by the byte-order mark (UTF-8, UTF-16, UTF-32), else as UTF-8; else as
+    Windows-1252/Latin-1 with a note saying so (never fails; the text is used)."""
+    mark = byte_order_mark(data)
+    if mark is not None:
+        size, codec, name = mark
+        text = data[size:].decode(codec, errors="replace")
+        if codec == "utf-8" or "\ufffd" not in text:
+            return text, None
+        return text, f"invalid {name} after its byte-order mark; unreadable characters replaced"
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         where = exc.start
     try:
-        return data.decode("cp1252"), f"not valid UTF-8 (byte {where}); decoded as Windows-1252"
+        return data.decode("cp1252"), f"not valid UTF-8 (byte {where}); read as Windows-1252"
     except UnicodeDecodeError:
-        return data.decode("latin-1"), f"not valid UTF-8 (byte {where}); decoded as Latin-1"
+        return data.decode("latin-1"), f"not valid UTF-8 (byte {where}); read as Latin-1"
+
+
+def _mb(limit: int) -> str:
+    """A limit as the README states it (MB of 2**20 bytes: 5 * 1024 * 1024 is "5 MB")."""
+    return f"{limit / 2**20:g} MB"
 
 
 def _read_bytes(path: Path, limit: int) -> bytes | InputProblem:
     try:
         size = path.stat().st_size
         if size > limit:
-            return InputProblem(str(path), f"file too large ({size / 1e6:.1f} MB; the limit is "
-                                           f"{limit / 1e6:.1f} MB per article file); skipped")
+            return InputProblem(str(path), f"file too large ({size / 2**20:.1f} MB; the limit is "
+                                           f"{_mb(limit)} per article file); skipped")
         with path.open("rb") as handle:
             data = handle.read(limit + 1)  # bounded even if the file grows after stat()
         if len(data) > limit:
-            return InputProblem(str(path), f"file grew past the limit of {limit / 1e6:.1f} MB "
-                                           "while being read; skipped")
+            return InputProblem(str(path), f"file grew past the limit of {_mb(limit)} while "
+                                           "being read; skipped")
         return data
     except OSError as exc:
-        return InputProblem(str(path), f"cannot read: {exc.strerror or exc}")
+        return InputProblem(str(path), f"cannot read: {exc.strerror or exc}; skipped")
 
 
 def _load_document(path: Path, what: str) -> tuple[str | None, list[InputProblem]]:
@@ -138,20 +275,20 @@ def _load_document(path: Path, what: str) -> tuple[str | None, list[InputProblem
         return None, [data]
     if not data.strip():
         return None, [InputProblem(str(path), "empty file; skipped")]
-    if looks_binary(data):
+    if byte_order_mark(data) is None and looks_binary(data):
         return None, [InputProblem(str(path), f"binary content, not {what}; skipped")]
     text, note = decode_text(data)
     if not text.strip():  # a byte-order mark or Unicode spaces only
         return None, [InputProblem(str(path), "no text (only a byte-order mark or white space); "
                                               "skipped")]
-    return text, [InputProblem(str(path), note + " (processed)")] if note else []
+    return text, [InputProblem(str(path), note, skipped=False)] if note else []
 
 
 def read_text_file(path: Path) -> Iterator[RawArticle | InputProblem]:
     text, problems = _load_document(path, "text")
     yield from problems
     if text is not None:
-        yield RawArticle(article_id=safe_article_id(path.stem), text=text[:MAX_ARTICLE_CHARS],
+        yield RawArticle(article_id=safe_article_id(path.stem), text=keep_head(text),
                          source_path=str(path), fmt="txt")
 
 
@@ -205,7 +342,7 @@ def extract_html(html: str, path: str) -> RawArticle | InputProblem:
     meta_date = get("date")
     return RawArticle(
         article_id=safe_article_id(Path(path).stem),
-        text=text[:MAX_ARTICLE_CHARS],
+        text=keep_head(text),
         source_path=path,
         fmt="html",
         title=(get("title") or None),
@@ -272,7 +409,7 @@ def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
         yield item
     if n_unlisted:
         yield InputProblem(str(path), f"{n_unlisted} more problem(s) in this file not listed (the "
-                                      f"first {MAX_PROBLEMS_PER_FILE} are)")
+                                      f"first {MAX_PROBLEMS_PER_FILE} are)", skipped=False)
 
 
 def _read_jsonl_lines(path: Path) -> Iterator[RawArticle | InputProblem]:
@@ -280,13 +417,23 @@ def _read_jsonl_lines(path: Path) -> Iterator[RawArticle | InputProblem]:
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield InputProblem(str(path), f"cannot read: {exc.strerror or exc}")
+        yield InputProblem(str(path), f"cannot read: {exc.strerror or exc}; skipped")
         return
     n_good = 0
     with handle:
-        for lineno, raw in enumerate(_bounded_lines(handle, MAX_JSONL_LINE_BYTES), start=1):
+        lines = handle
+        try:
+            mark = byte_order_mark(handle.read(4))
+            handle.seek(0)
+        except OSError as exc:
+            yield InputProblem(str(path), f"cannot read: {exc.strerror or exc}; skipped")
+            return
+        if mark is not None and mark[1] != "utf-8":  # UTF-16/32: read as text, lines as UTF-8
+            handle.seek(mark[0])
+            lines = _Transcoded(handle, mark[1])
+        for lineno, raw in enumerate(_bounded_lines(lines, MAX_JSONL_LINE_BYTES), start=1):
             if raw is None:
-                yield InputProblem(str(path), f"line longer than {MAX_JSONL_LINE_BYTES // 2**20} MB; "
+                yield InputProblem(str(path), f"line longer than {_mb(MAX_JSONL_LINE_BYTES)}; "
                                               "skipped", line=lineno)
                 continue
             if not raw.strip():
@@ -295,7 +442,9 @@ def _read_jsonl_lines(path: Path) -> Iterator[RawArticle | InputProblem]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield InputProblem(str(path), f"broken JSON ({exc.msg} at column {exc.colno}); "
+                # some of json's messages end in "at" ("Unterminated string starting at")
+                reason = exc.msg.removesuffix(" at")
+                yield InputProblem(str(path), f"broken JSON ({reason} at column {exc.colno}); "
                                               "line skipped", line=lineno)
                 continue
             except RecursionError:
@@ -317,7 +466,7 @@ def _read_jsonl_lines(path: Path) -> Iterator[RawArticle | InputProblem]:
                                    line=lineno, article_id=str(rid))
                 continue
             if note:
-                yield InputProblem(str(path), note + " (processed)", line=lineno)
+                yield InputProblem(str(path), note, line=lineno, skipped=False)
 
             def opt(key: str) -> str | None:
                 value = _field(record, key)
@@ -326,7 +475,7 @@ def _read_jsonl_lines(path: Path) -> Iterator[RawArticle | InputProblem]:
             n_good += 1
             yield RawArticle(
                 article_id=safe_article_id(str(rid)),
-                text=scrub_surrogates(text[:MAX_ARTICLE_CHARS]),
+                text=scrub_surrogates(keep_head(text)),
                 source_path=f"{path}:{lineno}",
                 fmt="jsonl",
                 title=opt("title"),
@@ -335,7 +484,17 @@ def _read_jsonl_lines(path: Path) -> Iterator[RawArticle | InputProblem]:
                 published=normalise_iso_date(_field(record, "published")),
             )
     if n_good == 0:
-        yield InputProblem(str(path), "no usable records")
+        yield InputProblem(str(path), "no usable records; nothing read from this file")
+
+
+class _Transcoded:
+    """A UTF-16/32 file read line by line as UTF-8 bytes (readline's limit counts characters)."""
+
+    def __init__(self, handle, codec: str):
+        self.text = io.TextIOWrapper(handle, encoding=codec, errors="replace", newline="")
+
+    def readline(self, limit: int) -> bytes:
+        return scrub_surrogates(self.text.readline(limit)).encode("utf-8")
 
 
 def _bounded_lines(handle, limit: int) -> Iterator[bytes | None]:

@@ -38,6 +38,7 @@ from sitroom.records import (
     Toponym,
 )
 from sitroom.store import EmbeddingCache, Store, open_store
+from sitroom.store.lock import writer_lock
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ class RunOptions:
     batch: int = BATCH  # articles per engine task (tests use small ones to exercise the pool)
     # regroup every article from scratch instead of keeping the stories of earlier runs
     recluster: bool = False
+    # another run writing the same DIR: wait for it to end (else refuse at once, StoreBusy)
+    wait: bool = False
 
 
 @dataclass
@@ -498,9 +501,14 @@ def _step(result: RunResult, name: str) -> Iterator[None]:
 
 
 def run(paths: list[Path], options: RunOptions) -> RunResult:
-    paths = paths or [demo_corpus()]
+    """One run into options.out_dir; the only writer of that store while it lasts (a second
+    run raises StoreBusy, or waits with options.wait)."""
+    with writer_lock(options.out_dir, wait=options.wait):
+        return _run(paths or [demo_corpus()], options)
+
+
+def _run(paths: list[Path], options: RunOptions) -> RunResult:
     out = options.out_dir
-    out.mkdir(parents=True, exist_ok=True)
     store = open_store(out)
     result = RunResult(out_dir=out)
     run_id = store.begin_run([str(p) for p in paths])

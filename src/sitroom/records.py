@@ -30,9 +30,10 @@ class InputProblem:
     """Something in the input that could not be used; reported, never fatal for the run."""
 
     path: str
-    problem: str
+    problem: str  # what is wrong and what was done ("...; skipped", "... read as Windows-1252")
     line: int | None = None
     article_id: str | None = None
+    skipped: bool = True  # False: a note on an input that was still used
 
     def message(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path

@@ -284,7 +284,7 @@ def contradictions(store: Store, limit: int | None = None, offset: int = 0
                    ) -> Iterator[dict[str, Any]]:
     tail, page = _page(limit, offset)
     names = table("contradictions").names
-    for r in _rows(store, "SELECT * FROM contradictions ORDER BY contradiction_id" + tail, page):
+    for r in _rows(store, "SELECT * FROM contradictions ORDER BY subject, field, contradiction_id" + tail, page):
         _lists(r, LIST_COLUMNS["contradictions"])
         yield {name: r.get(name) for name in names}
 

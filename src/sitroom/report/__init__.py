@@ -122,7 +122,9 @@ def report_data(store: Store) -> dict[str, Any]:
                                LIST_BUDGET_CHARS["quotes"])
         contradictions = list(query.contradictions(store))
         control = list(query.control(store))
-        runs = store.rows("SELECT started, finished FROM runs ORDER BY run_id DESC LIMIT 1")
+        # when the newest run began; not its state: the run writing this page is still
+        # "running", which the page would go on saying after it finished
+        runs = store.rows("SELECT started FROM runs ORDER BY run_id DESC LIMIT 1")
     finally:
         if own_transaction:
             store.db.execute("COMMIT")

@@ -7,6 +7,7 @@ killed at any moment leaves whole batches or nothing; a re-run picks up from wha
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import sqlite3
 import urllib.parse
@@ -280,17 +281,20 @@ class Store:
                 "INSERT OR REPLACE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(q.quote_id, q.article_id, q.speaker, q.speaker_canonical, q.speaker_role, q.kind,
                   q.stance, q.text) for q in quotes])
+            c_ids = content_ids([(c.kind, c.subject, c.field, c.value_a, c.value_b)
+                                 for c in contradictions])
             self.db.executemany(
-                "INSERT INTO contradictions (subject, field, value_a, sources_a, value_b, sources_b,"
-                " kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(c.subject, c.field, c.value_a, json.dumps(c.sources_a, ensure_ascii=False),
+                "INSERT INTO contradictions (contradiction_id, subject, field, value_a, sources_a,"
+                " value_b, sources_b, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(i, c.subject, c.field, c.value_a, json.dumps(c.sources_a, ensure_ascii=False),
                   c.value_b, json.dumps(c.sources_b, ensure_ascii=False), c.kind)
-                 for c in contradictions])
+                 for i, c in zip(c_ids, contradictions)])
+            k_ids = content_ids([(c.place, c.admin1, c.admin2, c.date, c.holder) for c in control])
             self.db.executemany(
-                "INSERT INTO control (place, admin1, admin2, date, holder, status, event_ids) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(c.place, c.admin1, c.admin2, c.date, c.holder, c.status, json.dumps(c.event_ids))
-                 for c in control])
+                "INSERT INTO control (control_id, place, admin1, admin2, date, holder, status, "
+                "event_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(i, c.place, c.admin1, c.admin2, c.date, c.holder, c.status,
+                  json.dumps(c.event_ids)) for i, c in zip(k_ids, control)])
 
     def _event_timestamps(self, events: list[Event]) -> dict[str, int]:
         """Each event's `timestamp`: the stored one where the stored event is the same in every
@@ -370,6 +374,22 @@ def event_values(event: Event, stamps: dict[str, int]) -> tuple[Any, ...]:
 def event_from_row(row: dict[str, Any]) -> Event:
     return Event(**{name: json.loads(row[name] or "[]") if name in EVENT_LIST_FIELDS
                     else row[name] for name in EVENT_FIELDS})
+
+
+def content_ids(keys: list[tuple[Any, ...]]) -> list[int]:
+    """Ids of contradictions and control records from what they are about (as event ids are),
+    so that a re-run, or one that adds articles, gives a record the id it had: a 52-bit hash
+    (exact in JavaScript), the next free number where two keys meet."""
+    ids: list[int] = []
+    taken: set[int] = set()
+    for key in keys:
+        digest = hashlib.sha1(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()
+        number = int(digest[:13], 16) or 1
+        while number in taken:
+            number = number % (2**52 - 1) + 1
+        taken.add(number)
+        ids.append(number)
+    return ids
 
 
 def _split_sql(script: str) -> list[str]:

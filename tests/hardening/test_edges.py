@@ -1,0 +1,140 @@
+"""Issue 24: nothing lost, nothing multiplied. Inputs found by trying sitroom as a user and an
+attacker would: short items without a title, file names in other scripts, UTF-16/32 files,
+repeated text, FIFOs and symlink loops in folders, and the messages each gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from sitroom.clean import clean_article
+from sitroom.ingest import MAX_TEXT_BYTES, ingest
+from sitroom.records import RawArticle
+
+JURM = "Taliban fighters seized the district centre of Jurm on Saturday, officials said."
+SECOND = "Government forces shelled Taliban positions near the airport of Kunduz on Sunday."
+
+
+# -- items without a separate title keep their text --------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["jsonl", "txt", "html"])
+def test_an_item_without_a_title_keeps_its_whole_text(fmt: str) -> None:
+    cleaned = clean_article(RawArticle("j1", JURM, "feed.jsonl:1", fmt))
+    assert cleaned.text == JURM
+    assert cleaned.title  # derived, for display
+
+
+def test_a_jsonl_text_without_title_keeps_its_first_line() -> None:
+    cleaned = clean_article(RawArticle("j2", f"Jurm falls\n\n{JURM}", "feed.jsonl:2", "jsonl"))
+    assert cleaned.text.startswith("Jurm falls") and JURM in cleaned.text
+    assert cleaned.title == "Jurm falls"
+    # a .txt file's first line is its headline, as the README says
+    txt = clean_article(RawArticle("t", f"Jurm falls\n\n{JURM}", "t.txt", "txt"))
+    assert (txt.title, txt.text) == ("Jurm falls", JURM)
+
+
+# -- article ids from any file name ------------------------------------------------------------
+
+def test_unicode_file_names_give_distinct_stable_ids(tmp_path: Path) -> None:
+    for name in ("Кундуз.txt", "Кабул 1.txt", "Герат 1.txt", "🔥.txt", "💧.txt"):
+        (tmp_path / name).write_text(f"Headline\n\n{JURM} ({name})", encoding="utf-8")
+    first = ingest([tmp_path])
+    assert first.problems == []
+    ids = [a.article_id for a in first.articles]
+    assert len(set(ids)) == 5 and all(ids)
+    assert {"Кундуз", "Кабул_1", "Герат_1"} <= set(ids)
+    # stable: the same names give the same ids again; the original name stays in source_path
+    assert [a.article_id for a in ingest([tmp_path]).articles] == ids
+    assert {Path(a.source_path).name for a in first.articles} == {
+        "Кундуз.txt", "Кабул 1.txt", "Герат 1.txt", "🔥.txt", "💧.txt"}
+    for aid in ids:  # each id is a usable file name
+        (tmp_path / "clean").mkdir(exist_ok=True)
+        (tmp_path / "clean" / f"{aid}.txt").write_text("x")
+
+
+# -- UTF-16 and UTF-32 with a byte-order mark ---------------------------------------------------
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-32-be", "utf-8-sig"])
+def test_files_with_a_byte_order_mark_are_decoded(tmp_path: Path, codec: str) -> None:
+    text = f"Кундуз: clashes\n\n{JURM}"
+    bom = {"utf-16-be": b"\xfe\xff", "utf-32-be": b"\x00\x00\xfe\xff"}.get(codec, b"")
+    (tmp_path / "a.txt").write_bytes(bom + text.encode(codec))
+    rows = [{"id": "j1", "text": JURM}, {"id": "j2", "text": SECOND}]
+    (tmp_path / "b.jsonl").write_bytes(
+        bom + "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode(codec))
+    result = ingest([tmp_path])
+    assert result.problems == []
+    by_id = {a.article_id: a.text for a in result.articles}
+    assert by_id == {"a": text, "j1": JURM, "j2": SECOND}
+
+
+# -- FIFOs and symlink loops inside a folder -----------------------------------------------------
+
+def test_fifo_and_symlink_loops_in_a_folder_are_reported(tmp_path: Path) -> None:
+    from sitroom.pipeline import ingest_into_store
+    from sitroom.store import open_store
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "good.txt").write_text(f"Headline\n\n{JURM}")
+    os.mkfifo(folder / "pipe.txt")
+    os.symlink("loop_b.txt", folder / "loop_a.txt")
+    os.symlink("loop_a.txt", folder / "loop_b.txt")
+    os.symlink(folder, folder / "sub" / "up")  # a folder loop
+    started = time.monotonic()
+    store = open_store(tmp_path / "out")
+    try:
+        run_id = store.begin_run([str(folder)])
+        n_new, _, problems = ingest_into_store([folder], store, run_id, quiet=True)
+        rows = store.rows("SELECT path, problem FROM problems")
+    finally:
+        store.close()
+    assert time.monotonic() - started < 30  # the FIFO is never opened
+    assert n_new == 1
+    said = {Path(p.path).name: p.problem for p in problems}
+    assert "FIFO" in said["pipe.txt"] and "skipped" in said["pipe.txt"]
+    assert "symlink loop" in said["loop_a.txt"] and "symlink loop" in said["loop_b.txt"]
+    assert "already read" in said["up"]
+    assert {Path(r["path"]).name for r in rows} == {"pipe.txt", "loop_a.txt", "loop_b.txt", "up"}
+
+
+# -- messages say one thing and match the README --------------------------------------------------
+
+def test_messages(tmp_path: Path) -> None:
+    (tmp_path / "cp.txt").write_bytes(f"Caf\xe9 report\n\n{JURM}".encode("cp1252"))
+    (tmp_path / "f.jsonl").write_text('{"id": "x", "text": "unterminated\n{"id": 1, "text": "ok"}\n')
+    big = tmp_path / "big.txt"
+    with big.open("wb") as fh:
+        fh.truncate(MAX_TEXT_BYTES + 200_000)
+    result = ingest([tmp_path])
+    said = {Path(p.path).name: p for p in result.problems}
+    note = said["cp.txt"]
+    assert not note.skipped and "Windows-1252" in note.problem
+    assert "skipped" not in note.problem and "processed" not in note.problem
+    assert "cp" in {a.article_id for a in result.articles}
+    assert " at at " not in said["f.jsonl"].problem and "at column" in said["f.jsonl"].problem
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "at most 5 MB per `.txt`/`.html` file" in readme
+    assert "the limit is 5 MB per article file" in said["big.txt"].problem
+    for p in result.problems:
+        assert p.skipped == ("skipped" in p.problem), p
+
+
+def test_cli_prints_each_problem_once_as_it_is(tmp_path: Path, capsys: pytest.CaptureFixture
+                                               ) -> None:
+    from sitroom.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "cp.txt").write_bytes(f"Caf\xe9 report\n\n{JURM}".encode("cp1252"))
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    assert main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-q",
+                 "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "cp.txt: not valid UTF-8 (byte 3); read as Windows-1252\n" in err
+    assert "empty.txt: empty file; skipped\n" in err
+    assert "skipped" not in err.split("cp.txt")[1].split("\n")[0]
+    assert "(processed)" not in err
