@@ -8,6 +8,7 @@ time bounded whatever arrives (see LIMITS in the README).
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import io
 import json
@@ -140,8 +141,7 @@ def _entry(path: Path) -> tuple[str, os.stat_result | None, str]:
         st = path.stat()
     except OSError as exc:
         if path.is_symlink():
-            what = ("a symlink loop" if exc.errno == 40  # ELOOP
-                    else "a broken symlink")
+            what = "a symlink loop" if exc.errno == errno.ELOOP else "a broken symlink"
             return "problem", None, f"{what}; skipped"
         return "problem", None, f"cannot read: {exc.strerror or exc}; skipped"
     if stat.S_ISDIR(st.st_mode):
