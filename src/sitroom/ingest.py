@@ -180,8 +180,8 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | InputProb
             log.info("skipping %s: not .txt, .html or .jsonl", child)
 
 
-def _path_of(item: Path | InputProblem) -> str:
-    return item.path if isinstance(item, InputProblem) else str(item)
+def _path_of(item: Path | InputProblem) -> Path:
+    return Path(item.path) if isinstance(item, InputProblem) else item
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
@@ -275,9 +275,13 @@ def _load_document(path: Path, what: str) -> tuple[str | None, list[InputProblem
         return None, [data]
     if not data.strip():
         return None, [InputProblem(str(path), "empty file; skipped")]
-    if byte_order_mark(data) is None and looks_binary(data):
+    # UTF-16/32 text is full of NUL bytes: read it first, then look at the characters
+    marked = byte_order_mark(data) is not None
+    if not marked and looks_binary(data):
         return None, [InputProblem(str(path), f"binary content, not {what}; skipped")]
     text, note = decode_text(data)
+    if marked and looks_binary(text[:8192].encode("utf-8")):
+        return None, [InputProblem(str(path), f"binary content, not {what}; skipped")]
     if not text.strip():  # a byte-order mark or Unicode spaces only
         return None, [InputProblem(str(path), "no text (only a byte-order mark or white space); "
                                               "skipped")]

@@ -208,3 +208,19 @@ def test_repeated_text_gives_one_mention_per_sentence_and_one_event(
         assert len([e for e in events if aid in e.article_ids]) == 1, aid
     assert len(events) == 5
     assert seconds < 240  # the 3 MB line took 2 min 42 s alone before (shared 2-core machine)
+
+
+def test_binary_after_a_byte_order_mark_is_still_binary(tmp_path: Path) -> None:
+    # UTF-16 LE for control characters and NULs: a byte-order mark does not make it text
+    (tmp_path / "x.txt").write_bytes(b"\xff\xfe" + b"\x01\x00\x00\x00\x02\x00" * 2000)
+    result = ingest([tmp_path])
+    assert result.articles == []
+    assert [p.problem for p in result.problems] == ["binary content, not text; skipped"]
+
+
+def test_folders_are_read_in_path_order(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    for name in ("a/b.txt", "a.txt", "a-c.txt"):
+        (tmp_path / name).write_text(f"Headline\n\n{JURM}")
+    assert [Path(a.source_path).relative_to(tmp_path).as_posix()
+            for a in ingest([tmp_path]).articles] == ["a/b.txt", "a-c.txt", "a.txt"]
