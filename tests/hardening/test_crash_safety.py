@@ -122,3 +122,39 @@ def test_rerun_of_a_finished_run_changes_nothing(
     # the ids the API and the page show, which no contract file holds (issue 24)
     assert fused_ids(out) == fused_ids(reference_run)
     assert fused_ids(out)["contradictions"]
+
+
+@pytest.mark.slow
+def test_sigkill_during_an_incremental_update_then_rerun_equals_uninterrupted(
+        tmp_path: Path, sitroom_env: dict[str, str]) -> None:
+    """New articles arrive in a folder already run: a kill while they are analysed, and one
+    after, then a re-run, end with the store an uninterrupted update gives (issue 24)."""
+    import shutil
+
+    from tests.hardening.corpus import write_corpus
+
+    corpus = tmp_path / "in"
+    write_corpus(corpus, 20)
+    reference = tmp_path / "reference"
+    run_sitroom(corpus, reference, sitroom_env)
+    out = tmp_path / "out"
+    shutil.copytree(reference, out)
+    write_corpus(corpus, 12, seed=8, start=20)  # the update
+    n_files = len([p for p in corpus.iterdir() if p.suffix == ".txt"])
+    db = out / "sitroom.sqlite"
+    killed = []
+    for name, condition in [("analyse", lambda: count(db, "articles") > 20),
+                            ("stories/fuse", lambda: count(db, "docs") >= n_files)]:
+        if kill_when(sitroom_cmd(corpus, out), sitroom_env, condition):
+            killed.append(name)
+            assert integrity(db) == "ok", f"after a kill during {name}"
+    assert killed[:1] == ["analyse"], killed
+    print(f"killed during: {', '.join(killed)}")  # shown with -s
+    run_sitroom(corpus, out, sitroom_env)
+    run_sitroom(corpus, reference, sitroom_env)  # the same update, never interrupted
+    assert integrity(db) == "ok"
+    got, want = snapshot_outputs(out), snapshot_outputs(reference)
+    assert sorted(got) == sorted(want)
+    for name in want:
+        assert got[name] == want[name], name
+    assert fused_ids(out) == fused_ids(reference)
