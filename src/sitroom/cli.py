@@ -17,7 +17,7 @@ log = logging.getLogger("sitroom")
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from sitroom.pipeline import RunOptions, run
-    from sitroom.store.lock import StoreBusy
+    from sitroom.store.lock import LockError
 
     options = RunOptions(
         out_dir=Path(args.out),
@@ -30,7 +30,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     try:
         result = run([Path(p) for p in args.paths], options)
-    except StoreBusy as exc:
+    except LockError as exc:  # another run writes DIR, or DIR cannot be written
         print(f"sitroom run: {exc}", file=sys.stderr)
         return 2
     for problem in result.problems:
@@ -42,6 +42,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     from sitroom.eval import TASKS, EvalInputError, run_task
+    from sitroom.store.lock import LockError
 
     if args.task not in TASKS:
         print(f"sitroom eval: unknown task {args.task!r} (choose from {', '.join(TASKS)})",
@@ -66,7 +67,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     except NotImplementedError as exc:
         print(f"sitroom eval: {exc}", file=sys.stderr)
         return 3
-    except EvalInputError as exc:
+    except (EvalInputError, LockError) as exc:  # LockError: another run writes --out
         print(f"sitroom eval: {exc}", file=sys.stderr)
         return 2
     except (IsADirectoryError, NotADirectoryError, UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -122,3 +122,14 @@ def test_the_page_does_not_embed_the_state_of_the_run_writing_it(tmp_path: Path)
     page = (tmp_path / "report.html").read_text()
     assert "running" not in page
     assert '"finished": null' not in page and '"finished":null' not in page
+
+
+def test_an_out_dir_that_cannot_be_written_is_named(tmp_path: Path, capsys: pytest.CaptureFixture
+                                                    ) -> None:
+    from sitroom.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["run", str(tmp_path), "--out", str(blocker / "out"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"sitroom run: {blocker / 'out'}" in err and "Traceback" not in err

@@ -19,7 +19,11 @@ from pathlib import Path
 LOCK_NAME = "sitroom.lock"
 
 
-class StoreBusy(RuntimeError):
+class LockError(RuntimeError):
+    """The writer lock cannot be had: the message says why."""
+
+
+class StoreBusy(LockError):
     """Another process writes this store."""
 
 
@@ -37,8 +41,12 @@ def writer_lock(out_dir: Path, wait: bool = False, poll_s: float = 0.5) -> Itera
     """Hold the store's writer lock for the block. Another holder: raise StoreBusy with a
     message naming it, or with `wait`, wait until it is gone."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise LockError(f"{out_dir / LOCK_NAME}: cannot create the store's lock "
+                        f"({exc.strerror or exc})") from None
     try:
         while True:
             try:
