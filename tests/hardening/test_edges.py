@@ -224,3 +224,8 @@ def test_folders_are_read_in_path_order(tmp_path: Path) -> None:
         (tmp_path / name).write_text(f"Headline\n\n{JURM}")
     assert [Path(a.source_path).relative_to(tmp_path).as_posix()
             for a in ingest([tmp_path]).articles] == ["a/b.txt", "a-c.txt", "a.txt"]
+
+
+def test_a_text_that_only_repeats_its_title_is_kept() -> None:
+    cleaned = clean_article(RawArticle("t", JURM, "feed.jsonl:3", "jsonl", title=JURM))
+    assert (cleaned.title, cleaned.text) == (JURM, JURM)
