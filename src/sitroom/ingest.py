@@ -109,7 +109,7 @@ def safe_article_id(raw: str) -> str:
     if not name:
         return ""
     out: list[str] = []
-    lossy = False  # set by a replaced non-ASCII character or an empty slug, below
+    lossy = False  # a non-ASCII character was replaced
     for char in name:
         if _id_char_ok(char):
             out.append(char)
@@ -152,32 +152,35 @@ def _entry(path: Path) -> tuple[str, os.stat_result | None, str]:
     return "problem", st, f"{_kind(st.st_mode)}, not a regular file; skipped"
 
 
-def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | InputProblem]:
+def _walk(top: Path, seen: set[tuple[int, int]]) -> Iterator[Path | InputProblem]:
     """Files and problems under a folder (symlinks followed; a folder reached twice, as through
-    a symlink loop, is read once and the repeat reported)."""
-    try:
-        children = list(folder.iterdir())
-    except OSError as exc:
-        yield InputProblem(str(folder), f"cannot read folder: {exc.strerror or exc}; skipped")
-        return
-    for child in children:
-        kind, st, problem = _entry(child)
-        if kind == "dir":
-            key = (st.st_dev, st.st_ino)
-            if key in seen:
-                yield InputProblem(str(child), "a folder already read (a symlink loop or a "
-                                               "second link to it); skipped")
-                continue
-            seen.add(key)
-            yield from _walk(child, seen)
-        elif child.name.startswith("."):
+    a symlink loop, is read once and the repeat reported). A stack, not recursion: any depth."""
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            children = list(folder.iterdir())
+        except OSError as exc:
+            yield InputProblem(str(folder), f"cannot read folder: {exc.strerror or exc}; skipped")
             continue
-        elif kind == "problem":
-            yield InputProblem(str(child), problem)
-        elif child.suffix.lower() in TEXT_SUFFIXES:
-            yield child
-        else:
-            log.info("skipping %s: not .txt, .html or .jsonl", child)
+        for child in children:
+            kind, st, problem = _entry(child)
+            if kind == "dir":
+                key = (st.st_dev, st.st_ino)
+                if key in seen:
+                    yield InputProblem(str(child), "a folder already read (a symlink loop or a "
+                                                   "second link to it); skipped")
+                    continue
+                seen.add(key)
+                folders.append(child)
+            elif child.name.startswith("."):
+                continue
+            elif kind == "problem":
+                yield InputProblem(str(child), problem)
+            elif child.suffix.lower() in TEXT_SUFFIXES:
+                yield child
+            else:
+                log.info("skipping %s: not .txt, .html or .jsonl", child)
 
 
 def _path_of(item: Path | InputProblem) -> Path:

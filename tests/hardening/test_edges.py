@@ -229,3 +229,12 @@ def test_folders_are_read_in_path_order(tmp_path: Path) -> None:
 def test_a_text_that_only_repeats_its_title_is_kept() -> None:
     cleaned = clean_article(RawArticle("t", JURM, "feed.jsonl:3", "jsonl", title=JURM))
     assert (cleaned.title, cleaned.text) == (JURM, JURM)
+
+
+def test_a_deep_folder_is_read(tmp_path: Path) -> None:
+    deep = tmp_path
+    for _ in range(600):  # a folder read recursively would pass Python's recursion limit
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "a.txt").write_text(f"Headline\n\n{JURM}")
+    assert [a.article_id for a in ingest([tmp_path]).articles] == ["a"]
