@@ -190,3 +190,10 @@ def test_an_event_is_placed_at_its_finest_place_not_a_province_named_alike() -> 
                           am("a3", [capture("a3", place=city)])],
                          [story(("a1", None, "origin"), ("a2", "a1", "copy"), ("a3", "a1", "copy"))], [])
     assert [(e.location, e.n_reports) for e in events] == [("Dam Post", 3)]
+
+
+def test_reports_that_name_no_place_fuse_only_inside_one_story() -> None:
+    nowhere = [dataclasses.replace(capture(a, sub="Arrests"), place=None, location_text="") for a in ("a1", "a2", "a3")]
+    events = fuse_events([am(m.article_id, [m]) for m in nowhere],
+                         [story(("a1", None, "origin"), ("a2", "a1", "copy"))], [])
+    assert sorted(e.n_reports for e in events) == [1, 2]

@@ -145,7 +145,10 @@ def _coarse(m: EventMention) -> bool:
 def _same_place(a: EventMention, b: EventMention, story_of: dict[str, str]) -> bool:
     ka, kb = place_key(a), place_key(b)
     if ka == "none:" or kb == "none:":
-        return ka == kb
+        # two reports that name no place are one event's only as copies of one story: across
+        # stories nothing ties "over 50 arrested on Friday" here to another "arrested on Friday"
+        return ka == kb and (a.article_id == b.article_id or (
+            story_of.get(a.article_id) is not None and story_of.get(a.article_id) == story_of.get(b.article_id)))
     if ka == kb:
         return True
     # The same name resolved in one report and not in another ("name:x|" vs "name:x|kunduz").
