@@ -234,3 +234,9 @@ def test_figurative_violence_is_no_event(text):
 ])
 def test_events_named_as_objects_of_threats_or_modals_are_no_events(text):
     assert mentions(text) == []
+
+
+def test_injured_in_police_firing_is_police_fire_however_parsed():
+    ms = all_mentions("he was injured in police firing during the riots in the town on monday.")
+    assert any(m.trigger.startswith("fir") and m.actor1 is not None and m.actor1.name.startswith("Police Forces")
+               for m in ms)
