@@ -81,6 +81,8 @@ def test_acled_csv_has_every_acled_column_in_order_with_acled_codes(run_dir: Pat
     assert blast["disorder_type"] == "Political violence"
     assert blast["civilian_targeting"] == "Civilian targeting"  # actor2 is civilians
     assert blast["fatalities"] == 7 and blast["source"] == "AFP; Local News"
+    assert blast["assoc_actor_2"] == "Hazara Ethnic Group (Afghanistan)"
+    assert blast["assoc_actor_1"] != blast["assoc_actor_1"]  # none given: empty (NaN), as in ACLED
     assert blast["notes"] == ("On 28 June 2021, an explosive device planted by an unidentified "
                               "armed group hit civilians in Mazar-e-Sharif (Balkh); 7 people "
                               "were reported killed.")
