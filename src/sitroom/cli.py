@@ -28,7 +28,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     result = run([Path(p) for p in args.paths], options)
     for problem in result.problems:
-        print(f"sitroom: skipped {problem.message()}", file=sys.stderr)
+        print(f"sitroom: {problem.message()}", file=sys.stderr)  # each says what became of it
     print(result.summary(), file=sys.stderr)  # --quiet silences progress, not the outcome
     return 0 if result.n_processed + result.n_unchanged > 0 else 1
 

@@ -70,8 +70,12 @@ class RunResult:
     n_events: int = 0
     problems: list[InputProblem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per step (bench, -v)
+    touched: bool = True  # False: no input path exists, so out_dir was neither made nor opened
 
     def summary(self) -> str:
+        if not self.touched:
+            return (f"sitroom: nothing to read ({len(self.problems)} problem(s)); "
+                    f"{self.out_dir} left as it was")
         return (f"sitroom: {self.n_processed} new or changed article(s), {self.n_unchanged} "
                 f"unchanged, {len(self.problems)} problem(s); store holds {self.n_articles} "
                 f"article(s) in {self.n_stories} stories, {self.n_events} events -> {self.out_dir}")
@@ -500,6 +504,9 @@ def _step(result: RunResult, name: str) -> Iterator[None]:
 def run(paths: list[Path], options: RunOptions) -> RunResult:
     paths = paths or [demo_corpus()]
     out = options.out_dir
+    if not any(p.exists() for p in paths):  # a mistyped path makes no folder and no store
+        return RunResult(out_dir=out, touched=False,
+                         problems=[p for p in discover(paths) if isinstance(p, InputProblem)])
     out.mkdir(parents=True, exist_ok=True)
     store = open_store(out)
     result = RunResult(out_dir=out)
