@@ -2,7 +2,7 @@
 
 Nothing here raises on bad input: every file or line that cannot be used becomes an InputProblem
 naming the file (and line) and what is wrong, and the good inputs go on. Limits keep memory and
-time bounded whatever arrives (see LIMITS in the README).
+time bounded whatever arrives (see "Input limits" in docs/engine.md).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 
-# Limits (documented in the README). A news article is rarely above 100 KB of text; these leave
+# Limits (documented in docs/engine.md). A news article is rarely above 100 KB of text; these leave
 # wide room while keeping one hostile file from taking the machine.
 MAX_TEXT_BYTES = 5 * 1024 * 1024  # one .txt or .html file
 MAX_JSONL_LINE_BYTES = 5 * 1024 * 1024  # one JSONL record

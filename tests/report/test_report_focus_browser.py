@@ -4,7 +4,8 @@ not stretch the timeline over decades and one far-off place does not zoom the ma
 events come last; at a phone's width nothing runs off the screen.
 
 The store is written here: seven events in northern Afghanistan between 20 June and 10 July 2021,
-one of them misdated to 1993, one far away (São Paulo), one undated. The texts are invented."""
+one of them misdated to 1993, one far away (São Paulo), one undated; and a story whose articles
+copy each other in a chain of ten. The texts are invented."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sitroom.records import CleanArticle, Event
+from sitroom.records import CleanArticle, Event, LineageLink, PublicationDate, Story
 from sitroom.store import open_store
 from tests.report.browser import needs_chromium, opened_report, save_screenshot
 
@@ -32,6 +33,7 @@ PLACES = [
 ]
 FAR = ("E-far", "2021-06-30", "Sao Paulo", "Sao Paulo", -23.55, -46.63)  # off the map's view
 IN_VIEW = [p[0] for p in PLACES]
+LONG_WORD = "Shankaracharyapeethadhipati"  # a word no narrow column can hold
 ON_TIMELINE = [p[0] for p in PLACES if p[0] != "E-misdated"] + [FAR[0]]
 
 
@@ -54,13 +56,17 @@ def focus_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("focus")
     rows = [*PLACES, FAR, ("E-undated", None, "", "Kunduz", None, None)]
     events = [_event(*row, n=i) for i, row in enumerate(rows)]
-    articles = [CleanArticle(article_id=f"a{i}", title=f"Fighting reported, part {i}",
+    articles = [CleanArticle(article_id=f"a{i}", title=f"Fighting reported near {LONG_WORD}, part {i}",
                              text=f"Fighting was reported in {row[2] or 'the province'}.",
                              source_path=f"a{i}.txt", fmt="txt", outlet="Wire Desk",
                              content_hash=f"hash-{i}") for i, row in enumerate(rows)]
     store = open_store(out)
     run_id = store.begin_run(["focus"])
     store.upsert_articles(articles, run_id)
+    chain = [a.article_id for a in articles]  # each a copy of the one before: a deep tree
+    store.save_stories([Story("S-chain", articles[0].title, chain, chain[0], [
+        LineageLink(aid, chain[i - 1] if i else None, "rewrite" if i else "origin", 0.9)
+        for i, aid in enumerate(chain)])], {aid: PublicationDate("2021-06-20", "metadata") for aid in chain})
     store.save_results(events, [], [], [])
     store.finish_run(run_id, "done", len(articles), 0)
     store.close()
