@@ -62,6 +62,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     except EvalInputError as exc:
         print(f"sitroom eval: {exc}", file=sys.stderr)
         return 2
+    except (IsADirectoryError, NotADirectoryError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        # a folder where the task reads a file (or the reverse), or a file of another kind
+        print(f"sitroom eval {args.task}: {path}: not the file this task reads ({exc})", file=sys.stderr)
+        return 2
     print(json.dumps(metrics, sort_keys=True))
     return 0
 

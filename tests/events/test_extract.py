@@ -171,3 +171,24 @@ def test_tallies_stay_mentions_but_are_not_events():
 def test_an_event_named_in_commentary_is_a_reference():
     text = "The riots in Kalat would not be a subject of their investigation, the minister said."
     assert mentions(text) == []
+
+
+def dated_mentions(text: str):
+    from sitroom.time import find_timexes
+
+    doc = nlp.parse(text)
+    tops = [Toponym(m.group(0), m.start(), m.end(), PLACES[m.group(0)])
+            for m in re.finditer("|".join(PLACES), text)]
+    return extract_event_mentions(doc, "t1", PUB, find_timexes(text, PUB.date), tops)
+
+
+def test_a_date_bounding_another_clause_is_not_the_events_date():
+    ms = dated_mentions("The capture of Dargah was the biggest gain the Taliban had made since the "
+                        "army began its withdrawal on May 1.")
+    assert [(m.location_text, m.date, m.scope) for m in ms if m.sub_event_type.endswith("territory")] \
+        == [("Dargah", "2021-07-10", "event")]
+
+
+def test_a_span_since_a_date_is_no_dated_event():
+    ms = dated_mentions("Taliban fighters have overrun dozens of districts in Zabul since May 1.")
+    assert not [m for m in ms if m.scope == "event"]

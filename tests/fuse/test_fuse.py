@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from sitroom.fuse import control_timeline, find_contradictions, fuse_events
 from sitroom.records import (
     Actor,
@@ -172,3 +174,35 @@ def test_source_labels_drop_datelines_and_appositions() -> None:
     assert source_label("Herat (AFP)-Two police officers") == "Two police officers"
     assert source_label("A governor , who spoke on condition of anonymity ,") == "A governor"
     assert source_label("Army spokesman Ali Khan") == "Army spokesman Ali Khan"
+
+
+def test_a_month_dated_report_does_not_chain_two_days_at_two_places() -> None:
+    # a district taken on the 21st, a crossing inside it on the 22nd, and a later report that the
+    # district fell "last month": two events, the vague report joins the one at its own place
+    district = Place("Qala District", "Afghanistan", "Kunduz", "Imam Sahib", 37.18, 68.97, "admin2", 2, "X3")
+    day21 = capture("a3", date="2021-06-21", place=district)
+    day22 = capture("a0", place=DAM)
+    month = dataclasses.replace(capture("a4", date="2021-06-15", place=district), time_precision=3)
+    events = fuse_events([am("a0", [day22]), am("a3", [day21]), am("a4", [month])],
+                         [story(("a0", None, "origin")), ], [])
+    by_place = {e.location: sorted(e.article_ids) for e in events}
+    assert by_place == {"Dam Post": ["a0"], "Qala District": ["a3", "a4"]}
+
+
+def test_a_clash_told_with_its_sides_in_either_order_is_one_event() -> None:
+    a = capture("a1", sub="Armed clash")
+    b = capture("a2", sub="Armed clash", actor1=ARMY, actor2=TALIBAN)
+    takeover, regain = capture("a1", start=50), capture("a2", start=50, sub="Government regains territory",
+                                                         actor1=ARMY, actor2=TALIBAN)
+    events = fuse_events([am("a1", [a, takeover]), am("a2", [b, regain])],
+                         [story(("a1", None, "origin"), ("a2", "a1", "copy"))], [])
+    assert sorted((e.sub_event_type, e.n_reports) for e in events) == [
+        ("Armed clash", 2), ("Government regains territory", 1), ("Non-state actor overtakes territory", 1)]
+
+
+def test_an_event_is_placed_at_its_finest_place_not_a_province_named_alike() -> None:
+    city = Place("Kunduz", "Afghanistan", "Kunduz", "Kunduz", 36.7, 68.8, "city", 1, "X4")
+    events = fuse_events([am("a1", [capture("a1", place=city)]), am("a2", [capture("a2")]),
+                          am("a3", [capture("a3", place=city)])],
+                         [story(("a1", None, "origin"), ("a2", "a1", "copy"), ("a3", "a1", "copy"))], [])
+    assert [(e.location, e.n_reports) for e in events] == [("Dam Post", 3)]

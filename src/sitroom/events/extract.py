@@ -632,7 +632,13 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     own = any(c_start <= t.start < c_end for t in timexes)
     start, end = (c_start, c_end) if own else (sent.start_char, sent.end_char)
     usable = timexes if own else [t for t in timexes if not any(a <= t.start < b for a, b in foreign)]
-    date, precision = time_stage.event_date(start, end, usable, published)
+    bounds = _span_bound_spans(tok, sent)
+    usable = [t for t in usable if not any(a <= t.start < b for a, b in bounds)]
+    found = time_stage.sentence_date(doc_text(doc), start, end, usable, published)
+    date, precision = found.date, found.precision
+    if found.background and scope == EVENT:
+        # "overran dozens of districts since May 1": a span up to the report, or long before it
+        scope, reason = "background", f"dated to a span or period before the report ({found.expression})"
     shift = _relative_shift(tok, timexes)
     if shift is not None:
         # "X comes two days after Y": Y's date is X's date minus the duration
@@ -785,6 +791,24 @@ def _paragraph_start(text: str, pos: int, back: int = 1) -> int:
 
 
 _DURATION = re.compile(r"^P(\d+)([DW])$")
+
+
+def _span_bound_spans(trigger: Any, sent: Any) -> list[tuple[int, int]]:
+    """Character spans of the clauses and phrases that bound a span ("since the US began its
+    withdrawal on May 1") and do not hold the trigger: their dates are not the trigger's."""
+    words = set(lexicon()["span_bound_words"])
+    out = []
+    for tok in sent:
+        if tok.lower_ not in words or tok.dep_ not in ("mark", "prep"):
+            continue
+        # a clause's mark heads its verb's subtree; a phrase's own date ("overran districts since
+        # May 1") is the trigger's when the phrase hangs on it
+        head = tok.head if tok.dep_ == "mark" else tok
+        if head.i == trigger.i or trigger in head.subtree or (tok.dep_ == "prep" and tok.head.i == trigger.i):
+            continue
+        sub = list(head.subtree)
+        out.append((sub[0].idx, sub[-1].idx + len(sub[-1].text)))
+    return out
 
 
 def _relative_shift(trigger: Any, timexes: list[TimeExpr]) -> int | None:

@@ -92,10 +92,15 @@ def _actors_compatible(a: EventMention, b: EventMention) -> bool:
     def name(actor):  # noqa: ANN001, ANN202
         return actor.name if actor is not None else ""
 
-    for x, y in ((name(a.actor1), name(b.actor1)), (name(a.actor2), name(b.actor2))):
-        if x and y and x != y:
-            return False
-    return True
+    def fits(pairs: Iterable[tuple[str, str]]) -> bool:
+        return all(not (x and y and x != y) for x, y in pairs)
+
+    straight = fits(((name(a.actor1), name(b.actor1)), (name(a.actor2), name(b.actor2))))
+    symmetric = set(fuse_rules()["fusion"].get("symmetric_types", []))
+    if straight or not (a.sub_event_type in symmetric and b.sub_event_type in symmetric):
+        return straight
+    # a clash has no first side: "A clashed with B" and "B fought A" are one clash
+    return fits(((name(a.actor1), name(b.actor2)), (name(a.actor2), name(b.actor1))))
 
 
 # "several districts", "10 areas": a mention about many places is many events, never one of them.
@@ -251,17 +256,43 @@ def _group(mentions: list[EventMention], max_gap: int, story_of: dict[str, str]
             if m.place is not None and m.place.admin1:
                 # one province: places at two grains, or near each other, may be one event's
                 blocks.setdefault((family, m.place.country, m.place.admin1), []).append(i)
+    pairs: set[tuple[int, int]] = set()
     for indices in blocks.values():
         indices = sorted(set(indices))
         for x, i in enumerate(indices):
             for j in indices[x + 1:]:
-                if sets.find(i) != sets.find(j) and _compatible(mentions[i], mentions[j],
-                                                                max_gap, story_of):
-                    sets.union(i, j)
+                if (i, j) not in pairs and _compatible(mentions[i], mentions[j], max_gap, story_of):
+                    pairs.add((i, j))
+    # The closest pairs join first (one place and one day before places at two grains or dates
+    # that only overlap), and no join may put two days at two places into one event: a report
+    # dated only to a month ("last month, the group took X") that fits two neighbouring events
+    # must not chain them into one (ACLED: one event per location and day).
+    members = {i: [i] for i in range(len(mentions))}
+    for i, j in sorted(pairs, key=lambda p: (_pair_distance(mentions[p[0]], mentions[p[1]]), p)):
+        ri, rj = sets.find(i), sets.find(j)
+        if ri == rj or any(_distinct_days(mentions[a], mentions[b])
+                           for a in members[ri] for b in members[rj]):
+            continue
+        sets.union(i, j)
+        root = sets.find(i)
+        members[root] = members.pop(ri) + members.pop(rj)
     groups: dict[int, list[EventMention]] = {}
     for i, m in enumerate(mentions):
         groups.setdefault(sets.find(i), []).append(m)
     return list(groups.values())
+
+
+def _pair_distance(a: EventMention, b: EventMention) -> tuple[int, int]:
+    """How loosely two compatible mentions fit: (0 same place | 1 another grain or a place
+    nearby, 0 same day | 1 dates that only overlap)."""
+    same_day = a.date is not None and a.date == b.date and a.time_precision == b.time_precision == 1
+    return (0 if place_key(a) == place_key(b) else 1, 0 if same_day else 1)
+
+
+def _distinct_days(a: EventMention, b: EventMention) -> bool:
+    """Two reports each dated to a day, to different days and at different places."""
+    return (a.time_precision == 1 and b.time_precision == 1 and a.date is not None
+            and b.date is not None and a.date != b.date and place_key(a) != place_key(b))
 
 
 def _fatalities(group: list[EventMention], roots: dict[str, str]) -> tuple[int | None, int | None]:
@@ -306,7 +337,9 @@ def build_event(group: list[EventMention], roots: dict[str, str],
     # The place most reports give, then the most precise of those.
     placed = [m for m in group if m.place is not None]
     counts = Counter(place_key(m) for m in placed)
-    place = min(placed, key=lambda m: (-counts[place_key(m)], m.place.geo_precision,
+    # A province, or a town named like its province ("in Kandahar"), is the place only where no
+    # report gives a finer one.
+    place = min(placed, key=lambda m: (_coarse(m), -counts[place_key(m)], m.place.geo_precision,
                                        -len(m.place.admin2 or ""))).place if placed else None
     low, high = _fatalities(group, roots)
     event_type, sub_event_type = _event_type(group)
