@@ -139,14 +139,27 @@ def test_map_fits_the_bulk_and_lists_the_far_place(page: Any) -> None:
     assert page.locator('tr.event-row[data-event-id="E-far"]').count() == 1  # still in the table
 
 
+def _labels(page: Any) -> dict[str, str]:
+    """The map's place labels now drawn (Leaflet fades removed ones out for a moment): text ->
+    visibility."""
+    return dict(page.eval_on_selector_all(
+        ".place-label", "els => els.filter(e => getComputedStyle(e).opacity !== '0')"
+                        ".map(e => [e.textContent, getComputedStyle(e).visibility])"))
+
+
 def test_places_are_labelled_on_the_map(page: Any) -> None:
-    labels = page.eval_on_selector_all(
-        ".place-label", "els => els.map(e => [e.textContent, getComputedStyle(e).visibility])")
-    texts = {t for t, _ in labels}
-    assert "Kunduz (2)" in texts  # two events there (one misdated): the count is shown
-    assert {"Imam Sahib", "Mazar-e-Sharif", "Taloqan", "Pul-e Khumri", "Faizabad"} <= texts
-    assert dict(labels)["Kunduz (2)"] == "visible"  # the busiest place's label is never hidden
-    assert sum(v == "visible" for _, v in labels) >= 4
+    labels = _labels(page)
+    assert "Kunduz (2)" in labels  # two events there (one misdated): the count is shown
+    assert {"Imam Sahib", "Mazar-e-Sharif", "Taloqan", "Pul-e Khumri", "Faizabad"} <= set(labels)
+    assert labels["Kunduz (2)"] == "visible"  # the busiest place's label is never hidden
+    assert sum(v == "visible" for v in labels.values()) >= 4
+    # a filter redraws the labels of the events it keeps, and they stay readable
+    page.select_option("#filter-type", "Battles")
+    labels = _labels(page)
+    assert set(labels) == {"Imam Sahib", "Taloqan", "Faizabad", "Sao Paulo"}  # the battles' places
+    assert all(labels[p] == "visible" for p in ("Imam Sahib", "Taloqan", "Faizabad"))
+    page.click("#filter-reset")
+    assert _labels(page)["Kunduz (2)"] == "visible"
 
 
 def test_undated_events_come_last(page: Any) -> None:

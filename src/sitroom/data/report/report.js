@@ -291,9 +291,13 @@
   }
 
   // A label that would cover a busier place's label is hidden (until a zoom gives it room).
+  // Only the labels drawn now count: Leaflet fades removed ones out for a moment, still in the page.
   function hideCrowdedLabels() {
+    if (!labelLayer) return;
     var kept = [];
-    Array.prototype.forEach.call(document.querySelectorAll(".place-label"), function (el) {
+    labelLayer.getLayers().forEach(function (anchor) {
+      var el = anchor.getTooltip() && anchor.getTooltip().getElement();
+      if (!el) return;
       el.style.visibility = "";
       var r = el.getBoundingClientRect();
       var clash = kept.some(function (k) {
@@ -410,6 +414,8 @@
       ["Place", placeLabel(e) + (e.latitude !== null ? " (" + e.latitude + ", " + e.longitude + ")" : "")],
       ["Precision", "time " + str(e.time_precision) + ", geo " + str(e.geo_precision)],
       ["Actor types", [e.inter1, e.inter2].filter(Boolean).join(" / ")],
+      ["Acting for", [[e.actor1, e.assoc_actor_1], [e.actor2, e.assoc_actor_2]].filter(function (p) {
+        return p[0] && p[1]; }).map(function (p) { return p[0] + ": " + p[1]; }).join(" · ")],
       ["ACLED id", e.event_id_cnty],
       ["Read as", e.trace]
     ];
