@@ -58,6 +58,8 @@ def assert_contract(out: Path) -> None:
 
 def test_demo_run_writes_contract(demo_run: Path) -> None:
     assert_contract(demo_run)
+    problems = sqlite3.connect(demo_run / "sitroom.sqlite").execute("SELECT * FROM problems").fetchall()
+    assert problems == []  # a new user's first run reports nothing wrong (the README is not read)
     articles = {r["article_id"]: r for r in read_csv(demo_run / "articles.csv")}
     assert len(articles) == 5
     assert articles["001_afp_torghundi"]["wire"] == "AFP"

@@ -27,7 +27,7 @@ from sitroom import embed, fuse, geo, quotes, stories
 from sitroom import time as time_stage
 from sitroom.clean import clean_article
 from sitroom.engines import Engine, LocalEngine, make_engine
-from sitroom.ingest import discover, iter_inputs
+from sitroom.ingest import TEXT_SUFFIXES, discover, iter_inputs
 from sitroom.progress import progress, step
 from sitroom.records import (
     ArticleMentions,
@@ -81,8 +81,10 @@ class RunResult:
                 f"article(s) in {self.n_stories} stories, {self.n_events} events -> {self.out_dir}")
 
 
-def demo_corpus() -> Path:
-    return Path(str(resources.files("sitroom.data").joinpath("demo")))
+def demo_corpus() -> list[Path]:
+    """The bundled demo's article files (not the README beside them, which describes them)."""
+    folder = Path(str(resources.files("sitroom.data").joinpath("demo")))
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES)
 
 
 # spaCy's memory grows with the characters in one nlp.pipe batch (~0.7 GB per 200,000 chars
@@ -502,7 +504,7 @@ def _step(result: RunResult, name: str) -> Iterator[None]:
 
 
 def run(paths: list[Path], options: RunOptions) -> RunResult:
-    paths = paths or [demo_corpus()]
+    paths = paths or demo_corpus()
     out = options.out_dir
     if not any(p.exists() for p in paths):  # a mistyped path makes no folder and no store
         return RunResult(out_dir=out, touched=False,
