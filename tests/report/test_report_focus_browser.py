@@ -5,7 +5,8 @@ events come last; at a phone's width nothing runs off the screen.
 
 The store is written here: seven events in northern Afghanistan between 20 June and 10 July 2021,
 one of them misdated to 1993, one far away (São Paulo), one undated; and a story whose articles
-copy each other in a chain of ten. The texts are invented."""
+copy each other in a chain of ten; quotes from a named and an unnamed source. The texts are
+invented."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from sitroom.records import CleanArticle, Event, LineageLink, PublicationDate, Story
+from sitroom.records import CleanArticle, Event, LineageLink, PublicationDate, Quote, Story
 from sitroom.store import open_store
 from tests.report.browser import needs_chromium, opened_report, save_screenshot
 
@@ -67,7 +68,11 @@ def focus_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store.save_stories([Story("S-chain", articles[0].title, chain, chain[0], [
         LineageLink(aid, chain[i - 1] if i else None, "rewrite" if i else "origin", 0.9)
         for i, aid in enumerate(chain)])], {aid: PublicationDate("2021-06-20", "metadata") for aid in chain})
-    store.save_results(events, [], [], [])
+    quotes = [Quote("q-named", "a0", "Mujahid", "We took the city.", "direct",
+                    speaker_canonical="Zabihullah Mujahid", speaker_role="Taliban spokesman"),
+              Quote("q-unnamed", "a1", "a military official", "the post had been abandoned",
+                    "indirect", speaker_role="military official")]
+    store.save_results(events, quotes, [], [])
     store.finish_run(run_id, "done", len(articles), 0)
     store.close()
     store = open_store(out, readonly=True)
@@ -171,6 +176,16 @@ def test_undated_events_come_last(page: Any) -> None:
     rows = page.eval_on_selector_all("tr.event-row", "els => els.map(e => e.dataset.eventId)")
     assert rows == ["E-misdated", "E-kunduz", "E-imam", "E-undated"]
     page.click("#filter-reset")
+
+
+def test_quotes_name_each_speaker_once_and_mark_only_quoted_words(page: Any) -> None:
+    cells = [[c.inner_text() for c in r.locator("td").all()]
+             for r in page.locator("#quotes tbody tr").all()]
+    speakers = sorted(c[0] for c in cells)
+    assert speakers == ["Zabihullah Mujahid, Taliban spokesman", "a military official"]
+    said = page.locator("#quotes td.quote")
+    assert said.locator("q").all_inner_texts() == ["We took the city."]  # direct: in quotation marks
+    assert "the post had been abandoned" in said.locator("span.reported").all_inner_texts()
 
 
 def test_phone_width_keeps_everything_on_the_screen(page: Any, tmp_path: Path) -> None:

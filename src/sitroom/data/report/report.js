@@ -567,9 +567,16 @@
   function drawOthers() {
     document.getElementById("quotes").appendChild(table([
       { label: "Speaker", get: function (q) {
-        return [q.speaker_canonical || q.speaker, q.speaker_role].filter(Boolean).join(", ");
+        var name = q.speaker_canonical || q.speaker || "";
+        // an unnamed source is its role ("a military official"): say it once
+        var bare = function (v) { return str(v).toLowerCase().replace(/^(a|an|the)\s+/, "").trim(); };
+        var role = q.speaker_role && bare(name).indexOf(bare(q.speaker_role)) < 0 ? q.speaker_role : "";
+        return [name, role].filter(Boolean).join(", ");
       } },
-      { label: "Said", cls: "quote", get: function (q) { return h("q", { text: q.text }); } },
+      // quotation marks only for the speaker's own words; reported speech is not a quotation
+      { label: "Said", cls: "quote", get: function (q) {
+        return q.kind === "direct" ? h("q", { text: q.text }) : h("span", { class: "reported", text: q.text });
+      } },
       { label: "Kind", get: function (q) { return q.kind + (q.stance === "deny" ? " (denial)" : ""); } },
       { label: "Article", get: function (q) { return h("code", { text: q.article_id }); } }
     ], data.quotes || [], { cls: "quotes", noun: "quotes" }));
