@@ -122,6 +122,10 @@ def test_a_lowercase_dateline_before_the_speaker_is_not_the_speaker():
                      "that the supreme court order would be implemented.")
     assert "delhi" not in q.speaker.lower() and "delhi" not in q.speaker_role.lower()
     assert "vishnu kant" in q.speaker and "governor" in q.speaker_role
+    # or read as a second subject of the verb
+    (q,) = quotes_of("new delhi: prime minister atal bihari vajpayee on saturday said the "
+                     "government will abide by the court's directions.")
+    assert (q.speaker, q.speaker_role) == ("atal bihari vajpayee", "prime minister")
 
 
 def test_transcript_label_is_a_speaker_but_a_dateline_is_not():
