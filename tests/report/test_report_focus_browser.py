@@ -47,7 +47,8 @@ def _event(eid: str, day: str | None, place: str, admin1: str, lat: float | None
                  actor2="Military Forces of Afghanistan", country=country, admin1=admin1,
                  location=place, latitude=lat, longitude=lon, geo_precision=1 if lat else None,
                  fatalities=n, n_reports=1, n_independent_sources=1, article_ids=[f"a{n}"],
-                 sources=["Wire Desk"], evidence=[f"Fighting was reported in {place}."])
+                 sources=["Wire Desk"], evidence=[f"Fighting was reported in {place}."],
+                 trace="; ".join(["frame FIRE", "said", "numbers from the next sentence"] * 20))
 
 
 @pytest.fixture(scope="module")
@@ -186,6 +187,16 @@ def test_quotes_name_each_speaker_once_and_mark_only_quoted_words(page: Any) -> 
     said = page.locator("#quotes td.quote")
     assert said.locator("q").all_inner_texts() == ["We took the city."]  # direct: in quotation marks
     assert "the post had been abandoned" in said.locator("span.reported").all_inner_texts()
+
+
+def test_an_open_event_wraps_its_long_lines(page: Any) -> None:
+    page.click('tr.event-row[data-event-id="E-taloqan"]')
+    try:
+        detail = page.locator('tr.event-detail[data-event-id="E-taloqan"]')
+        assert "numbers from the next sentence" in detail.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1400
+    finally:
+        page.click('tr.event-row[data-event-id="E-taloqan"]')
 
 
 def test_phone_width_keeps_everything_on_the_screen(page: Any, tmp_path: Path) -> None:
