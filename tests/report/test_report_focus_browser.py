@@ -69,7 +69,7 @@ def focus_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store.save_stories([Story("S-chain", articles[0].title, chain, chain[0], [
         LineageLink(aid, chain[i - 1] if i else None, "rewrite" if i else "origin", 0.9)
         for i, aid in enumerate(chain)])], {aid: PublicationDate("2021-06-20", "metadata") for aid in chain})
-    quotes = [Quote("q-named", "a0", "Mujahid", "We took the city.", "direct",
+    quotes = [Quote("q-named", "a0", "Mujahid", "“We took the city.”", "direct",
                     speaker_canonical="Zabihullah Mujahid", speaker_role="Taliban spokesman"),
               Quote("q-unnamed", "a1", "a military official", "the post had been abandoned",
                     "indirect", speaker_role="military official")]
@@ -185,7 +185,8 @@ def test_quotes_name_each_speaker_once_and_mark_only_quoted_words(page: Any) -> 
     speakers = sorted(c[0] for c in cells)
     assert speakers == ["Zabihullah Mujahid, Taliban spokesman", "a military official"]
     said = page.locator("#quotes td.quote")
-    assert said.locator("q").all_inner_texts() == ["We took the city."]  # direct: in quotation marks
+    # direct: in the page's quotation marks, the text's own not doubled
+    assert said.locator("q").all_inner_texts() == ["We took the city."]
     assert "the post had been abandoned" in said.locator("span.reported").all_inner_texts()
 
 

@@ -575,7 +575,9 @@
       } },
       // quotation marks only for the speaker's own words; reported speech is not a quotation
       { label: "Said", cls: "quote", get: function (q) {
-        return q.kind === "direct" ? h("q", { text: q.text }) : h("span", { class: "reported", text: q.text });
+        if (q.kind !== "direct") return h("span", { class: "reported", text: q.text });
+        // the page draws the quotation marks; the text's own outer pair would double them
+        return h("q", { text: str(q.text).replace(/^\s*["“”„«»']+\s*|\s*["“”„«»']+\s*$/g, "") });
       } },
       { label: "Kind", get: function (q) { return q.kind + (q.stance === "deny" ? " (denial)" : ""); } },
       { label: "Article", get: function (q) { return h("code", { text: q.article_id }); } }
