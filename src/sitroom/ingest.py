@@ -2,7 +2,7 @@
 
 Nothing here raises on bad input: every file or line that cannot be used becomes an InputProblem
 naming the file (and line) and what is wrong, and the good inputs go on. Limits keep memory and
-time bounded whatever arrives (see LIMITS in the README).
+time bounded whatever arrives (see "Input limits" in docs/engine.md).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -21,12 +22,13 @@ log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 
-# Limits (documented in the README). A news article is rarely above 100 KB of text; these leave
+# Limits (documented in docs/engine.md). A news article is rarely above 100 KB of text; these leave
 # wide room while keeping one hostile file from taking the machine.
 MAX_TEXT_BYTES = 5 * 1024 * 1024  # one .txt or .html file
 MAX_JSONL_LINE_BYTES = 5 * 1024 * 1024  # one JSONL record
 MAX_ARTICLE_CHARS = 1_000_000  # text kept from one article after extraction
 MAX_HTML_DEPTH = 400  # nesting deeper than this is refused before parsing (lxml recursion)
+MAX_LISTED_PER_FOLDER = 20  # unsupported files named one by one in a folder; the rest counted
 
 _ID_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -72,23 +74,35 @@ def discover(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
     """Expand folders (recursively, sorted) and report paths that cannot be read."""
     for path in paths:
         if not path.exists():
-            yield InputProblem(str(path), "no such file or folder")
+            yield InputProblem(str(path), "no such file or folder; nothing read")
         elif path.is_dir():
+            others: Counter[str] = Counter()  # unsupported files in the folder, by type
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.name.startswith("."):
                     continue
                 if child.suffix.lower() in TEXT_SUFFIXES:
                     yield child
-                else:
-                    log.info("skipping %s: not .txt, .html or .jsonl", child)
+                    continue
+                others[child.suffix.lower() or "(none)"] += 1
+                if sum(others.values()) <= MAX_LISTED_PER_FOLDER:
+                    yield unsupported(child)
+            unlisted = sum(others.values()) - MAX_LISTED_PER_FOLDER
+            if unlisted > 0:
+                kinds = ", ".join(f"{n} {kind!r}" for kind, n in others.most_common())
+                yield InputProblem(str(path), f"{unlisted} more file(s) of unsupported types not "
+                                   f"listed (in all: {kinds}); skipped")
         elif not path.is_file():
             # A FIFO, socket or device named x.txt would block the read forever or never end.
             yield InputProblem(str(path), "not a regular file; skipped")
         elif path.suffix.lower() in TEXT_SUFFIXES:
             yield path
         else:
-            yield InputProblem(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
-                                          "expected .txt, .html or .jsonl")
+            yield unsupported(path)
+
+
+def unsupported(path: Path) -> InputProblem:
+    return InputProblem(str(path), f"unsupported file type {path.suffix.lower() or '(none)'!r} "
+                                   "(sitroom reads .txt, .html and .jsonl); skipped")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -127,7 +141,7 @@ def _read_bytes(path: Path, limit: int) -> bytes | InputProblem:
                                            "while being read; skipped")
         return data
     except OSError as exc:
-        return InputProblem(str(path), f"cannot read: {exc.strerror or exc}")
+        return InputProblem(str(path), f"cannot read: {exc.strerror or exc}; skipped")
 
 
 def _load_document(path: Path, what: str) -> tuple[str | None, list[InputProblem]]:
@@ -144,7 +158,7 @@ def _load_document(path: Path, what: str) -> tuple[str | None, list[InputProblem
     if not text.strip():  # a byte-order mark or Unicode spaces only
         return None, [InputProblem(str(path), "no text (only a byte-order mark or white space); "
                                               "skipped")]
-    return text, [InputProblem(str(path), note + " (processed)")] if note else []
+    return text, [InputProblem(str(path), note)] if note else []
 
 
 def read_text_file(path: Path) -> Iterator[RawArticle | InputProblem]:
@@ -280,7 +294,7 @@ def _read_jsonl_lines(path: Path) -> Iterator[RawArticle | InputProblem]:
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield InputProblem(str(path), f"cannot read: {exc.strerror or exc}")
+        yield InputProblem(str(path), f"cannot read: {exc.strerror or exc}; skipped")
         return
     n_good = 0
     with handle:
@@ -317,7 +331,7 @@ def _read_jsonl_lines(path: Path) -> Iterator[RawArticle | InputProblem]:
                                    line=lineno, article_id=str(rid))
                 continue
             if note:
-                yield InputProblem(str(path), note + " (processed)", line=lineno)
+                yield InputProblem(str(path), note, line=lineno)
 
             def opt(key: str) -> str | None:
                 value = _field(record, key)
@@ -335,7 +349,7 @@ def _read_jsonl_lines(path: Path) -> Iterator[RawArticle | InputProblem]:
                 published=normalise_iso_date(_field(record, "published")),
             )
     if n_good == 0:
-        yield InputProblem(str(path), "no usable records")
+        yield InputProblem(str(path), "no usable records; nothing read from this file")
 
 
 def _bounded_lines(handle, limit: int) -> Iterator[bytes | None]:

@@ -56,6 +56,22 @@ def test_copies_fuse_into_one_event_counting_origins() -> None:
     assert len(event.evidence) == 3
 
 
+def test_associated_actors_are_carried_to_the_event_most_reported_first() -> None:
+    rioters = Actor("Rioters (Afghanistan)", "Rioters")
+    pashtun = Actor("Rioters (Afghanistan)", "Rioters", "pashtun mob", assoc="Pashtun Ethnic Group (Afghanistan)")
+    tajik = Actor("Rioters (Afghanistan)", "Rioters", "tajik mob", assoc="Tajik Ethnic Group (Afghanistan)")
+    hazara = Actor("Civilians (Afghanistan)", "Civilians", "hazara villagers",
+                   assoc="Hazara Ethnic Group (Afghanistan)")
+    mentions = [am(aid, [capture(aid, sub="Mob violence", actor1=a1, actor2=hazara)])
+                for aid, a1 in (("a", pashtun), ("b", tajik), ("c", tajik), ("d", rioters))]
+    (event,) = fuse_events(mentions, [], [])
+    assert event.actor1 == "Rioters (Afghanistan)" and event.actor2 == "Civilians (Afghanistan)"
+    assert event.assoc_actor_1 == "Tajik Ethnic Group (Afghanistan); Pashtun Ethnic Group (Afghanistan)"
+    assert event.assoc_actor_2 == "Hazara Ethnic Group (Afghanistan)"
+    (plain,) = fuse_events([am("e", [capture("e")])], [], [])
+    assert plain.assoc_actor_1 == plain.assoc_actor_2 == ""
+
+
 def test_different_places_days_or_actors_stay_apart() -> None:
     mentions = [am("a", [capture("a"), capture("a", start=50, place=TOWN)]),
                 am("b", [capture("b", date="2021-06-28")]),
