@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sitroom.ingest import MAX_TEXT_BYTES, ingest, normalise_iso_date, safe_article_id
+from sitroom.ingest import MAX_LISTED_PER_FOLDER, MAX_TEXT_BYTES, ingest, normalise_iso_date, safe_article_id
 from sitroom.records import RawArticle
 
 
@@ -82,7 +82,8 @@ def test_empty_binary_latin1_huge_broken_jsonl_hostile_html(tmp_path: Path) -> N
         by_path.setdefault(Path(p.path).name, []).append(p)
     assert "empty file" in by_path["empty.txt"][0].problem
     assert "binary" in by_path["blob.txt"][0].problem
-    assert "not valid UTF-8" in by_path["latin.txt"][0].problem
+    # one thing said: the file was read, as Windows-1252
+    assert by_path["latin.txt"][0].problem == "not valid UTF-8 (byte 3); decoded as Windows-1252"
     assert "too large" in by_path["huge.txt"][0].problem and str(MAX_TEXT_BYTES // 10**6) in by_path["huge.txt"][0].problem
     (broken,) = by_path["feed.jsonl"]
     assert broken.line == 2 and "broken JSON" in broken.problem
@@ -95,8 +96,35 @@ def test_empty_binary_latin1_huge_broken_jsonl_hostile_html(tmp_path: Path) -> N
 def test_missing_path_and_unsupported_type(tmp_path: Path) -> None:
     write(tmp_path / "notes.pdf", b"%PDF-1.4")
     result = ingest([tmp_path / "nope.txt", tmp_path / "notes.pdf"])
-    assert [p.problem.split(";")[0] for p in result.problems] == ["no such file or folder",
-                                                                   "unsupported file type '.pdf'"]
+    assert [p.problem for p in result.problems] == [
+        "no such file or folder; nothing read",
+        "unsupported file type '.pdf' (sitroom reads .txt, .html and .jsonl); skipped"]
+
+
+def test_unsupported_files_in_a_folder_are_reported_with_their_type(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "Gunmen attacked a checkpoint on Friday.")
+    write(tmp_path / "brief.PDF", b"%PDF-1.4")
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub" / "memo.docx", b"PK\x03\x04")
+    write(tmp_path / "sub" / "README", "notes")
+    write(tmp_path / ".hidden.pdf", b"%PDF-1.4")  # hidden files are left alone, unreported
+    result = ingest([tmp_path])
+    assert [a.article_id for a in result.articles] == ["a"]
+    assert {Path(p.path).name: p.problem.split(" (")[0] for p in result.problems} == {
+        "brief.PDF": "unsupported file type '.pdf'", "memo.docx": "unsupported file type '.docx'",
+        "README": "unsupported file type '(none)'"}
+    assert all(p.problem.endswith("; skipped") for p in result.problems)
+
+
+def test_a_folder_of_many_unsupported_files_lists_the_first_and_counts_the_rest(tmp_path: Path) -> None:
+    for i in range(MAX_LISTED_PER_FOLDER + 5):
+        write(tmp_path / f"scan{i:02d}.png", b"\x89PNG")
+    write(tmp_path / "z.pdf", b"%PDF-1.4")
+    problems = ingest([tmp_path]).problems
+    assert len(problems) == MAX_LISTED_PER_FOLDER + 1
+    assert problems[-1].path == str(tmp_path)
+    assert problems[-1].problem == ("6 more file(s) of unsupported types not listed "
+                                    "(in all: 25 '.png', 1 '.pdf'); skipped")
 
 
 def test_safe_ids_and_dates() -> None:

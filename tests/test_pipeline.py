@@ -58,6 +58,8 @@ def assert_contract(out: Path) -> None:
 
 def test_demo_run_writes_contract(demo_run: Path) -> None:
     assert_contract(demo_run)
+    problems = sqlite3.connect(demo_run / "sitroom.sqlite").execute("SELECT * FROM problems").fetchall()
+    assert problems == []  # a new user's first run reports nothing wrong (the README is not read)
     articles = {r["article_id"]: r for r in read_csv(demo_run / "articles.csv")}
     assert len(articles) == 5
     assert articles["001_afp_torghundi"]["wire"] == "AFP"
@@ -111,7 +113,23 @@ def test_exit_code_and_messages_for_bad_input(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert "empty.txt: empty file" in err and "blob.txt: binary content" in err
     (bad / "good.txt").write_text("Checkpoint attacked\n\nGunmen attacked a checkpoint on Friday.")
+    (bad / "brief.pdf").write_bytes(b"%PDF-1.4")
+    (bad / "cafe.txt").write_bytes("Caf\xe9 shelled\n\nA shell hit the caf\xe9 on Friday.".encode("cp1252"))
     assert main(["run", str(bad), "--out", str(tmp_path / "o2"), "-q"]) == 0
+    err = capsys.readouterr().err
+    assert f"sitroom: {bad / 'brief.pdf'}: unsupported file type '.pdf'" in err  # not silent
+    assert f"sitroom: {bad / 'cafe.txt'}: not valid UTF-8 (byte 3); decoded as Windows-1252\n" in err
+    assert "skipped" not in err.split("cafe.txt")[1].splitlines()[0]  # read, so not "skipped"
+    assert "\nsitroom: 2 new or changed article(s)" in err
+
+
+def test_a_missing_input_path_creates_nothing(tmp_path: Path, capsys: Any) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(tmp_path / "no_such_dir"), "--out", str(out), "-q"]) == 1
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert f"sitroom: {tmp_path / 'no_such_dir'}: no such file or folder; nothing read" in err
+    assert f"nothing to read (1 problem(s)); {out} left as it was" in err
 
 
 def test_unimplemented_subcommands_exit_nonzero(tmp_path: Path) -> None:

@@ -34,8 +34,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"sitroom run: {exc}", file=sys.stderr)
         return 2
     for problem in result.problems:
-        # each message says what was done with the input ("...; skipped", "read as ...")
-        print(f"sitroom: {problem.message()}", file=sys.stderr)
+        print(f"sitroom: {problem.message()}", file=sys.stderr)  # each says what became of it
     print(result.summary(), file=sys.stderr)  # --quiet silences progress, not the outcome
     return 0 if result.n_processed + result.n_unchanged > 0 else 1
 
@@ -104,9 +103,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     key = "acled" if args.format == "acled" else args.table
     name = "acled" if key == "acled" else key
     path = Path(args.output) if args.output else folder / f"{name}{EXTENSIONS[args.format]}"
-    if args.format == "csv" and key == "events" and path.resolve() == (folder / "events.csv").resolve() \
-            and not filt.is_empty():
-        path = folder / "events-filtered.csv"  # never overwrite the run's own file with a part of it
+    if not args.output and not filt.is_empty():
+        # never overwrite the run's own file (events.csv, acled.csv, events.geojson) with a part of it
+        path = folder / f"{name}-filtered{EXTENSIONS[args.format]}"
     try:
         store = open_store(folder, readonly=True)
     except (StoreError, OSError) as exc:
@@ -217,7 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     export_p.add_argument("--admin1", help="events in this province/state")
     export_p.add_argument("--event-type", dest="event_type", help="ACLED event type")
     export_p.add_argument("-o", "--output", help="file to write (default: DIR/events.EXT, "
-                                                 "DIR/acled.csv ...)")
+                                                 "DIR/acled.csv ...; DIR/events-filtered.EXT "
+                                                 "... when filtered)")
     export_p.set_defaults(func=_cmd_export)
 
     schema_p = sub.add_parser("schema", help="print the data dictionary: every output column "

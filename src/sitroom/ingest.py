@@ -2,7 +2,7 @@
 
 Nothing here raises on bad input: every file or line that cannot be used becomes an InputProblem
 naming the file (and line) and what is wrong, and the good inputs go on. Limits keep memory and
-time bounded whatever arrives (see LIMITS in the README).
+time bounded whatever arrives (see "Input limits" in docs/engine.md).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -28,12 +29,13 @@ log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 
-# Limits (documented in the README). A news article is rarely above 100 KB of text; these leave
+# Limits (documented in docs/engine.md). A news article is rarely above 100 KB of text; these leave
 # wide room while keeping one hostile file from taking the machine.
 MAX_TEXT_BYTES = 5 * 1024 * 1024  # one .txt or .html file
 MAX_JSONL_LINE_BYTES = 5 * 1024 * 1024  # one JSONL record
 MAX_ARTICLE_CHARS = 1_000_000  # text kept from one article after extraction
 MAX_HTML_DEPTH = 400  # nesting deeper than this is refused before parsing (lxml recursion)
+MAX_LISTED_PER_FOLDER = 20  # unsupported files named one by one in a folder; the rest counted
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -177,10 +179,8 @@ def _walk(top: Path, seen: set[tuple[int, int]]) -> Iterator[Path | InputProblem
                 continue
             elif kind == "problem":
                 yield InputProblem(str(child), problem)
-            elif child.suffix.lower() in TEXT_SUFFIXES:
-                yield child
             else:
-                log.info("skipping %s: not .txt, .html or .jsonl", child)
+                yield child  # a regular file, of any type: discover() sorts them out
 
 
 def _path_of(item: Path | InputProblem) -> Path:
@@ -188,22 +188,38 @@ def _path_of(item: Path | InputProblem) -> Path:
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
-    """Expand folders (recursively, sorted by path) and report paths that cannot be read: every
-    entry that is not used is reported (FIFOs, sockets, devices, broken links, symlink loops),
-    except hidden files and files of other types, which are only logged."""
+    """Expand folders (recursively, sorted by path) and report every entry that is not used
+    (FIFOs, sockets, devices, broken links, symlink loops, unsupported types: the first
+    MAX_LISTED_PER_FOLDER of those named, the rest counted), except hidden files."""
     for path in paths:
         kind, st, problem = _entry(path)
         if kind == "problem" and st is None and not path.is_symlink() and not path.exists():
-            yield InputProblem(str(path), "no such file or folder; skipped")
+            yield InputProblem(str(path), "no such file or folder; nothing read")
         elif kind == "dir":
-            yield from sorted(_walk(path, {(st.st_dev, st.st_ino)}), key=_path_of)
+            others: Counter[str] = Counter()  # unsupported files in the folder, by type
+            for item in sorted(_walk(path, {(st.st_dev, st.st_ino)}), key=_path_of):
+                if isinstance(item, InputProblem) or item.suffix.lower() in TEXT_SUFFIXES:
+                    yield item
+                    continue
+                others[item.suffix.lower() or "(none)"] += 1
+                if sum(others.values()) <= MAX_LISTED_PER_FOLDER:
+                    yield unsupported(item)
+            unlisted = sum(others.values()) - MAX_LISTED_PER_FOLDER
+            if unlisted > 0:
+                kinds = ", ".join(f"{n} {kind!r}" for kind, n in others.most_common())
+                yield InputProblem(str(path), f"{unlisted} more file(s) of unsupported types not "
+                                   f"listed (in all: {kinds}); skipped")
         elif kind == "problem":
             yield InputProblem(str(path), problem)
         elif path.suffix.lower() in TEXT_SUFFIXES:
             yield path
         else:
-            yield InputProblem(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
-                                          "expected .txt, .html or .jsonl; skipped")
+            yield unsupported(path)
+
+
+def unsupported(path: Path) -> InputProblem:
+    return InputProblem(str(path), f"unsupported file type {path.suffix.lower() or '(none)'!r} "
+                                   "(sitroom reads .txt, .html and .jsonl); skipped")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -244,9 +260,9 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
     except UnicodeDecodeError as exc:
         where = exc.start
     try:
-        return data.decode("cp1252"), f"not valid UTF-8 (byte {where}); read as Windows-1252"
+        return data.decode("cp1252"), f"not valid UTF-8 (byte {where}); decoded as Windows-1252"
     except UnicodeDecodeError:
-        return data.decode("latin-1"), f"not valid UTF-8 (byte {where}); read as Latin-1"
+        return data.decode("latin-1"), f"not valid UTF-8 (byte {where}); decoded as Latin-1"
 
 
 def _mb(limit: int) -> str:
@@ -288,7 +304,7 @@ def _load_document(path: Path, what: str) -> tuple[str | None, list[InputProblem
     if not text.strip():  # a byte-order mark or Unicode spaces only
         return None, [InputProblem(str(path), "no text (only a byte-order mark or white space); "
                                               "skipped")]
-    return text, [InputProblem(str(path), note, skipped=False)] if note else []
+    return text, [InputProblem(str(path), note)] if note else []
 
 
 def read_text_file(path: Path) -> Iterator[RawArticle | InputProblem]:
@@ -416,7 +432,7 @@ def read_jsonl_file(path: Path) -> Iterator[RawArticle | InputProblem]:
         yield item
     if n_unlisted:
         yield InputProblem(str(path), f"{n_unlisted} more problem(s) in this file not listed (the "
-                                      f"first {MAX_PROBLEMS_PER_FILE} are)", skipped=False)
+                                      f"first {MAX_PROBLEMS_PER_FILE} are)")
 
 
 def _read_jsonl_lines(path: Path) -> Iterator[RawArticle | InputProblem]:
@@ -473,7 +489,7 @@ def _read_jsonl_lines(path: Path) -> Iterator[RawArticle | InputProblem]:
                                    line=lineno, article_id=str(rid))
                 continue
             if note:
-                yield InputProblem(str(path), note, line=lineno, skipped=False)
+                yield InputProblem(str(path), note, line=lineno)
 
             def opt(key: str) -> str | None:
                 value = _field(record, key)

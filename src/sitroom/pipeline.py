@@ -27,7 +27,7 @@ from sitroom import embed, fuse, geo, quotes, stories
 from sitroom import time as time_stage
 from sitroom.clean import clean_article
 from sitroom.engines import Engine, LocalEngine, make_engine
-from sitroom.ingest import discover, iter_inputs
+from sitroom.ingest import TEXT_SUFFIXES, discover, iter_inputs
 from sitroom.progress import progress, step
 from sitroom.records import (
     ArticleMentions,
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 64  # articles per store transaction and per spaCy batch
 # Bump when mention extraction changes meaningfully: stored mentions are then recomputed.
-MENTIONS_VERSION = "3"
+MENTIONS_VERSION = "5"
 
 
 @dataclass
@@ -73,15 +73,21 @@ class RunResult:
     n_events: int = 0
     problems: list[InputProblem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per step (bench, -v)
+    touched: bool = True  # False: no input path exists, so out_dir was neither made nor opened
 
     def summary(self) -> str:
+        if not self.touched:
+            return (f"sitroom: nothing to read ({len(self.problems)} problem(s)); "
+                    f"{self.out_dir} left as it was")
         return (f"sitroom: {self.n_processed} new or changed article(s), {self.n_unchanged} "
                 f"unchanged, {len(self.problems)} problem(s); store holds {self.n_articles} "
                 f"article(s) in {self.n_stories} stories, {self.n_events} events -> {self.out_dir}")
 
 
-def demo_corpus() -> Path:
-    return Path(str(resources.files("sitroom.data").joinpath("demo")))
+def demo_corpus() -> list[Path]:
+    """The bundled demo's article files (not the README beside them, which describes them)."""
+    folder = Path(str(resources.files("sitroom.data").joinpath("demo")))
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES)
 
 
 # spaCy's memory grows with the characters in one nlp.pipe batch (~0.7 GB per 200,000 chars
@@ -503,8 +509,12 @@ def _step(result: RunResult, name: str) -> Iterator[None]:
 def run(paths: list[Path], options: RunOptions) -> RunResult:
     """One run into options.out_dir; the only writer of that store while it lasts (a second
     run raises StoreBusy, or waits with options.wait)."""
+    paths = paths or demo_corpus()
+    if not any(p.exists() for p in paths):  # a mistyped path makes no folder and no store
+        return RunResult(out_dir=options.out_dir, touched=False,
+                         problems=[p for p in discover(paths) if isinstance(p, InputProblem)])
     with writer_lock(options.out_dir, wait=options.wait):
-        return _run(paths or [demo_corpus()], options)
+        return _run(paths, options)
 
 
 def _run(paths: list[Path], options: RunOptions) -> RunResult:

@@ -33,7 +33,6 @@ class InputProblem:
     problem: str  # what is wrong and what was done ("...; skipped", "... read as Windows-1252")
     line: int | None = None
     article_id: str | None = None
-    skipped: bool = True  # False: a note on an input that was still used
 
     def message(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
@@ -217,6 +216,10 @@ class Event:
     # ACLED actor types (inter codes as names: "State forces", "Rebel group", ...) of actor1/actor2
     inter1: str = ""
     inter2: str = ""
+    # ACLED's associated actors of actor1/actor2 (the identity group or party each acts for),
+    # "; "-joined, the most reported first
+    assoc_actor_1: str = ""
+    assoc_actor_2: str = ""
     timestamp: int | None = None  # when this event last changed (Unix seconds); set by the store
 
 

@@ -204,3 +204,39 @@ def test_two_killings_in_one_sentence_by_different_hands_stay_two():
     ms = mentions("there was also a clash in the village, where four persons were burnt alive and two killed in police firing.")
     doers = sorted((m.actor1.name if m.actor1 else "") for m in ms if m.event_type == "Violence against civilians")
     assert len(doers) == 2 and doers[0] == "" and doers[1].startswith("Police Forces")
+
+
+@pytest.mark.parametrize("text", [
+    "At the most, they will order a lathi charge or arrest us.",
+    "But the police failed to arrest the accused, hence the fresh application.",
+])
+def test_acts_a_conjoined_modal_or_a_failure_governs_are_no_events(text):
+    assert not [m for m in all_mentions(text) if m.sub_event_type == "Arrests"]
+
+
+def test_people_who_died_due_to_police_firing_died_at_police_hands():
+    ms = all_mentions("sixty per cent of the people who died due to police firing were from the majority community.")
+    assert any(m.trigger == "died" and m.actor1 is not None and m.actor1.name.startswith("Police Forces")
+               for m in ms)
+
+
+@pytest.mark.parametrize("text", [
+    "The festival eve witnessed a riot of colours that the parties splashed on one another.",
+    "The two ministers were locked in a war of words over the budget on Monday.",
+])
+def test_figurative_violence_is_no_event(text):
+    assert all_mentions(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "He has also threatened to stage an indefinite dharna in Kalat from Wednesday if the demand is not met.",
+    "Worse come to worse, there would have been some protests and demonstrations here and there.",
+])
+def test_events_named_as_objects_of_threats_or_modals_are_no_events(text):
+    assert mentions(text) == []
+
+
+def test_injured_in_police_firing_is_police_fire_however_parsed():
+    ms = all_mentions("he was injured in police firing during the riots in the town on monday.")
+    assert any(m.trigger.startswith("fir") and m.actor1 is not None and m.actor1.name.startswith("Police Forces")
+               for m in ms)

@@ -56,6 +56,22 @@ def test_copies_fuse_into_one_event_counting_origins() -> None:
     assert len(event.evidence) == 3
 
 
+def test_associated_actors_are_carried_to_the_event_most_reported_first() -> None:
+    rioters = Actor("Rioters (Afghanistan)", "Rioters")
+    pashtun = Actor("Rioters (Afghanistan)", "Rioters", "pashtun mob", assoc="Pashtun Ethnic Group (Afghanistan)")
+    tajik = Actor("Rioters (Afghanistan)", "Rioters", "tajik mob", assoc="Tajik Ethnic Group (Afghanistan)")
+    hazara = Actor("Civilians (Afghanistan)", "Civilians", "hazara villagers",
+                   assoc="Hazara Ethnic Group (Afghanistan)")
+    mentions = [am(aid, [capture(aid, sub="Mob violence", actor1=a1, actor2=hazara)])
+                for aid, a1 in (("a", pashtun), ("b", tajik), ("c", tajik), ("d", rioters))]
+    (event,) = fuse_events(mentions, [], [])
+    assert event.actor1 == "Rioters (Afghanistan)" and event.actor2 == "Civilians (Afghanistan)"
+    assert event.assoc_actor_1 == "Tajik Ethnic Group (Afghanistan); Pashtun Ethnic Group (Afghanistan)"
+    assert event.assoc_actor_2 == "Hazara Ethnic Group (Afghanistan)"
+    (plain,) = fuse_events([am("e", [capture("e")])], [], [])
+    assert plain.assoc_actor_1 == plain.assoc_actor_2 == ""
+
+
 def test_different_places_days_or_actors_stay_apart() -> None:
     mentions = [am("a", [capture("a"), capture("a", start=50, place=TOWN)]),
                 am("b", [capture("b", date="2021-06-28")]),
@@ -190,3 +206,10 @@ def test_an_event_is_placed_at_its_finest_place_not_a_province_named_alike() -> 
                           am("a3", [capture("a3", place=city)])],
                          [story(("a1", None, "origin"), ("a2", "a1", "copy"), ("a3", "a1", "copy"))], [])
     assert [(e.location, e.n_reports) for e in events] == [("Dam Post", 3)]
+
+
+def test_reports_that_name_no_place_fuse_only_inside_one_story() -> None:
+    nowhere = [dataclasses.replace(capture(a, sub="Arrests"), place=None, location_text="") for a in ("a1", "a2", "a3")]
+    events = fuse_events([am(m.article_id, [m]) for m in nowhere],
+                         [story(("a1", None, "origin"), ("a2", "a1", "copy"))], [])
+    assert sorted(e.n_reports for e in events) == [1, 2]

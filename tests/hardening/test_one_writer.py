@@ -44,7 +44,8 @@ def test_a_second_writer_is_refused_and_a_killed_one_leaves_no_lock(
         message = str(refused.value)
         assert str(out) in message and f"pid {holder.pid}" in message and "--wait" in message
         # the command line says so and exits 2 without touching the store
-        done = subprocess.run([sys.executable, "-m", "sitroom", "run", str(tmp_path / "none"),
+        (tmp_path / "a.txt").write_text("Headline\n\nFighters attacked a checkpoint.")
+        done = subprocess.run([sys.executable, "-m", "sitroom", "run", str(tmp_path / "a.txt"),
                                "--out", str(out), "-q"], env=sitroom_env, capture_output=True,
                               text=True, timeout=120)
         assert done.returncode == 2, done.stderr

@@ -81,6 +81,8 @@ def test_acled_csv_has_every_acled_column_in_order_with_acled_codes(run_dir: Pat
     assert blast["disorder_type"] == "Political violence"
     assert blast["civilian_targeting"] == "Civilian targeting"  # actor2 is civilians
     assert blast["fatalities"] == 7 and blast["source"] == "AFP; Local News"
+    assert blast["assoc_actor_2"] == "Hazara Ethnic Group (Afghanistan)"
+    assert blast["assoc_actor_1"] != blast["assoc_actor_1"]  # none given: empty (NaN), as in ACLED
     assert blast["notes"] == ("On 28 June 2021, an explosive device planted by an unidentified "
                               "armed group hit civilians in Mazar-e-Sharif (Balkh); 7 people "
                               "were reported killed.")
@@ -197,10 +199,16 @@ def test_export_command_refuses_what_cannot_mean_anything(run_dir: Path, tmp_pat
                  "--admin1", "x"]) == 2
     err = capsys.readouterr().err
     assert "no store" in err and "not a date" in err and "no GeoJSON" in err
-    # a filtered CSV never overwrites the run's own events.csv
+    # a filtered export never overwrites the run's own events.csv, acled.csv or events.geojson
+    own = {name: (run_dir / name).read_bytes() for name in ("events.csv", "acled.csv", "events.geojson")}
     assert main(["export", str(run_dir), "--format", "csv", "--admin1", "herat"]) == 0
     assert _ids(run_dir / "events-filtered.csv") == ["E-hostile"]
-    assert len(_ids(run_dir / "events.csv")) == 4
+    assert main(["export", str(run_dir), "--format", "acled", "--admin1", "herat"]) == 0
+    assert main(["export", str(run_dir), "--format", "geojson", "--admin1", "herat"]) == 0
+    assert [f["id"] for f in json.loads((run_dir / "events-filtered.geojson").read_text())["features"]] \
+        == ["E-hostile"]
+    assert len((run_dir / "acled-filtered.csv").read_text(encoding="utf-8-sig").splitlines()) == 2
+    assert {name: (run_dir / name).read_bytes() for name in own} == own
 
 
 def test_derived_columns_follow_acled_conventions() -> None:

@@ -116,6 +116,18 @@ def test_parenthetical_cue_and_continued_quotation():
     assert "We cannot hold the bridge" in direct[0].text and "We have none." in direct[0].text
 
 
+def test_a_lowercase_dateline_before_the_speaker_is_not_the_speaker():
+    # case-folded pages (the bench's) glue the dateline into the subject's parse
+    (q,) = quotes_of("new delhi: uttar pradesh governor vishnu kant shastri on tuesday asserted "
+                     "that the supreme court order would be implemented.")
+    assert "delhi" not in q.speaker.lower() and "delhi" not in q.speaker_role.lower()
+    assert "vishnu kant" in q.speaker and "governor" in q.speaker_role
+    # or read as a second subject of the verb
+    (q,) = quotes_of("new delhi: prime minister atal bihari vajpayee on saturday said the "
+                     "government will abide by the court's directions.")
+    assert (q.speaker, q.speaker_role) == ("atal bihari vajpayee", "prime minister")
+
+
 def test_transcript_label_is_a_speaker_but_a_dateline_is_not():
     text = (
         "KABUL: The Taliban seized the crossing on Tuesday.\n\n"

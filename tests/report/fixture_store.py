@@ -55,6 +55,7 @@ EVENTS = [
           evidence=["Fighters took the river crossing on Tuesday after an hour of fighting."]),
     Event("E-blast", "2021-06-28", 1, "Explosions/Remote violence", "Remote explosive/landmine/IED",
           actor1="Unidentified Armed Group (Afghanistan)", actor2="Civilians (Afghanistan)",
+          assoc_actor_2="Hazara Ethnic Group (Afghanistan)",
           inter1="Political militia", inter2="Civilians", country="Afghanistan", admin1="Balkh", admin2="Mazar-e-Sharif", location="Mazar-e-Sharif",
           latitude=36.71, longitude=67.11, geo_precision=1, fatalities=7, fatalities_max=9,
           claim_status="reported", n_reports=1, n_independent_sources=1, article_ids=["a4"],

@@ -85,6 +85,7 @@ def test_clicking_an_event_opens_its_evidence_and_sources(opened: Any) -> None:
     assert "A blast hit the market on Monday, killing seven people." in text
     assert "Local News" in text and "Blast hits market in provincial capital" in text
     assert "7 (up to 9)" in text
+    assert "Civilians (Afghanistan): Hazara Ethnic Group (Afghanistan)" in text  # assoc_actor_2
     page.click('tr.event-row[data-event-id="E-blast"]')  # a second click closes it
     assert page.locator("tr.event-detail").count() == 0
     # a marker on the map opens the same detail

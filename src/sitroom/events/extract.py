@@ -239,7 +239,8 @@ def agent_tokens(trigger: Any) -> list[Any]:
     # "four people were killed in police firing": the doer of the act the deaths were "in"
     preps = ("in", "during", "to") if trigger.lemma_.lower() in lexicon()["victim_subject_verbs"] else ("in", "during")
     causes = _prep_objects(trigger, preps) + [o for d in trigger.children if d.lower_ in ("due", "owing")
-                                             for o in _prep_objects(d, ("to",))]
+                                             for o in _prep_objects(d, ("to",))
+                                             + [c for c in d.children if c.dep_ == "pobj"]]
     # the small model also reads "died in police firing" as a clause: "firing" a verb under "in",
     # "police" its subject
     causes += [c for p in trigger.children if p.dep_ == "prep" and p.lower_ in preps
@@ -315,6 +316,9 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sent
     if is_irrealis(tok):
         return "irrealis or negated"
     doc = tok.doc
+    figure = _figurative_phrase(tok)
+    if figure:
+        return f"figurative ({figure})"
     # the words just before the trigger, within its sentence ("nearly two decades of fighting")
     window: list[Any] = []
     for i in range(tok.i - 1, max(-1, tok.i - 5), -1):
@@ -806,6 +810,18 @@ def _paragraph_start(text: str, pos: int, back: int = 1) -> int:
 
 
 _DURATION = re.compile(r"^P(\d+)([DW])$")
+
+
+def _figurative_phrase(trigger: Any) -> str:
+    """The figurative phrase (lexicon figurative_phrases) the trigger word stands in, if any: "a
+    riot of colours", "a war of words", "a price war"."""
+    doc = trigger.doc
+    low = " " + " ".join(t.lower_ for t in doc[max(0, trigger.i - 3): trigger.i + 4]) + " "
+    word = trigger.lower_
+    for phrase in lexicon()["figurative_phrases"]:
+        if f" {word} " in f" {phrase} " and f" {phrase} " in low:
+            return phrase
+    return ""
 
 
 def _span_bound_spans(trigger: Any, sent: Any) -> list[tuple[int, int]]:

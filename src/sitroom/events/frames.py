@@ -285,6 +285,9 @@ def _firing_sense(tok: Any) -> bool:
         return True
     if any(c.dep_ == "nsubjpass" for c in tok.children):
         return False
+    if tok.dep_ == "acl" and tok.tag_ == "VBG" and _is_actor_word(tok.head, armed_only=True) \
+            and tok.head.dep_ == "pobj":
+        return True  # "injured in police firing", read by the small model as "police" + "firing"
     return any(_is_actor_word(s, armed_only=True) for s in tok.children if s.dep_ == "nsubj")
 
 

@@ -139,11 +139,22 @@ def is_irrealis(trigger: Any) -> bool:
         if head.pos_ in ("NOUN", "PROPN", "ADJ") and head.lemma_.lower() not in REALISED_INFINITIVE_HEADS:
             return True  # "orders to arrest", "free to arrest us", "the statement to arrest"
     tok = trigger
+    first = trigger  # "some protests and demonstrations": the first conjunct's relation is theirs
+    while first.dep_ == "conj" and first.head.pos_ in ("NOUN", "PROPN") and first.head.i != first.i:
+        first = first.head
+    if trigger.pos_ in ("NOUN", "PROPN") and first.dep_ in ("dobj", "attr", "nsubj") \
+            and first.head.pos_ in ("VERB", "AUX"):
+        if _negated_or_modal(first.head):
+            return True  # "there would have been some protests"
+        tok = first.head  # "threatened to stage a dharna": the verb the noun is the object of
     while tok.dep_ in ("xcomp", "acl", "advcl", "pcomp", "pobj", "prep", "conj", "ccomp", "acomp") \
             and tok.head.i != tok.i:
         head = tok.head
         # a conjunct shares its head's clause but not its head's verb ("fighting continued and
         # the rebels had occupied ..."), so the head word itself is only checked for other relations
+        if tok.dep_ == "conj" and head.pos_ in ("VERB", "AUX") and _negated_or_modal(head) and not any(
+                c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in tok.children):
+            return True  # "they will order a lathi charge or arrest us": the conjunct shares "will"
         if tok.dep_ != "conj":
             lemma = head.lemma_.lower()
             if lemma in words or (tok.dep_ in ("xcomp", "ccomp") and lemma in demand):

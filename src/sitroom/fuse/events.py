@@ -145,7 +145,10 @@ def _coarse(m: EventMention) -> bool:
 def _same_place(a: EventMention, b: EventMention, story_of: dict[str, str]) -> bool:
     ka, kb = place_key(a), place_key(b)
     if ka == "none:" or kb == "none:":
-        return ka == kb
+        # two reports that name no place are one event's only as copies of one story: across
+        # stories nothing ties "over 50 arrested on Friday" here to another "arrested on Friday"
+        return ka == kb and (a.article_id == b.article_id or (
+            story_of.get(a.article_id) is not None and story_of.get(a.article_id) == story_of.get(b.article_id)))
     if ka == kb:
         return True
     # The same name resolved in one report and not in another ("name:x|" vs "name:x|kunduz").
@@ -374,6 +377,8 @@ def build_event(group: list[EventMention], roots: dict[str, str],
         actor2=actor2,
         inter1=_best(a.actor_type for m in group for a in (m.actor1, m.actor2) if a and a.name == actor1),
         inter2=_best(a.actor_type for m in group for a in (m.actor1, m.actor2) if a and a.name == actor2),
+        assoc_actor_1=_associates(group, actor1),
+        assoc_actor_2=_associates(group, actor2),
         country=place.country if place else "",
         admin1=place.admin1 if place else "",
         admin2=place.admin2 if place else "",
@@ -393,6 +398,14 @@ def build_event(group: list[EventMention], roots: dict[str, str],
         evidence=[f"{m.article_id}: {m.sentence.strip()}" for m in group],
         mention_keys=[mention_key(m) for m in group],
     )
+
+
+def _associates(group: list[EventMention], name: str) -> str:
+    """ACLED's assoc_actor of the fused actor `name`: the associates its mentions give, most
+    reported first, "; "-joined."""
+    counts = Counter(a.assoc for m in group for a in (m.actor1, m.actor2)
+                     if a is not None and name and a.name == name and a.assoc and a.assoc != name)
+    return "; ".join(sorted(counts, key=lambda x: (-counts[x], x)))
 
 
 def _event_type(group: list[EventMention]) -> tuple[str, str]:

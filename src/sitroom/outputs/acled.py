@@ -215,7 +215,7 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any] | None:
         return None
     row = dict(record)
     row["fatalities"] = record.get("fatalities") or 0
-    for name in ("assoc_actor_1", "assoc_actor_2", "admin3", "tags"):  # not extracted (yet)
+    for name in ("admin3", "tags"):  # not extracted (yet)
         row[name] = record.get(name) or ""
     day = NOTES_DATE.match(record["event_date"])
     # ACLED gives every event a day: a month-precision date is coded on the 15th

@@ -122,6 +122,8 @@ def _subject_of(verb: Any, lex: Lexicon) -> Any | None:
         cur = head.head
     while cur is not None and seen < 4:
         for c in cur.children:
+            if c.dep_ in SUBJECT_DEPS and _is_dateline(c, verb):
+                continue  # "new delhi: prime minister vajpayee said": the parse's other subject
             if c.dep_ in SUBJECT_DEPS:
                 if c.tag_ in ("WP", "WDT") and cur.dep_ == "relcl":
                     return cur.head  # "officials who said": the officials
@@ -138,6 +140,16 @@ def _subject_of(verb: Any, lex: Lexicon) -> Any | None:
             continue
         return None
     return None
+
+
+def _is_dateline(tok: Any, verb: Any) -> bool:
+    """A phrase that opens its sentence and ends at a colon before the verb: a dateline
+    ("new delhi: ...", "KABUL: ..."), which case-folded text lets the parser read as a subject."""
+    span = sorted(t.i for t in tok.subtree)
+    doc = tok.doc
+    end = span[-1] + 1
+    return (end < len(doc) and doc[end].text == ":" and end < verb.i
+            and (span[0] == tok.sent.start or doc[span[0] - 1].is_space))
 
 
 def _is_cue(tok: Any, lex: Lexicon) -> CueVerb | None:

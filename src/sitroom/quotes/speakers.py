@@ -111,6 +111,11 @@ def describe_source(doc: Any, source: list[int], lex: Lexicon, people: list[Any]
     ``people``: the Doc's PERSON entities, computed once per Doc by the caller (doc.ents builds
     new Span objects on every access).
     """
+    # a dateline or label glued before a colon ("new delhi: uttar pradesh governor ... said") is
+    # never part of who speaks
+    colons = [k for k, i in enumerate(sorted(source)) if doc[i].text == ":"]
+    if colons:
+        source = sorted(source)[colons[-1] + 1:]
     if not source:
         return None
     if people is None:

@@ -123,6 +123,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events ADD COLUMN inter2 TEXT;
     ALTER TABLE events ADD COLUMN timestamp INTEGER;
     """,
+    # 6: ACLED's associated actors of actor1 and actor2
+    """
+    ALTER TABLE events ADD COLUMN assoc_actor_1 TEXT;
+    ALTER TABLE events ADD COLUMN assoc_actor_2 TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

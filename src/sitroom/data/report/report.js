@@ -291,9 +291,13 @@
   }
 
   // A label that would cover a busier place's label is hidden (until a zoom gives it room).
+  // Only the labels drawn now count: Leaflet fades removed ones out for a moment, still in the page.
   function hideCrowdedLabels() {
+    if (!labelLayer) return;
     var kept = [];
-    Array.prototype.forEach.call(document.querySelectorAll(".place-label"), function (el) {
+    labelLayer.getLayers().forEach(function (anchor) {
+      var el = anchor.getTooltip() && anchor.getTooltip().getElement();
+      if (!el) return;
       el.style.visibility = "";
       var r = el.getBoundingClientRect();
       var clash = kept.some(function (k) {
@@ -410,6 +414,8 @@
       ["Place", placeLabel(e) + (e.latitude !== null ? " (" + e.latitude + ", " + e.longitude + ")" : "")],
       ["Precision", "time " + str(e.time_precision) + ", geo " + str(e.geo_precision)],
       ["Actor types", [e.inter1, e.inter2].filter(Boolean).join(" / ")],
+      ["Acting for", [[e.actor1, e.assoc_actor_1], [e.actor2, e.assoc_actor_2]].filter(function (p) {
+        return p[0] && p[1]; }).map(function (p) { return p[0] + ": " + p[1]; }).join(" · ")],
       ["ACLED id", e.event_id_cnty],
       ["Read as", e.trace]
     ];
@@ -561,9 +567,18 @@
   function drawOthers() {
     document.getElementById("quotes").appendChild(table([
       { label: "Speaker", get: function (q) {
-        return [q.speaker_canonical || q.speaker, q.speaker_role].filter(Boolean).join(", ");
+        var name = q.speaker_canonical || q.speaker || "";
+        // an unnamed source is its role ("a military official"): say it once
+        var bare = function (v) { return str(v).toLowerCase().replace(/^(a|an|the)\s+/, "").trim(); };
+        var role = q.speaker_role && bare(name).indexOf(bare(q.speaker_role)) < 0 ? q.speaker_role : "";
+        return [name, role].filter(Boolean).join(", ");
       } },
-      { label: "Said", cls: "quote", get: function (q) { return h("q", { text: q.text }); } },
+      // quotation marks only for the speaker's own words; reported speech is not a quotation
+      { label: "Said", cls: "quote", get: function (q) {
+        if (q.kind !== "direct") return h("span", { class: "reported", text: q.text });
+        // the page draws the quotation marks; the text's own outer pair would double them
+        return h("q", { text: str(q.text).replace(/^\s*["“”„«»']+\s*|\s*["“”„«»']+\s*$/g, "") });
+      } },
       { label: "Kind", get: function (q) { return q.kind + (q.stance === "deny" ? " (denial)" : ""); } },
       { label: "Article", get: function (q) { return h("code", { text: q.article_id }); } }
     ], data.quotes || [], { cls: "quotes", noun: "quotes" }));
