@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import math
 import re
 from collections import Counter
@@ -21,6 +22,8 @@ from sitroom.events.fatalities import event_count
 from sitroom.fuse.rules import fuse_rules
 from sitroom.records import ArticleMentions, CleanArticle, Event, EventMention, Place, Story
 from sitroom.unionfind import UnionFind
+
+log = logging.getLogger(__name__)
 
 
 def mention_key(m: EventMention) -> str:
@@ -471,6 +474,12 @@ def fuse_events(mentions: list[ArticleMentions], stories: list[Story], previous:
     # only incidents become rows; aggregate, background and reference mentions stay the article's
     incidents = [m for am in mentions for m in am.events if getattr(m, "scope", "event") == "event"]
     all_mentions = inherit_places(incidents, story_of, max_gap)
+    if fuse_rules()["fusion"].get("require_place", False):
+        placed = [m for m in all_mentions if m.place is not None]
+        if len(placed) < len(all_mentions):
+            log.info("fusion: %d incident mention(s) name no place, nor does their story: no rows",
+                     len(all_mentions) - len(placed))
+        all_mentions = placed
     denied = denied_mentions(mentions)
     events = [build_event(g, roots, articles or {}, denied)
               for g in _group(all_mentions, max_gap, story_of)]
