@@ -370,9 +370,11 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sent
     if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in lexicon()["irrealis_modifiers"] and c.dep_ == "amod"
                                              for c in tok.children):
         return "irrealis or negated (a possible, planned or feared act)"
-    if tok.pos_ == "VERB" and tok.tag_ in ("VBP", "VBZ") and tok.idx > 0 and \
+    present_passive = tok.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lower_ == "being" for c in tok.children) \
+        and any(c.dep_ == "aux" and c.tag_ in ("VBP", "VBZ") for c in tok.children)
+    if tok.pos_ == "VERB" and (tok.tag_ in ("VBP", "VBZ") or present_passive) and tok.idx > 0 and \
             "\n" in doc_text(doc)[:tok.idx] and not any(t.ent_type_ in ("DATE", "TIME") for t in clause):
-        return "generic present (they kill innocent people), not a dated report"
+        return "generic present (they kill innocent people, people are being killed), not a dated report"
     if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
         return "part of a compound noun (arrest warrant, attack helicopter)"
     if trig.frame == "CLASH" and not any(t.ent_type_ in ("DATE", "TIME") for t in clause) and \
@@ -393,7 +395,7 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sent
     first_conj = tok
     while first_conj.dep_ == "conj" and first_conj.head.i != first_conj.i:
         first_conj = first_conj.head
-    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("these", "those", "previous", "such")
+    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("these", "those", "previous", "such", "recent", "earlier", "past")
                                              for c in list(tok.children) + list(first_conj.children)):
         return "anaphoric or past reference"
     for anc in [tok] + list(tok.ancestors):
