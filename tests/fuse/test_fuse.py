@@ -215,3 +215,12 @@ def test_a_report_that_names_no_place_takes_its_storys_or_makes_no_row() -> None
     events = fuse_events([am("a1", [placed]), am("a2", [copy]), am("a3", [alone])],
                          [story(("a1", None, "origin"), ("a2", "a1", "copy"))], [])
     assert [(e.location, e.article_ids) for e in events] == [("Dam Post", ["a1", "a2"])]
+
+
+def test_a_province_level_report_does_not_join_two_distant_towns() -> None:
+    province = Place("Kunduz", "Afghanistan", "Kunduz", "", 36.8, 68.9, "admin1", 3, "X5")
+    far = Place("Far Town", "Afghanistan", "Kunduz", "Dasht", 36.0, 69.5, "city", 1, "X6")
+    events = fuse_events([am("a1", [capture("a1")]), am("a2", [capture("a2", place=province)]),
+                          am("a3", [capture("a3", place=far)])],
+                         [story(("a1", None, "origin")), ], [])
+    assert sorted(len(e.article_ids) for e in events) == [1, 2]
