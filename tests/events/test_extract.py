@@ -240,3 +240,20 @@ def test_injured_in_police_firing_is_police_fire_however_parsed():
     ms = all_mentions("he was injured in police firing during the riots in the town on monday.")
     assert any(m.trigger.startswith("fir") and m.actor1 is not None and m.actor1.name.startswith("Police Forces")
                for m in ms)
+
+
+def test_a_local_report_without_a_place_of_its_own_happened_at_its_dateline():
+    text = "kalat: over 80 workers were on wednesday taken into custody for defying prohibitory orders, police said."
+    doc = nlp.parse(text)
+    ms = extract_event_mentions(doc, "t1", PUB, [], [Toponym("kalat", 0, 5, PLACES["Kalat"])])
+    assert [(m.scope, m.sub_event_type, m.place.name if m.place else None) for m in ms] == [
+        ("event", "Arrests", "Kalat")]
+
+
+@pytest.mark.parametrize("text", [
+    "Comment\n\nNow innocent people are being killed because of the vested interests of parties, he said.",
+    "Comment\n\nThe decision to hold the dharna was taken at a meeting in Kalat on Wednesday night.",
+    "Comment\n\nHe said the recent riots had cost the traders of Kalat dearly.",
+])
+def test_generic_passives_decided_acts_and_recent_events_named_are_no_incidents(text):
+    assert mentions(text) == []

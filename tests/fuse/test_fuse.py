@@ -208,8 +208,19 @@ def test_an_event_is_placed_at_its_finest_place_not_a_province_named_alike() -> 
     assert [(e.location, e.n_reports) for e in events] == [("Dam Post", 3)]
 
 
-def test_reports_that_name_no_place_fuse_only_inside_one_story() -> None:
-    nowhere = [dataclasses.replace(capture(a, sub="Arrests"), place=None, location_text="") for a in ("a1", "a2", "a3")]
-    events = fuse_events([am(m.article_id, [m]) for m in nowhere],
+def test_a_report_that_names_no_place_takes_its_storys_or_makes_no_row() -> None:
+    placed = capture("a1", sub="Arrests")
+    copy, alone = (dataclasses.replace(capture(a, sub="Arrests"), place=None, location_text="")
+                   for a in ("a2", "a3"))
+    events = fuse_events([am("a1", [placed]), am("a2", [copy]), am("a3", [alone])],
                          [story(("a1", None, "origin"), ("a2", "a1", "copy"))], [])
-    assert sorted(e.n_reports for e in events) == [1, 2]
+    assert [(e.location, e.article_ids) for e in events] == [("Dam Post", ["a1", "a2"])]
+
+
+def test_a_province_level_report_does_not_join_two_distant_towns() -> None:
+    province = Place("Kunduz", "Afghanistan", "Kunduz", "", 36.8, 68.9, "admin1", 3, "X5")
+    far = Place("Far Town", "Afghanistan", "Kunduz", "Dasht", 36.0, 69.5, "city", 1, "X6")
+    events = fuse_events([am("a1", [capture("a1")]), am("a2", [capture("a2", place=province)]),
+                          am("a3", [capture("a3", place=far)])],
+                         [story(("a1", None, "origin")), ], [])
+    assert sorted(len(e.article_ids) for e in events) == [1, 2]

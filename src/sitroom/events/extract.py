@@ -370,9 +370,11 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sent
     if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in lexicon()["irrealis_modifiers"] and c.dep_ == "amod"
                                              for c in tok.children):
         return "irrealis or negated (a possible, planned or feared act)"
-    if tok.pos_ == "VERB" and tok.tag_ in ("VBP", "VBZ") and tok.idx > 0 and \
+    present_passive = tok.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lower_ == "being" for c in tok.children) \
+        and any(c.dep_ == "aux" and c.tag_ in ("VBP", "VBZ") for c in tok.children)
+    if tok.pos_ == "VERB" and (tok.tag_ in ("VBP", "VBZ") or present_passive) and tok.idx > 0 and \
             "\n" in doc_text(doc)[:tok.idx] and not any(t.ent_type_ in ("DATE", "TIME") for t in clause):
-        return "generic present (they kill innocent people), not a dated report"
+        return "generic present (they kill innocent people, people are being killed), not a dated report"
     if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
         return "part of a compound noun (arrest warrant, attack helicopter)"
     if trig.frame == "CLASH" and not any(t.ent_type_ in ("DATE", "TIME") for t in clause) and \
@@ -393,7 +395,7 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sent
     first_conj = tok
     while first_conj.dep_ == "conj" and first_conj.head.i != first_conj.i:
         first_conj = first_conj.head
-    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("these", "those", "previous", "such")
+    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("these", "those", "previous", "such", "recent", "earlier", "past")
                                              for c in list(tok.children) + list(first_conj.children)):
         return "anaphoric or past reference"
     for anc in [tok] + list(tok.ancestors):
@@ -679,7 +681,12 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         spoke = match_actor(by, ctx)
         if spoke is not None and spoke[0].name == actor1.name:
             modality = "claimed"  # a party to the event reports its own success
-    nums = numbers_in(clause) or numbers_in(sent)  # the clause's own toll first ("6 injured in X, 12 killed by Y")
+    toll_clause = clause
+    if tok.dep_ == "acl" and tok.head.dep_ == "pobj" and tok.head.head.dep_ == "prep":
+        # "six were injured in police firing" read as "police" + a participle: the toll is the
+        # clause's the phrase hangs on
+        toll_clause = local_clause(tok.head.head.head)
+    nums = numbers_in(toll_clause) or numbers_in(sent)  # the clause's own toll first ("6 injured in X, 12 killed by Y")
     mention = EventMention(
         article_id=article_id, sentence=sent.text.strip(), sent_start=sent.start_char, trigger=trig.words,
         event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
@@ -787,10 +794,19 @@ def _inherited_location(sent: Any, previous: list[Candidate], places: list[Place
     if last_mention is not None and last_mention.mention.sent_start >= window_start:
         m = last_mention.mention
         return PlaceSpan(m.location_text, -1, -1, m.place, False)
-    para_start = _paragraph_start(doc_text(sent.doc), sent.start_char, back=1)
+    text = doc_text(sent.doc)
+    para_start = _paragraph_start(text, sent.start_char, back=1)
     before = [p for p in places if max(window_start, para_start) <= p.start and p.end <= sent.start_char
               and not p.is_country]
-    return before[-1] if before else None
+    if before:
+        return before[-1]
+    # else where the article is filed from: the last dateline ("faizabad: over 80 workers were
+    # taken into custody ..."); a local report's dateline is its scene
+    from sitroom.geo.theatre import is_dateline
+
+    datelines = [p for p in places if p.end <= sent.end_char and not p.is_country and p.place is not None
+                 and is_dateline(text, p.start, p.end)]
+    return datelines[-1] if datelines else None
 
 
 def _paragraph_start(text: str, pos: int, back: int = 1) -> int:

@@ -147,6 +147,9 @@ def is_irrealis(trigger: Any) -> bool:
         if _negated_or_modal(first.head):
             return True  # "there would have been some protests"
         tok = first.head  # "threatened to stage a dharna": the verb the noun is the object of
+        if any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and tok.head.pos_ in (
+                "NOUN", "PROPN", "ADJ") and tok.head.lemma_.lower() not in REALISED_INFINITIVE_HEADS:
+            return True  # "the decision to hold the dharna"
     while tok.dep_ in ("xcomp", "acl", "advcl", "pcomp", "pobj", "prep", "conj", "ccomp", "acomp") \
             and tok.head.i != tok.i:
         head = tok.head

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import math
 import re
 from collections import Counter
@@ -21,6 +22,8 @@ from sitroom.events.fatalities import event_count
 from sitroom.fuse.rules import fuse_rules
 from sitroom.records import ArticleMentions, CleanArticle, Event, EventMention, Place, Story
 from sitroom.unionfind import UnionFind
+
+log = logging.getLogger(__name__)
 
 
 def mention_key(m: EventMention) -> str:
@@ -273,7 +276,7 @@ def _group(mentions: list[EventMention], max_gap: int, story_of: dict[str, str]
     members = {i: [i] for i in range(len(mentions))}
     for i, j in sorted(pairs, key=lambda p: (_pair_distance(mentions[p[0]], mentions[p[1]]), p)):
         ri, rj = sets.find(i), sets.find(j)
-        if ri == rj or any(_distinct_days(mentions[a], mentions[b])
+        if ri == rj or any(_apart(mentions[a], mentions[b])
                            for a in members[ri] for b in members[rj]):
             continue
         sets.union(i, j)
@@ -292,10 +295,18 @@ def _pair_distance(a: EventMention, b: EventMention) -> tuple[int, int]:
     return (0 if place_key(a) == place_key(b) else 1, 0 if same_day else 1)
 
 
-def _distinct_days(a: EventMention, b: EventMention) -> bool:
-    """Two reports each dated to a day, to different days and at different places."""
-    return (a.time_precision == 1 and b.time_precision == 1 and a.date is not None
-            and b.date is not None and a.date != b.date and place_key(a) != place_key(b))
+def _apart(a: EventMention, b: EventMention) -> bool:
+    """Two reports that cannot be of one event, however others link them: each dated to a day,
+    to different days at different places; or each at a fine place (not a province), the two
+    places neither near each other nor in one admin2 (a report "in Gujarat" fits a riot in
+    Kawant and one in Ahmedabad, but does not make them one)."""
+    if place_key(a) == place_key(b):
+        return False
+    if (a.time_precision == 1 and b.time_precision == 1 and a.date is not None
+            and b.date is not None and a.date != b.date):
+        return True
+    return (a.place is not None and b.place is not None and not _coarse(a) and not _coarse(b)
+            and not _near(a, b))
 
 
 def _fatalities(group: list[EventMention], roots: dict[str, str]) -> tuple[int | None, int | None]:
@@ -471,6 +482,12 @@ def fuse_events(mentions: list[ArticleMentions], stories: list[Story], previous:
     # only incidents become rows; aggregate, background and reference mentions stay the article's
     incidents = [m for am in mentions for m in am.events if getattr(m, "scope", "event") == "event"]
     all_mentions = inherit_places(incidents, story_of, max_gap)
+    if fuse_rules()["fusion"].get("require_place", False):
+        placed = [m for m in all_mentions if m.place is not None]
+        if len(placed) < len(all_mentions):
+            log.info("fusion: %d incident mention(s) name no place, nor does their story: no rows",
+                     len(all_mentions) - len(placed))
+        all_mentions = placed
     denied = denied_mentions(mentions)
     events = [build_event(g, roots, articles or {}, denied)
               for g in _group(all_mentions, max_gap, story_of)]
