@@ -224,3 +224,10 @@ def test_a_province_level_report_does_not_join_two_distant_towns() -> None:
                           am("a3", [capture("a3", place=far)])],
                          [story(("a1", None, "origin")), ], [])
     assert sorted(len(e.article_ids) for e in events) == [1, 2]
+
+
+def test_an_undated_report_does_not_chain_a_fortnight_of_events_at_one_place() -> None:
+    undated = dataclasses.replace(capture("a2"), date=None, time_precision=None)
+    events = fuse_events([am("a1", [capture("a1", date="2021-06-22")]), am("a2", [undated]),
+                          am("a3", [capture("a3", date="2021-07-06")])], [], [])
+    assert sorted(len(e.article_ids) for e in events) == [1, 2]

@@ -295,11 +295,18 @@ def _pair_distance(a: EventMention, b: EventMention) -> tuple[int, int]:
     return (0 if place_key(a) == place_key(b) else 1, 0 if same_day else 1)
 
 
+def _max_day_gap() -> int:
+    return int(fuse_rules()["fusion"]["max_day_gap"])
+
+
 def _apart(a: EventMention, b: EventMention) -> bool:
-    """Two reports that cannot be of one event, however others link them: each dated to a day,
-    to different days at different places; or each at a fine place (not a province), the two
+    """Two reports that cannot be of one event, however others link them: dates that do not
+    meet; each dated to a day, to different days at different places; or each at a fine place (not a province), the two
     places neither near each other nor in one admin2 (a report "in Gujarat" fits a riot in
     Kawant and one in Ahmedabad, but does not make them one)."""
+    wa, wb = _window(a), _window(b)
+    if wa is not None and wb is not None and not _dates_meet(a, b, _max_day_gap()):
+        return True  # an undated report "in Gujarat" must not chain the riots of two weeks
     if place_key(a) == place_key(b):
         return False
     if (a.time_precision == 1 and b.time_precision == 1 and a.date is not None
