@@ -223,6 +223,7 @@ def test_people_who_died_due_to_police_firing_died_at_police_hands():
 @pytest.mark.parametrize("text", [
     "The festival eve witnessed a riot of colours that the parties splashed on one another.",
     "The two ministers were locked in a war of words over the budget on Monday.",
+    "The army columns that arrived on Sunday helped to arrest the fast deteriorating situation in Kalat.",
 ])
 def test_figurative_violence_is_no_event(text):
     assert all_mentions(text) == []
@@ -257,3 +258,17 @@ def test_a_local_report_without_a_place_of_its_own_happened_at_its_dateline():
 ])
 def test_generic_passives_decided_acts_and_recent_events_named_are_no_incidents(text):
     assert mentions(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "State governments must market themselves, which other states like Kalat have successfully demonstrated.",
+    "In a veiled attack on the ministers, the party on Friday took a dig at its allies.",
+    "You could say that the local police have also fallen victim to the communal forces.",
+])
+def test_showing_criticising_and_falling_victim_are_no_events(text):
+    assert all_mentions(text) == []
+
+
+def test_students_who_demonstrated_outside_the_assembly_protested():
+    assert [m.sub_event_type for m in mentions("Hundreds of students demonstrated outside the assembly on Monday.")] \
+        == ["Peaceful protest"]

@@ -395,7 +395,8 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sent
     first_conj = tok
     while first_conj.dep_ == "conj" and first_conj.head.i != first_conj.i:
         first_conj = first_conj.head
-    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("these", "those", "previous", "such", "recent", "earlier", "past")
+    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("these", "those", "previous", "such", "recent", "earlier", "past", "similar",
+                                                                  "frequent")
                                              for c in list(tok.children) + list(first_conj.children)):
         return "anaphoric or past reference"
     for anc in [tok] + list(tok.ancestors):

@@ -335,6 +335,14 @@ def _people_object(tok: Any) -> bool:
                for o in objs)
 
 
+@check("arrest_sense")
+def _arrest_sense(tok: Any) -> bool:
+    """Not 'helped to arrest the deteriorating situation', 'arrest the decline': what is arrested
+    is a course of things, not a person (lexicon arrest_figurative_objects)."""
+    objs = _objects(tok) if tok.pos_ not in ("NOUN", "PROPN") else _prep_objects(tok, ("of",))
+    return not _in_class(objs, "arrest_figurative_objects")
+
+
 @check("to_death")
 def _to_death(tok: Any) -> bool:
     return any(o.lemma_.lower() == "death" for o in _prep_objects(tok, ("to",)))
@@ -453,6 +461,15 @@ def _control_noun(tok: Any) -> bool:
 @check("protest_noun")
 def _protest_noun(tok: Any) -> bool:
     return "of" not in _kids(tok)  # not "a demonstration of strength"
+
+
+@check("protest_verb")
+def _protest_verb(tok: Any) -> bool:
+    """'demonstrated outside the assembly', not 'demonstrated the danger', 'demonstrated that it
+    had a majority', 'which other states have demonstrated' (showing, not protesting)."""
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in tok.children):
+        return False
+    return not (tok.dep_ == "relcl" and any(c.lower_ in ("which", "that", "what") for c in tok.children))
 
 
 @check("protest_march")
