@@ -272,3 +272,12 @@ def test_showing_criticising_and_falling_victim_are_no_events(text):
 def test_students_who_demonstrated_outside_the_assembly_protested():
     assert [m.sub_event_type for m in mentions("Hundreds of students demonstrated outside the assembly on Monday.")] \
         == ["Peaceful protest"]
+
+
+@pytest.mark.parametrize("text", [
+    "Later that day the minister met the leaders; and finally, after some 70 people had been killed, the committee met.",
+    "The jailers held special briefing sessions for inmates immediately after the riots broke out.",
+])
+def test_an_undated_act_in_a_clause_that_times_another_is_a_reference(text):
+    ms = all_mentions(text)
+    assert ms and all(m.scope == "reference" for m in ms)

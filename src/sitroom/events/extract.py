@@ -28,6 +28,9 @@ CLAUSAL = {"ccomp", "advcl", "relcl", "conj", "parataxis", "xcomp", "csubj", "ac
 # ("after an hour of fighting", "at the time of the attack", "crossed under attack")
 CIRCUMSTANCE_PREPS = {"after", "following", "before", "amid", "during", "since", "at", "despite", "under",
                       "without", "until"}
+# marks of a clause that times another ("after the riots broke out, ..."); not "when", whose
+# clause is as often the event itself ("when police opened fire")
+CIRCUMSTANCE_MARKS = {"after", "before", "since", "until", "till", "following", "once"}
 PAST_ADVERBS = {"before", "previously", "formerly", "once", "historically"}
 AGGREGATE_MIN_TERRITORIES = 20  # "more than 50 districts": a tally, not one event
 TERRITORY_NOUNS = {"district", "districts", "area", "areas", "province", "provinces", "region", "regions",
@@ -384,6 +387,15 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sent
     if tok.dep_ in ("amod", "acl") and tok.tag_ in ("VBN", "VBG", "VBD") and not _children(tok, ("agent",)) \
             and not misparsed_noun:
         return "descriptive participle (the arrested men): a reference"
+    # "after some 70 people had been killed", "after the riots broke out": an undated act in a
+    # clause that times another is that act named, not reported (with a date of its own, "after
+    # fighters on June 21 overran the district", it is reported)
+    verb = tok if tok.pos_ in ("VERB", "AUX") else next(
+        (a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    if verb is not None and verb.dep_ in ("advcl", "conj") and not any(t.ent_type_ in ("DATE", "TIME") for t in verb.subtree):
+        mark = next((c for c in verb.children if c.dep_ == "mark" and c.lower_ in CIRCUMSTANCE_MARKS), None)
+        if mark is not None:
+            return f"circumstance of another event ({mark.text} ...)"
     t, steps = tok, 0
     while t.dep_ in ("pobj", "pcomp", "prep") and steps < 4:
         if t.dep_ in ("pobj", "pcomp") and t.head.lower_ in CIRCUMSTANCE_PREPS:
