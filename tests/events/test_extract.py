@@ -281,3 +281,12 @@ def test_students_who_demonstrated_outside_the_assembly_protested():
 def test_an_undated_act_in_a_clause_that_times_another_is_a_reference(text):
     ms = all_mentions(text)
     assert ms and all(m.scope == "reference" for m in ms)
+
+
+@pytest.mark.parametrize("text", [
+    "The party held a demonstration in Kalat on Wednesday to condemn the violence in Afghanistan.",
+    "People in Kalat took to the streets on Wednesday to protest the remarks of the minister of Afghanistan.",
+])
+def test_the_first_actor_of_a_protest_is_protesters(text):
+    assert [(m.sub_event_type, m.actor1.name if m.actor1 else None) for m in mentions(text)] == [
+        ("Peaceful protest", "Protesters (Afghanistan)")]

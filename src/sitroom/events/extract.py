@@ -563,6 +563,11 @@ def _default_agent(frame: Frame, ctx: ArticleActors) -> tuple[Actor | None, str]
         return state_forces(ctx), "state"
     if frame.default_agent == "police":
         return police_forces(ctx), "state"
+    if frame.default_agent == "protesters":
+        # ACLED names every protest's first actor "Protesters (Country)", whoever organised it
+        found = match_actor("protesters", ctx)
+        if found is not None:
+            return Actor(found[0].name, found[0].actor_type, ""), found[1]
     return None, ""
 
 
@@ -625,7 +630,8 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
             else _without_agent(trig, frame, patient_actors, sent, doc, article_id, published, timexes,
                                 places, ctx, previous, time_stage, resolve, order, scope)
     actor1, side1 = agent_actors[0] if agent_actors else (None, "")
-    if actor1 is None:
+    if actor1 is None or (side1 == "civilian" and frame.default_agent == "protesters"):
+        # "people took to the streets to protest": who protests is a protester (ACLED)
         actor1, side1 = _default_agent(frame, ctx)
     victims = [a for a in patient_actors + target_actors if actor1 is None or a[0].name != actor1.name]
     if not frame.symmetric:
