@@ -290,3 +290,8 @@ def test_an_undated_act_in_a_clause_that_times_another_is_a_reference(text):
 def test_the_first_actor_of_a_protest_is_protesters(text):
     assert [(m.sub_event_type, m.actor1.name if m.actor1 else None) for m in mentions(text)] == [
         ("Peaceful protest", "Protesters (Afghanistan)")]
+
+
+def test_police_firing_to_disperse_a_mob_is_mob_violence():
+    ms = mentions("Police fired over 50 rounds to disperse the mob in Kalat on Monday.")
+    assert [(m.sub_event_type, m.actor1.name) for m in ms] == [("Mob violence", "Police Forces of Afghanistan")]

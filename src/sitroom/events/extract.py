@@ -644,7 +644,11 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
                   frame.requires, sent.text[:80])
         return None
     clause_text = text_of(clause)
-    coding_text = sent.text if frame.object_is_place else clause_text
+    # the act's purpose tells whom it was aimed at ("fired 50 rounds to disperse the mob")
+    purposes = [c for c in tok.children if c.dep_ in ("advcl", "xcomp")
+                and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
+    coding_text = sent.text if frame.object_is_place else " ".join(
+        [clause_text] + [text_of(list(p.subtree)) for p in purposes])
     code = code_for(frame, parts, coding_text)
     if code is None:
         log.debug("%s: %r is no ACLED event here (actor side %r)", article_id, trig.words, side1)
