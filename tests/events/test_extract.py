@@ -295,3 +295,9 @@ def test_the_first_actor_of_a_protest_is_protesters(text):
 def test_police_firing_to_disperse_a_mob_is_mob_violence():
     ms = mentions("Police fired over 50 rounds to disperse the mob in Kalat on Monday.")
     assert [(m.sub_event_type, m.actor1.name) for m in ms] == [("Mob violence", "Police Forces of Afghanistan")]
+
+
+def test_the_end_of_a_custody_span_is_not_the_date_of_the_remand():
+    ms = dated_mentions("The two men were produced before the magistrate on Sunday, who remanded them "
+                        "to police custody till July 20.")
+    assert ms and all(m.date != "2021-07-20" for m in ms)

@@ -874,7 +874,10 @@ def _span_bound_spans(trigger: Any, sent: Any) -> list[tuple[int, int]]:
         # a clause's mark heads its verb's subtree; a phrase's own date ("overran districts since
         # May 1") is the trigger's when the phrase hangs on it
         head = tok.head if tok.dep_ == "mark" else tok
-        if head.i == trigger.i or trigger in head.subtree or (tok.dep_ == "prep" and tok.head.i == trigger.i):
+        # ... but the end of a span ("remanded them to custody till April 6") never dates the act
+        ends_span = tok.dep_ == "prep" and tok.lower_ in ("until", "till")
+        if head.i == trigger.i or trigger in head.subtree or (
+                tok.dep_ == "prep" and tok.head.i == trigger.i and not ends_span):
             continue
         sub = list(head.subtree)
         out.append((sub[0].idx, sub[-1].idx + len(sub[-1].text)))
