@@ -301,3 +301,15 @@ def test_the_end_of_a_custody_span_is_not_the_date_of_the_remand():
     ms = dated_mentions("The two men were produced before the magistrate on Sunday, who remanded them "
                         "to police custody till July 8.")
     assert ms and all(m.date != "2021-07-08" for m in ms)
+
+
+@pytest.mark.parametrize("text", [
+    "The city police arrested a man and his wife for allegedly stealing gold from their neighbour in Kalat.",
+    "The police arrested a couple and a housewife who were caught stealing their neighbours' property.",
+])
+def test_arrests_for_ordinary_crimes_are_no_events(text):
+    assert not [m for m in all_mentions(text) if m.sub_event_type == "Arrests"]
+
+
+def test_arrests_of_rioters_stay_events():
+    assert [m.sub_event_type for m in mentions("Police arrested 25 rioters in Kalat on Friday.")] == ["Arrests"]

@@ -338,9 +338,20 @@ def _people_object(tok: Any) -> bool:
 @check("arrest_sense")
 def _arrest_sense(tok: Any) -> bool:
     """Not 'helped to arrest the deteriorating situation', 'arrest the decline': what is arrested
-    is a course of things, not a person (lexicon arrest_figurative_objects)."""
+    is a course of things, not a person (lexicon arrest_figurative_objects); and not an arrest for
+    an ordinary crime ('arrested a couple for stealing gold'), which ACLED does not code."""
     objs = _objects(tok) if tok.pos_ not in ("NOUN", "PROPN") else _prep_objects(tok, ("of",))
-    return not _in_class(objs, "arrest_figurative_objects")
+    return not _in_class(objs, "arrest_figurative_objects") and not _for_ordinary_crime(tok)
+
+
+def _for_ordinary_crime(tok: Any) -> bool:
+    """The arrest's reason ('for allegedly stealing', 'caught stealing', 'in a theft case') is an
+    ordinary crime (lexicon ordinary_crime_words)."""
+    reasons = [w for c in tok.children if c.dep_ in ("prep", "advcl", "xcomp") and c.lower_ in ("for", "in")
+               or c.dep_ in ("advcl", "xcomp") for w in c.subtree]
+    held = [h for o in _objects(tok) for h in (o, *o.conjuncts)]  # "a couple and a housewife who ..."
+    reasons += [w for o in held for c in o.children if c.dep_ in ("acl", "relcl") for w in c.subtree]
+    return _in_class(reasons, "ordinary_crime_words")
 
 
 @check("to_death")
