@@ -231,3 +231,12 @@ def test_an_undated_report_does_not_chain_a_fortnight_of_events_at_one_place() -
     events = fuse_events([am("a1", [capture("a1", date="2021-06-22")]), am("a2", [undated]),
                           am("a3", [capture("a3", date="2021-07-06")])], [], [])
     assert sorted(len(e.article_ids) for e in events) == [1, 2]
+
+
+def test_only_copies_lend_a_place_to_a_report_that_names_none() -> None:
+    placed = capture("a1", sub="Arrests")
+    copy, other = (dataclasses.replace(capture(a, sub="Arrests"), place=None, location_text="")
+                   for a in ("a2", "a3"))
+    events = fuse_events([am("a1", [placed]), am("a2", [copy]), am("a3", [other])],
+                         [story(("a1", None, "origin"), ("a2", "a1", "spun"), ("a3", None, "independent"))], [])
+    assert [e.article_ids for e in events] == [["a1", "a2"]]

@@ -485,7 +485,11 @@ def fuse_events(mentions: list[ArticleMentions], stories: list[Story], previous:
                 articles: dict[str, CleanArticle] | None = None) -> list[Event]:
     max_gap = int(fuse_rules()["fusion"]["max_day_gap"])
     roots = origin_of(stories)
-    story_of = {aid: s.story_id for s in stories for aid in s.article_ids}
+    # The rules that let one story's reports place an event at two grains, or lend a place to a
+    # report that names none, hold for copies of one origin (duplicates, rewrites, spun copies):
+    # a story's independent reports are other reporters' accounts, often of other incidents of the
+    # same crisis (a 265-article "story" of a riot season), and must meet the place rules alone.
+    story_of = {aid: roots.get(aid, aid) for s in stories for aid in s.article_ids}
     # only incidents become rows; aggregate, background and reference mentions stay the article's
     incidents = [m for am in mentions for m in am.events if getattr(m, "scope", "event") == "event"]
     all_mentions = inherit_places(incidents, story_of, max_gap)
