@@ -201,7 +201,7 @@ def test_deaths_in_police_firing_name_the_police_however_the_phrase_is_parsed():
 
 
 def test_two_killings_in_one_sentence_by_different_hands_stay_two():
-    ms = mentions("there was also a clash in the village, where four persons were burnt alive and two killed in police firing.")
+    ms = mentions("there was also a clash in Kalat, where four persons were burnt alive and two killed in police firing.")
     doers = sorted((m.actor1.name if m.actor1 else "") for m in ms if m.event_type == "Violence against civilians")
     assert len(doers) == 2 and doers[0] == "" and doers[1].startswith("Police Forces")
 
@@ -313,3 +313,12 @@ def test_arrests_for_ordinary_crimes_are_no_events(text):
 
 def test_arrests_of_rioters_stay_events():
     assert [m.sub_event_type for m in mentions("Police arrested 25 rioters in Kalat on Friday.")] == ["Arrests"]
+
+
+@pytest.mark.parametrize("text", [
+    "Comment\\n\\nThe god for whom thousands of men, women and children have been killed is not the god of our poets.",
+    "Comment\\n\\nAnd yet, she was brutally killed.",
+])
+def test_deaths_with_no_doer_time_or_place_are_no_incident(text):
+    ms = all_mentions(text)
+    assert ms and all(m.scope == "reference" for m in ms)

@@ -459,9 +459,25 @@ def extract(doc: Any, article_id: str, published: PublicationDate, timexes: list
         denial = _denial(sent, accepted, ctx) if not sent_cands else None
         if denial is not None:
             accepted.append(denial)
-        accepted.extend(_collapse_sentence(sent_cands, others))
+        for cand in _collapse_sentence(sent_cands, others):
+            if _untold_death(cand, sent, timexes, places):
+                cand.mention.scope = "reference"
+                cand.mention.notes += "; deaths with no doer, time or place of their own: told elsewhere"
+                others.append(cand)
+            else:
+                accepted.append(cand)
     kept = _article_rules(accepted) + _collapse_sentence_scoped(others)
     return [c.mention for c in sorted(kept, key=lambda c: c.order)]
+
+
+def _untold_death(cand: Candidate, sent: Any, timexes: list[TimeExpr], places: list[PlaceSpan]) -> bool:
+    """Deaths a sentence tells with no doer, no time and no place ("thousands have been killed",
+    "she was brutally killed"): the toll of an event told elsewhere, or rhetoric, not an incident."""
+    m = cand.mention
+    if m.actor1 is not None or frames()[cand.frame].no_agent != "victims":
+        return False
+    inside = range(sent.start_char, sent.end_char)
+    return not any(t.start in inside for t in timexes) and not any(p.start in inside for p in places)
 
 
 def _name_resolver(toponyms: list[Toponym]) -> Any:
