@@ -474,7 +474,8 @@ def _untold_death(cand: Candidate, sent: Any, timexes: list[TimeExpr], places: l
     """Deaths a sentence tells with no doer, no time and no place ("thousands have been killed",
     "she was brutally killed"): the toll of an event told elsewhere, or rhetoric, not an incident."""
     m = cand.mention
-    if m.actor1 is not None or frames()[cand.frame].no_agent != "victims":
+    frame = frames().get(cand.frame)
+    if m.actor1 is not None or frame is None or frame.no_agent != "victims":
         return False
     inside = range(sent.start_char, sent.end_char)
     return not any(t.start in inside for t in timexes) and not any(p.start in inside for p in places)

@@ -276,7 +276,7 @@ def _group(mentions: list[EventMention], max_gap: int, story_of: dict[str, str]
     members = {i: [i] for i in range(len(mentions))}
     for i, j in sorted(pairs, key=lambda p: (_pair_distance(mentions[p[0]], mentions[p[1]]), p)):
         ri, rj = sets.find(i), sets.find(j)
-        if ri == rj or any(_apart(mentions[a], mentions[b])
+        if ri == rj or any(_apart(mentions[a], mentions[b], max_gap)
                            for a in members[ri] for b in members[rj]):
             continue
         sets.union(i, j)
@@ -295,17 +295,13 @@ def _pair_distance(a: EventMention, b: EventMention) -> tuple[int, int]:
     return (0 if place_key(a) == place_key(b) else 1, 0 if same_day else 1)
 
 
-def _max_day_gap() -> int:
-    return int(fuse_rules()["fusion"]["max_day_gap"])
-
-
-def _apart(a: EventMention, b: EventMention) -> bool:
+def _apart(a: EventMention, b: EventMention, max_gap: int) -> bool:
     """Two reports that cannot be of one event, however others link them: dates that do not
     meet; each dated to a day, to different days at different places; or each at a fine place (not a province), the two
     places neither near each other nor in one admin2 (a report "in Gujarat" fits a riot in
     Kawant and one in Ahmedabad, but does not make them one)."""
     wa, wb = _window(a), _window(b)
-    if wa is not None and wb is not None and not _dates_meet(a, b, _max_day_gap()):
+    if wa is not None and wb is not None and not _dates_meet(a, b, max_gap):
         return True  # an undated report "in Gujarat" must not chain the riots of two weeks
     if place_key(a) == place_key(b):
         return False
