@@ -137,7 +137,8 @@ class EventMention:
     notes: str = ""
     # event: an incident the article reports (fused into an event row); aggregate ("3,976 have
     # been arrested so far"), background (long before the article) or reference (named as the
-    # cause or time of something else): what the sentence says of such acts, kept as a mention only
+    # cause or time of something else) or named (an act named but not told as happening: "demanded
+    # the arrest of its leaders"): what the sentence says of such acts, kept as a mention only
     scope: str = "event"
 
 

@@ -39,6 +39,10 @@ def test_labels_follow_sub_type_actor_type_and_fatalities():
     # police breaking up a protest counts; police at a peaceful protest does not
     assert mention_labels(mention("1", "s", sub="Protest with intervention", event_type="Protests")) == {"FORCE"}
     assert mention_labels(mention("1", "s", sub="Peaceful protest", event_type="Protests")) == frozenset()
+    # an arrest named but not told as happening ("demanded the arrest of its leaders")
+    named = mention("1", "s")
+    named.scope = "named"
+    assert mention_labels(named) == frozenset()
 
 
 def test_keyword_baseline():

@@ -281,6 +281,25 @@ def test_acts_named_not_reported_are_references(text):
 
 
 @pytest.mark.parametrize("text", [
+    "The meeting demanded a ban on the group and arrest of its leaders.",
+    "It is a fit case for arrest under the new law, he said.",
+])
+def test_acts_named_but_not_told_as_happening(text):
+    ms = all_mentions(text)
+    assert ms and all(m.scope == "named" for m in ms)
+
+
+@pytest.mark.parametrize("text, scope", [
+    ("The minister had been informed about the arrests, sources said.", "reference"),  # definite: they happened
+    ("Preventive arrests have been made in the city.", "event"),
+    ("The state figure of arrests has crossed 3,000.", "aggregate"),
+])
+def test_event_nouns_told_as_happened(text, scope):
+    ms = all_mentions(text)
+    assert ms and all(m.scope == scope for m in ms)
+
+
+@pytest.mark.parametrize("text", [
     "The party held a demonstration in Kalat on Wednesday to condemn the violence in Afghanistan.",
     "People in Kalat took to the streets on Wednesday to protest the remarks of the minister of Afghanistan.",
 ])

@@ -9,6 +9,8 @@ def test_digits_words_and_ranges():
     assert parse_quantity(["five"]) == Quantity(5)
     assert parse_quantity(["2,500-3,500"]) == Quantity(2500, 3500)
     assert parse_quantity(["two", "hundred"]) == Quantity(200)
+    assert parse_quantity(["more", "than", "two", "dozen"]) == Quantity(24)  # not 2 + 12
+    assert parse_quantity(["a", "dozen"]) == Quantity(12)
 
 
 def test_acled_vague_words_keep_the_lowest_figure():

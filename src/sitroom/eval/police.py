@@ -17,6 +17,10 @@ Labels of a predicted mention (rules and lists in data/eval/police.json):
 - KILL: FORCE and fatalities > 0, or FORCE told by a word of killing ("people killed in police
   firing": someone was killed, though the report gives no figure; lethal_triggers).
 
+A mention of scope "named" (an act named but not told as happening: "demanded the arrest of its
+leaders") has no label; every other stored mention (incidents, aggregates, background, references
+to acts told elsewhere) says that the act happened.
+
 Matching (sitroom.eval.stored_mentions): a mention counts for a gold sentence of its own document
 when their normalised words overlap by at least 60% of either sentence's words.
 
@@ -101,7 +105,9 @@ def is_violent(mention: EventMention) -> bool:
 
 
 def mention_labels(mention: EventMention) -> frozenset[str]:
-    labels = set()
+    labels: set[str] = set()
+    if mention.scope == "named":
+        return frozenset(labels)  # "demanded the arrest of its leaders": no arrest told
     if mention.sub_event_type in rules()["arrest_sub_event_types"]:
         labels.add("ARREST")
     if is_state_forces(mention) and is_violent(mention):

@@ -42,6 +42,7 @@ ONGOING_WORDS = {"underway", "ongoing"}
 # a mention's scope: "event" (an incident the article reports) or what else the sentence says of
 # such acts; only events are fused into rows, the rest stay as the article's mentions
 EVENT = "event"
+NAMED = "named"  # an act named but not told as happening ("demanded the arrest of its leaders")
 # types of one violent incident, whose doer one report of it may name for another
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
 
@@ -233,6 +234,8 @@ def agent_tokens(trigger: Any) -> list[Any]:
             subj = _children(root, ("nsubj",))
             if subj and not _reporting(root):
                 return subj
+        if tok.dep_ == "xcomp" and _children(tok.head, ("dobj",)):
+            return _children(tok.head, ("dobj",))  # "forcing the police to open fire": object control
         if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.i != tok.i and not _reporting(tok.head):
             tok = tok.head  # "seized X and took control of Y": shared subject
             continue
@@ -537,8 +540,31 @@ def _reported_as_happening(noun: Any, timexes: list[TimeExpr]) -> bool:
     start, end = noun.left_edge.idx, noun.right_edge.idx + len(noun.right_edge.text)
     if any(start <= t.start < end for t in timexes):
         return True
+    if _tallied(noun):
+        return True  # "the figure of arrests has crossed 3,000": a tally of acts that happened
+    if noun.dep_ == "pobj":
+        # "77 deaths due to police firing", "injuries in the firing": the harm it caused says it
+        # happened
+        prep, gov = noun.head, noun.head.head
+        if gov.lower_ in ("due", "owing") and gov.head.i != gov.i:
+            gov = gov.head
+        if prep.lower_ in ("in", "during", "to", "from") and gov.pos_ == "NOUN" and \
+                gov.lemma_.lower() in lex["harm_nouns"]:
+            return True
     roles = {"kill", "die", "injure", "wound", "leave", "claim"}
     return any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in roles for c in noun.children)
+
+
+def _tallied(noun: Any) -> bool:
+    return noun.dep_ == "pobj" and noun.head.lower_ == "of" and \
+        noun.head.head.lemma_.lower() in lexicon()["tally_nouns"]
+
+
+def _presupposed(noun: Any) -> bool:
+    """A definite or possessed event noun ("the arrests", "his arrest", "these attacks") refers to
+    acts that took place."""
+    return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in ANAPHORIC_DETS | {"this", "that"})
+               for c in noun.children)
 
 
 def _target_tokens(tok: Any) -> list[Any]:
@@ -620,8 +646,13 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         if scope is None:
             return None
     if scope == EVENT and tok.pos_ in ("NOUN", "PROPN") and not _reported_as_happening(tok, timexes):
-        scope = "reference"
+        # "informed about the arrests", "his arrest": a definite or possessed act is one that
+        # happened, told elsewhere; "a fit case for arrest", "demanded a ban and arrest of its
+        # leaders": an act only named
+        scope = "reference" if _presupposed(tok) else NAMED
         reason = "an event named, not reported as happening"
+    if scope == EVENT and _tallied(tok):
+        scope, reason = "aggregate", "aggregate (a tally of such acts)"
     # participants
     agents = agent_tokens(tok)
     if frame.place_is_subject:
@@ -664,7 +695,10 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     # the act's purpose tells whom it was aimed at ("fired 50 rounds to disperse the mob")
     purposes = [c for c in tok.children if c.dep_ in ("advcl", "xcomp")
                 and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
-    coding_text = sent.text if frame.object_is_place else " ".join(
+    # an act others made happen ("mobs went on the rampage, forcing the police to open fire") is
+    # coded with what caused it: the sentence
+    caused = tok.dep_ == "xcomp" and bool(_children(tok.head, ("dobj",)))
+    coding_text = sent.text if frame.object_is_place or caused else " ".join(
         [clause_text] + [text_of(list(p.subtree)) for p in purposes])
     code = code_for(frame, parts, coding_text)
     if code is None:

@@ -241,6 +241,12 @@ def _incursion_object(tok: Any) -> bool:
     return bool(lexicon()["incursion_objects"] & {t.lemma_.lower() for t in tok.subtree})
 
 
+@check("blown_object")
+def _blown_object(tok: Any) -> bool:
+    """'blew up a bridge', 'blew himself up' (not 'the row blew up')."""
+    return any(c.dep_ == "dobj" for c in tok.children)
+
+
 @check("air_word")
 def _air_word(tok: Any) -> bool:
     return bool(lexicon()["air_words"] & _kids(tok))

@@ -150,9 +150,11 @@ def is_irrealis(trigger: Any) -> bool:
         if any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and tok.head.pos_ in (
                 "NOUN", "PROPN", "ADJ") and tok.head.lemma_.lower() not in REALISED_INFINITIVE_HEADS:
             return True  # "the decision to hold the dharna"
+    crossed_prep = False  # under a preposition the act is a circumstance of the clause above
     while tok.dep_ in ("xcomp", "acl", "advcl", "pcomp", "pobj", "prep", "conj", "ccomp", "acomp") \
             and tok.head.i != tok.i:
         head = tok.head
+        crossed_prep = crossed_prep or tok.dep_ == "prep"
         # a conjunct shares its head's clause but not its head's verb ("fighting continued and
         # the rebels had occupied ..."), so the head word itself is only checked for other relations
         if tok.dep_ == "conj" and head.pos_ in ("VERB", "AUX") and _negated_or_modal(head) and not any(
@@ -162,8 +164,8 @@ def is_irrealis(trigger: Any) -> bool:
             lemma = head.lemma_.lower()
             if lemma in words or (tok.dep_ in ("xcomp", "ccomp") and lemma in demand):
                 return True
-            if tok.dep_ == "xcomp" and lemma in habitual:
-                return True
+            if tok.dep_ == "xcomp" and lemma in habitual and not crossed_prep:
+                return True  # "continue to arrest" (not "continued to seethe, with two killed")
             if tok.dep_ in ("xcomp", "pcomp", "prep", "pobj", "acomp") and head.pos_ in ("VERB", "AUX") and \
                     _negated_or_modal(head):
                 return True  # "will not hesitate in arresting", "may be put under house arrest"

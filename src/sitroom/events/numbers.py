@@ -30,7 +30,7 @@ def parse_quantity(words: list[str]) -> Quantity | None:
     """Read a quantity from the words of a number phrase ("more than 300", "several hundred", "dozens")."""
     rules = number_rules()
     text = " ".join(w.lower() for w in words).strip()
-    text = re.sub(r"^(more than|over|at least|nearly|about|around|some|up to|almost|roughly)\s+", "", text)
+    text = re.sub(r"^(as many as|as few as|more than|over|at least|nearly|about|around|some|up to|almost|roughly)\s+", "", text)
     m = _RANGE.match(text)
     if m:
         a, b = int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
@@ -52,10 +52,10 @@ def parse_quantity(words: list[str]) -> Quantity | None:
             value = (value or 0) + int(digits)
         elif re.fullmatch(r"[0-9]{1,15}(\.[0-9]+)?", tok):
             value = int(float(tok))
+        elif tok in rules["multipliers"] and value is not None:
+            value *= int(rules["multipliers"][tok])  # "two dozen" = 24, "three hundred"
         elif tok in rules["words"]:
             value = (value or 0) + int(rules["words"][tok])
-        elif tok in rules["multipliers"] and value is not None:
-            value *= int(rules["multipliers"][tok])
         elif tok in rules["vague_as_multiplier"] and i + 1 < len(toks) and toks[i + 1] in rules["multipliers"]:
             value = int(rules["vague_as_multiplier"][tok])
             vague = True
