@@ -263,9 +263,14 @@ def test_a_local_report_without_a_place_of_its_own_happened_at_its_dateline():
         ("event", "Arrests", "Kalat")]
 
 
-def test_students_who_demonstrated_outside_the_assembly_protested():
-    assert [m.sub_event_type for m in mentions("Hundreds of students demonstrated outside the assembly on Monday.")] \
-        == ["Peaceful protest"]
+@pytest.mark.parametrize("text", ["Hundreds of students demonstrated outside the assembly on Monday.",
+                                  "Party workers took out a procession on Monday."])
+def test_demonstrations_in_public_are_protests(text):
+    assert [m.sub_event_type for m in mentions(text)] == ["Peaceful protest"]
+
+
+def test_a_wedding_procession_is_no_protest():
+    assert all_mentions("The wedding procession passed through the old city on Monday.") == []
 
 
 @pytest.mark.parametrize("text, scope", [
@@ -283,6 +288,9 @@ def test_students_who_demonstrated_outside_the_assembly_protested():
     ("The minister had been informed about the arrests, sources said.", "reference"),  # definite
     ("Preventive arrests have been made in the city.", "event"),
     ("The state figure of arrests has crossed 3,000.", "aggregate"),
+    # a protest that is the motive of another act, or business inside a legislature
+    ("Opposition members staged a walkout in protest against the remarks on Monday.", "reference"),
+    ("Opposition members protested in the assembly on Monday.", "reference"),
 ])
 def test_scope_of_acts_not_reported_as_incidents(text, scope):
     ms = all_mentions(text)

@@ -414,10 +414,27 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sent
                                                                   "frequent")
                                              for c in list(tok.children) + list(first_conj.children)):
         return "anaphoric or past reference"
+    if trig.frame == "PROTEST":
+        reason = _not_a_demonstration(tok, clause)
+        if reason:
+            return reason
     for anc in [tok] + list(tok.ancestors):
         if anc.dep_ == "relcl" and anc.head.ent_type_ == "PERSON" and trig.frame in ("KILL", "EXPLOSION", "ATTACK") \
                 and anc.tag_ == "VBN":
             return "biographical background"
+    return ""
+
+
+def _not_a_demonstration(tok: Any, clause: list[Any]) -> str:
+    """'walked out in protest', 'resigned in protest': the protest is the motive of another act;
+    'opposition members protested in the assembly': parliamentary business."""
+    if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ in ("in", "as") and \
+            tok.head.head.pos_ in ("VERB", "AUX"):
+        return "motive of another act (in protest)"
+    chamber = lexicon()["legislature_words"]
+    if any(o.lemma_.lower() in chamber for p in clause if p.dep_ == "prep" and p.lower_ in ("in", "inside")
+           for o in p.children if o.dep_ == "pobj"):
+        return "inside a legislature: parliamentary business, not a demonstration"
     return ""
 
 
@@ -509,7 +526,8 @@ SCOPE_OF_REASON = {"background": "background", "aggregate": "aggregate", "anapho
                    "unspecified territory": "aggregate", "circumstance of another event": "reference",
                    "past background": "background", "anaphoric or past reference": "reference",
                    "biographical background": "background", "history": "background",
-                   "descriptive participle": "reference"}
+                   "descriptive participle": "reference", "motive of another act": "reference",
+                   "inside a legislature": "reference"}
 
 
 def scope_of(reason: str) -> str | None:

@@ -506,6 +506,12 @@ def _staged(tok: Any) -> bool:
     return head.lemma_.lower() in lexicon()["dharna_verbs"]
 
 
+@check("taken_out")
+def _taken_out(tok: Any) -> bool:
+    """'took out a procession', 'a procession was taken out' (not 'the wedding procession')."""
+    return tok.head.lemma_.lower() in lexicon()["procession_verbs"] and tok.dep_ in ("dobj", "nsubjpass")
+
+
 @check("weapon_object")
 def _weapon_object(tok: Any) -> bool:
     return _in_class(_object_words(tok), "weapon_nouns")

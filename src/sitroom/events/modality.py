@@ -164,7 +164,8 @@ def is_irrealis(trigger: Any) -> bool:
             lemma = head.lemma_.lower()
             if lemma in words or (tok.dep_ in ("xcomp", "ccomp") and lemma in demand):
                 return True
-            if tok.dep_ == "xcomp" and lemma in habitual and not crossed_prep:
+            if tok.dep_ == "xcomp" and lemma in habitual and not crossed_prep and (
+                    tok.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)):
                 return True  # "continue to arrest" (not "continued to seethe, with two killed")
             if tok.dep_ in ("xcomp", "pcomp", "prep", "pobj", "acomp") and head.pos_ in ("VERB", "AUX") and \
                     _negated_or_modal(head):
