@@ -232,6 +232,10 @@ def test_people_who_died_due_to_police_firing_died_at_police_hands():
     "State governments must market themselves, which other states like Kalat have successfully demonstrated.",
     "In a veiled attack on the ministers, the party on Friday took a dig at its allies.",
     "You could say that the local police have also fallen victim to the communal forces.",
+    # attacking and fighting policies, cases and challenges
+    "Attacking the government for its privatisation policy, the leader asked why profitable units were sold.",
+    "The former minister called for a mass movement to fight the challenges posed by the policy.",
+    "The council has pledged to fight the cases against its workers free of cost.",
 ])
 def test_figurative_violence_is_no_event(text):
     assert all_mentions(text) == []
@@ -244,6 +248,7 @@ def test_figurative_violence_is_no_event(text):
     "Comment\n\nNow innocent people are being killed because of the vested interests of parties, he said.",
     "Comment\n\nThe decision to hold the dharna was taken at a meeting in Kalat on Wednesday night.",
     "Comment\n\nHe said the recent riots had cost the traders of Kalat dearly.",
+    "The teachers have decided to postpone their demonstration scheduled to be held on Wednesday in Kalat.",
 ])
 def test_events_named_as_objects_of_threats_or_modals_are_no_events(text):
     assert mentions(text) == []
@@ -267,6 +272,11 @@ def test_a_local_report_without_a_place_of_its_own_happened_at_its_dateline():
                                   "Party workers took out a procession on Monday."])
 def test_demonstrations_in_public_are_protests(text):
     assert [m.sub_event_type for m in mentions(text)] == ["Peaceful protest"]
+
+
+def test_storming_a_temple_is_an_attack_not_territory_taken():
+    ms = mentions("Eleven people were killed on Saturday when suicide bombers stormed the temple in Kalat.")
+    assert [m.sub_event_type for m in ms] == ["Suicide bomb"]
 
 
 def test_a_wedding_procession_is_no_protest():

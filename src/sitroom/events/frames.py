@@ -423,12 +423,6 @@ def _held_person(tok: Any) -> bool:
                                                for s in tok.children if s.dep_ == "nsubj"))
 
 
-@check("booked")
-def _booked(tok: Any) -> bool:
-    """'booked for murder', 'booked under poto' (charged by the police), not 'booked tickets'."""
-    return any(c.dep_ == "nsubjpass" for c in tok.children) and bool(_prep_objects(tok, ("for", "under")))
-
-
 @check("to_jail")
 def _to_jail(tok: Any) -> bool:
     return any(o.lemma_.lower() in ("jail", "prison", "lockup", "custody") for o in _prep_objects(tok, ("to",)))
@@ -460,6 +454,8 @@ def _territory_object(tok: Any) -> bool:
     if not objs:
         return tok.pos_ == "VERB"  # "the Taliban captured it" / intransitive: the frame's requirements decide
     for o in objs:
+        if o.pos_ == "NOUN" and _in_class([o], "building_objects"):
+            continue  # "stormed the temple": an attack (frame ATTACK, storm?building_object)
         if o.pos_ == "PROPN" or o.ent_type_ in ("GPE", "LOC", "FAC"):
             return True
         words = [o] + [c for c in o.children if c.dep_ in ("compound", "amod")]
@@ -504,6 +500,24 @@ def _called_or_observed(tok: Any) -> bool:
 def _staged(tok: Any) -> bool:
     head = tok.head.head if tok.dep_ == "pobj" else tok.head
     return head.lemma_.lower() in lexicon()["dharna_verbs"]
+
+
+@check("booked")
+def _booked(tok: Any) -> bool:
+    """'booked for murder', 'booked under poto' (charged by the police), not 'booked tickets'."""
+    return any(c.dep_ == "nsubjpass" for c in tok.children) and bool(_prep_objects(tok, ("for", "under")))
+
+
+@check("building_object")
+def _building_object(tok: Any) -> bool:
+    return _in_class([o for o in _objects(tok, ("dobj", "nsubjpass")) if o.pos_ == "NOUN"], "building_objects")
+
+
+@check("physical_object")
+def _physical_object(tok: Any) -> bool:
+    """'attacked the convoy', 'fought the rebels' (not 'attacking the government for its policy',
+    'fight fake cases'): an object, if any, that is no institution, idea or statement."""
+    return not _in_class(_objects(tok, ("dobj",)), "verbal_targets")
 
 
 @check("taken_out")
