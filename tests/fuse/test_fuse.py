@@ -223,14 +223,22 @@ def test_a_province_level_report_does_not_join_two_distant_towns() -> None:
     events = fuse_events([am("a1", [capture("a1")]), am("a2", [capture("a2", place=province)]),
                           am("a3", [capture("a3", place=far)])],
                          [story(("a1", None, "origin")), ], [])
-    assert sorted(len(e.article_ids) for e in events) == [1, 2]
+    # independent reports: the province-level one joins neither town (only a copy of one would)
+    assert sorted(len(e.article_ids) for e in events) == [1, 1, 1]
 
 
 def test_an_undated_report_does_not_chain_a_fortnight_of_events_at_one_place() -> None:
     undated = dataclasses.replace(capture("a2"), date=None, time_precision=None)
     events = fuse_events([am("a1", [capture("a1", date="2021-06-22")]), am("a2", [undated]),
                           am("a3", [capture("a3", date="2021-07-06")])], [], [])
-    assert sorted(len(e.article_ids) for e in events) == [1, 2]
+    assert sorted(len(e.article_ids) for e in events) == [1, 1, 1]
+
+
+def test_an_undated_report_joins_only_the_account_it_copies() -> None:
+    undated = {a: dataclasses.replace(capture(a), date=None, time_precision=None) for a in ("a2", "a3")}
+    events = fuse_events([am("a1", [capture("a1")]), am("a2", [undated["a2"]]), am("a3", [undated["a3"]])],
+                         [story(("a1", None, "origin"), ("a2", "a1", "spun"), ("a3", None, "independent"))], [])
+    assert sorted(e.article_ids for e in events) == [["a1", "a2"], ["a3"]]
 
 
 def test_only_copies_lend_a_place_to_a_report_that_names_none() -> None:

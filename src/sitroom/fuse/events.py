@@ -165,8 +165,11 @@ def _same_place(a: EventMention, b: EventMention, story_of: dict[str, str]) -> b
     # one article, two places are two events.
     # A report placed only at a province (or at a town named like its province, "in Kandahar")
     # and one at a place inside that province, on the same day, tell one event at two grains.
+    # Only copies of one account: an independent report "in Gujarat" on a day of riots in many
+    # towns would join whichever of them it met first.
     if (_coarse(a) or _coarse(b)) and a.place is not None and b.place is not None \
             and a.place.admin1 and a.place.admin1 == b.place.admin1 and _dates_meet(a, b, 0) \
+            and _copies(a, b, story_of) \
             and not _MANY_PLACES.search(a.sentence) and not _MANY_PLACES.search(b.sentence):
         return True
     # The dates must then meet without slack, and neither report may be about many places.
@@ -180,7 +183,15 @@ def _same_place(a: EventMention, b: EventMention, story_of: dict[str, str]) -> b
 
 def _compatible(a: EventMention, b: EventMention, max_gap: int, story_of: dict[str, str]) -> bool:
     return (_same_family(a, b) and _same_place(a, b, story_of)
-            and _dates_meet(a, b, max_gap) and _actors_compatible(a, b))
+            and _dates_meet(a, b, max_gap) and _actors_compatible(a, b)
+            and (_window(a) is not None and _window(b) is not None or _copies(a, b, story_of)))
+
+
+def _copies(a: EventMention, b: EventMention, story_of: dict[str, str]) -> bool:
+    """An undated report joins another only as a copy of one origin's account: its date could be
+    any, so across independent reports it would tie together every incident at its place."""
+    return a.article_id == b.article_id or (
+        story_of.get(a.article_id) is not None and story_of.get(a.article_id) == story_of.get(b.article_id))
 
 
 def inherit_places(mentions: list[EventMention], story_of: dict[str, str], max_gap: int
