@@ -217,6 +217,11 @@ def test_arrests_a_modal_or_failure_governs_or_for_ordinary_crimes_are_no_events
     assert not [m for m in all_mentions(text) if m.sub_event_type == "Arrests"]
 
 
+def test_a_train_held_up_is_no_arrest():
+    text = "The Kalat express was detained at the junction for three hours on Monday."
+    assert not [m for m in all_mentions(text) if m.sub_event_type == "Arrests"]
+
+
 def test_people_who_died_due_to_police_firing_died_at_police_hands():
     ms = all_mentions("sixty per cent of the people who died due to police firing were from the majority community.")
     assert any(m.trigger == "died" and m.actor1 is not None and m.actor1.name.startswith("Police Forces")

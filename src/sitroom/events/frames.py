@@ -403,6 +403,13 @@ def _in_custody(tok: Any) -> bool:
     return tok.dep_ == "pobj" and tok.head.lower_ in ("into", "in", "to") and tok.head.head.pos_ == "VERB"
 
 
+@check("not_a_vehicle")
+def _not_a_vehicle(tok: Any) -> bool:
+    """'detained 40 workers', 'detained him'; not 'the express was detained at the station'."""
+    held = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")]
+    return not any(_in_class([h], "vehicle_words") or h.lower_ == "it" for h in held)
+
+
 @check("held_person")
 def _held_person(tok: Any) -> bool:
     """'50 persons were held', 'picked up by police', 'caught two militants'; not 'held a meeting'."""
