@@ -129,6 +129,9 @@ class EventMention:
     location_text: str = ""
     date: str | None = None
     time_precision: int | None = None
+    # what the date rests on: "own" (an expression of the sentence), "narrative", "paragraph",
+    # "report" (the publication date: the text does not say when) or "" (undated)
+    date_basis: str = ""
     fatalities: int | None = None
     fatalities_max: int | None = None
     numbers: dict[str, list[int]] = field(default_factory=dict)  # killed/wounded/captured/fled/crossed

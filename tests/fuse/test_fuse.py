@@ -248,3 +248,14 @@ def test_only_copies_lend_a_place_to_a_report_that_names_none() -> None:
     events = fuse_events([am("a1", [placed]), am("a2", [copy]), am("a3", [other])],
                          [story(("a1", None, "origin"), ("a2", "a1", "spun"), ("a3", None, "independent"))], [])
     assert [e.article_ids for e in events] == [["a1", "a2"]]
+
+
+def test_a_toll_told_again_weeks_on_joins_the_event_it_retells() -> None:
+    first = dataclasses.replace(capture("a1", date="2021-06-02", killed=58), date_basis="own")
+    retold = dataclasses.replace(capture("a2", date="2021-06-23", killed=58), date_basis="report")
+    events = fuse_events([am("a1", [first]), am("a2", [retold])], [], [])
+    assert [(e.event_date, e.article_ids) for e in events] == [("2021-06-02", ["a1", "a2"])]
+    # another toll, or a date of its own, is another event
+    for later in (dataclasses.replace(retold, fatalities=3, fatalities_max=3),
+                  dataclasses.replace(retold, date_basis="own")):
+        assert len(fuse_events([am("a1", [first]), am("a2", [later])], [], [])) == 2

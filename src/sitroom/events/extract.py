@@ -749,7 +749,7 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     bounds = _span_bound_spans(tok, sent)
     usable = [t for t in usable if not any(a <= t.start < b for a, b in bounds)]
     found = time_stage.sentence_date(doc_text(doc), start, end, usable, published)
-    date, precision = found.date, found.precision
+    date, precision, basis = found.date, found.precision, found.source
     if found.background and scope == EVENT:
         # "overran dozens of districts since May 1": a span up to the report, or long before it
         scope, reason = "background", f"dated to a span or period before the report ({found.expression})"
@@ -762,7 +762,7 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
             try:
                 date = (Date.fromisoformat(main_date[:10]) + timedelta(days=shift)).isoformat()
                 precision = main_precision
-                own = True
+                own, basis = True, "own"
             except ValueError:
                 pass
     if date and _too_old(date, published) and scope == EVENT:
@@ -784,7 +784,7 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         article_id=article_id, sentence=sent.text.strip(), sent_start=sent.start_char, trigger=trig.words,
         event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
         place=place, location_text=loc.text if loc is not None else "", date=date, time_precision=precision,
-        modality=modality, attributed_to=by,
+        date_basis=basis if date else "", modality=modality, attributed_to=by,
         notes=f"frame {frame.name}" + (f"; {attr.cue}" if attr.cue else "") + (f"; {reason}" if reason else ""),
         scope=scope,
     )
@@ -831,7 +831,8 @@ def _without_agent(trig: Trigger, frame: Frame, patient_actors: list[tuple[Actor
     place = loc.place if loc else None
     if loc is not None and place is None and resolve is not None:
         place = resolve(loc.text)
-    date, precision = time_stage.event_date(sent.start_char, sent.end_char, timexes, published)
+    found = time_stage.sentence_date(None, sent.start_char, sent.end_char, timexes, published)
+    date, precision = found.date, found.precision
     if date and _too_old(date, published) and scope == EVENT:
         scope = "background"
     attr = attribution(trig.token, doc_text(doc), sent)
@@ -839,7 +840,7 @@ def _without_agent(trig: Trigger, frame: Frame, patient_actors: list[tuple[Actor
         article_id=article_id, sentence=sent.text.strip(), sent_start=sent.start_char, trigger=trig.words,
         event_type=set_.event_type, sub_event_type=set_.sub_event_type, actor1=actor1, actor2=actor2,
         place=place, location_text=loc.text if loc else "", date=date, time_precision=precision,
-        modality=attr.modality, attributed_to=attr.speaker, notes=f"frame {frame.name} (no perpetrator named)",
+        date_basis=found.source if date else "", modality=attr.modality, attributed_to=attr.speaker, notes=f"frame {frame.name} (no perpetrator named)",
         scope=scope)
     cand = Candidate(mention, frame.name, code, False, set_.rank, order, numbers_in(sent), own_place=own_place)
     _finish_numbers(cand)

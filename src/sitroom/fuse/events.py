@@ -135,7 +135,18 @@ def _dates_meet(a: EventMention, b: EventMention, max_gap: int) -> bool:
         # two undated mentions in one article are not enough to call them one event
         return not (a.article_id == b.article_id and a.sent_start != b.sent_start)
     gap = timedelta(days=max_gap)
-    return wa[0] - gap <= wb[1] and wb[0] - gap <= wa[1]
+    return wa[0] - gap <= wb[1] and wb[0] - gap <= wa[1] or _retold(a, b) or _retold(b, a)
+
+
+def _retold(later: EventMention, earlier: EventMention) -> bool:
+    """`later` tells `earlier` again: it rests on its report's day only, gives the same toll, and
+    `earlier` has a date of its own up to retold_max_days before (same place: _same_place)."""
+    if later.date_basis != "report" or earlier.date_basis in ("report", "") or not later.fatalities \
+            or later.fatalities != earlier.fatalities:
+        return False
+    dl, de = _day(later.date), _day(earlier.date)
+    limit = int(fuse_rules()["fusion"].get("retold_max_days", 0))
+    return dl is not None and de is not None and timedelta(0) <= dl - de <= timedelta(days=limit)
 
 
 def _coarse(m: EventMention) -> bool:
@@ -360,6 +371,8 @@ def build_event(group: list[EventMention], roots: dict[str, str],
     denied = denied or {}
     group = sorted(group, key=lambda m: (m.article_id, m.sent_start))
     dated = [m for m in group if m.date]
+    # a date the texts give beats the day a report appeared (a toll told again weeks on)
+    dated = [m for m in dated if m.date_basis != "report"] or dated
     best_precision = min((m.time_precision or 3 for m in dated), default=None)
     event_date = _best(m.date for m in dated if (m.time_precision or 3) == best_precision) or None
     # The place most reports give, then the most precise of those.
