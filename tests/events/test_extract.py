@@ -15,6 +15,8 @@ PLACES = {
     "Kalat": Place("Kalat", "Afghanistan", "Zabul", feature="city"),
     "Tajikistan": Place("Tajikistan", "Tajikistan", feature="country"),
     "Afghanistan": Place("Afghanistan", "Afghanistan", feature="country"),
+    "Qalat": Place("Qalat", "Afghanistan", "Zabul", feature="city"),
+    "Shinkay": Place("Shinkay", "Afghanistan", "Zabul", feature="city"),
 }
 PUB = PublicationDate("2021-07-10", "metadata")
 
@@ -334,3 +336,16 @@ def test_the_end_of_a_custody_span_is_not_the_date_of_the_remand():
 
 def test_arrests_of_rioters_stay_events():
     assert [m.sub_event_type for m in mentions("Police arrested 25 rioters in Kalat on Friday.")] == ["Arrests"]
+
+
+def test_the_place_an_event_is_told_at_not_the_dateline_or_a_misparsed_destination():
+    ms = mentions("Kalat: The riots spread to Qalat on Sunday.\n\nPolice opened fire on mobs setting fire to "
+                  "property and looting goods in Shinkay on Monday.")
+    assert [(m.trigger, m.location_text) for m in ms] == [("riots", "Qalat"), ("opened fire", "Shinkay"),
+                                                           ("setting fire", "Shinkay")]
+
+
+def test_a_where_clause_happens_at_the_place_it_hangs_on_and_keeps_its_own_toll():
+    ms = mentions("Police opened fire on a mob in Kalat on Monday. There was also a clash in a village near "
+                  "Qalat, where four persons were burnt alive.")
+    assert [(m.location_text, m.fatalities) for m in ms] == [("Kalat", None), ("Qalat", 4)]

@@ -151,7 +151,10 @@ def _is_destination(tok: Any, trigger: Any) -> bool:
     t = tok
     while t.i != trigger.i and t.head.i != t.i:
         if t.dep_ == "pobj" and t.head.lower_ in ("into", "to", "across", "towards", "toward"):
-            return True
+            # "the riots spread to Vadodara": where they spread is where they are
+            return t.head.head.lemma_.lower() not in lexicon()["spread_verbs"]
+        if t.dep_ == "pobj" and t.head.lower_ != "of":
+            return False  # the place's own preposition ("looting goods in Bhavnagar") decides
         t = t.head
     return False
 
@@ -694,6 +697,7 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     if frame.no_agent == "victims" and not agent_actors:
         return "continuation" if previous and previous[-1].mention.sent_start >= _prev_sent_start(sent) \
             and previous[-1].mention.sent_start != sent.start_char \
+            and not _names_another_place(sent, previous[-1], places) \
             else _without_agent(trig, frame, patient_actors, sent, doc, article_id, published, timexes,
                                 places, ctx, previous, time_stage, resolve, order, scope)
     actor1, side1 = agent_actors[0] if agent_actors else (None, "")
@@ -736,6 +740,8 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         # a place in the trigger's dependent clauses ("fled to X as the Taliban occupied Y") still
         # belongs to this event; the reporting frame's places (datelines, speakers' titles) do not
         loc = _location(tok, [], list(tok.subtree), places, ctx.state)
+    if loc is None:
+        loc = _where_clause_place(tok, places, ctx.state)
     if loc is None:
         loc = _inherited_location(sent, previous, places)
     place = loc.place if loc is not None else None
@@ -827,7 +833,7 @@ def _without_agent(trig: Trigger, frame: Frame, patient_actors: list[tuple[Actor
     clause = local_clause(trig.token)
     loc = _location(trig.token, [], clause, places, ctx.state)
     own_place = loc is not None
-    loc = loc or _inherited_location(sent, previous, places)
+    loc = loc or _where_clause_place(trig.token, places, ctx.state) or _inherited_location(sent, previous, places)
     place = loc.place if loc else None
     if loc is not None and place is None and resolve is not None:
         place = resolve(loc.text)
@@ -842,7 +848,9 @@ def _without_agent(trig: Trigger, frame: Frame, patient_actors: list[tuple[Actor
         place=place, location_text=loc.text if loc else "", date=date, time_precision=precision,
         date_basis=found.source if date else "", modality=attr.modality, attributed_to=attr.speaker, notes=f"frame {frame.name} (no perpetrator named)",
         scope=scope)
-    cand = Candidate(mention, frame.name, code, False, set_.rank, order, numbers_in(sent), own_place=own_place)
+    # the clause's own toll first ("four were burnt alive and two killed in police firing")
+    cand = Candidate(mention, frame.name, code, False, set_.rank, order, numbers_in(clause) or numbers_in(sent),
+                     own_place=own_place)
     _finish_numbers(cand)
     return cand
 
@@ -863,9 +871,16 @@ def _second_actor(code: str, actor1: Actor | None, side1: str, agents: list[tupl
 
 def _location(trigger: Any, patients: list[Any], clause: list[Any], places: list[PlaceSpan],
               state: str = "") -> PlaceSpan | None:
+    from sitroom.geo.theatre import is_dateline
+
+    text = doc_text(trigger.doc)
+
     def spans_in(tokens: list[Any]) -> list[PlaceSpan]:
         by_i = {t.i: t for t in tokens}
-        return [p for p in places if p.token_i in by_i and not _is_destination(by_i[p.token_i], trigger)]
+        found = [p for p in places if p.token_i in by_i and not _is_destination(by_i[p.token_i], trigger)]
+        # "ahmedabad: the riots spread to vadodara": the dateline is where the report was filed
+        told = [p for p in found if not is_dateline(text, p.start, p.end)]
+        return told or found
 
     ptoks = [t for p in patients for t in p.subtree]
     for group in (spans_in(ptoks), spans_in(clause)):
@@ -875,6 +890,25 @@ def _location(trigger: Any, patients: list[Any], clause: list[Any], places: list
         home = [p for p in finer if p.place is not None and state and p.place.country == state]
         if home or finer:
             return (home or finer)[0]
+    return None
+
+
+def _names_another_place(sent: Any, previous: Candidate, places: list[PlaceSpan]) -> bool:
+    """The sentence names a place other than the previous event's: its deaths are not that
+    event's toll told on ("... in Bhavnagar. There was also a clash in Deodhar, where four were
+    burnt alive")."""
+    here = {_bare(p.text) for p in places if sent.start_char <= p.start < sent.end_char and not p.is_country}
+    return bool(here - {_bare(previous.mention.location_text)})
+
+
+def _where_clause_place(trigger: Any, places: list[PlaceSpan], state: str) -> PlaceSpan | None:
+    """'a clash in Deodhar near Palanpur, where two were killed': a 'where' clause happens at the
+    place it hangs on."""
+    for anc in [trigger] + list(trigger.ancestors):
+        if anc.dep_ == "relcl" and any(c.lower_ == "where" for c in anc.children):
+            head = anc.head
+            phrase = [t for t in head.subtree if not (anc.left_edge.i <= t.i <= anc.right_edge.i)]
+            return _location(head, [], phrase, places, state)
     return None
 
 

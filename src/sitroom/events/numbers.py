@@ -110,8 +110,11 @@ def numbers_in(sent: Any) -> dict[str, list[Quantity]]:
     describes ("84 persons who were killed", "one person killed"), the object of "left ... dead"."""
     roles = role_of_lemma()
     found: dict[str, list[Quantity]] = {}
+    under = number_rules().get("killed_under", {})
     for tok in sent:
         role = roles.get(tok.lemma_.lower())
+        if role is None and tok.pos_ == "ADJ" and tok.head.lemma_.lower() in under.get(tok.lower_, ()):
+            role = "killed"  # "four persons were burnt alive"
         if role is None or tok.pos_ not in ("VERB", "ADJ", "NOUN"):
             continue
         candidates = [c for c in tok.children if c.dep_ in ("nsubjpass", "nsubj", "dobj")]
