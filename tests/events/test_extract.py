@@ -339,9 +339,10 @@ def test_arrests_of_rioters_stay_events():
 
 
 def test_the_place_an_event_is_told_at_not_the_dateline_or_a_misparsed_destination():
-    ms = mentions("Kalat: The riots spread to Qalat on Sunday.\n\nPolice opened fire on mobs setting fire to "
+    ms = dated_mentions("Kalat: The riots spread to Qalat on Sunday.\n\nPolice opened fire on mobs setting fire to "
                   "property and looting goods in Shinkay on Monday.")
-    assert [(m.trigger, m.location_text) for m in ms] == [("riots", "Qalat"), ("opened fire", "Shinkay"),
+    assert [(m.trigger, m.location_text) for m in ms if m.scope == "event"] == [
+        ("riots", "Qalat"), ("opened fire", "Shinkay"),
                                                            ("setting fire", "Shinkay")]
 
 
@@ -349,3 +350,12 @@ def test_a_where_clause_happens_at_the_place_it_hangs_on_and_keeps_its_own_toll(
     ms = mentions("Police opened fire on a mob in Kalat on Monday. There was also a clash in a village near "
                   "Qalat, where four persons were burnt alive.")
     assert [(m.location_text, m.fatalities) for m in ms] == [("Kalat", None), ("Qalat", 4)]
+
+
+@pytest.mark.parametrize("text", [
+    "The report gives reasons why the riots took place after the train was burnt.",
+    "The minister said the riots were a reaction to the train burning.",
+])
+def test_a_known_event_named_again_is_a_reference(text):
+    ms = dated_mentions(text)
+    assert ms and all(m.scope == "reference" for m in ms)

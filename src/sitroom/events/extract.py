@@ -756,6 +756,11 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     usable = [t for t in usable if not any(a <= t.start < b for a, b in bounds)]
     found = time_stage.sentence_date(doc_text(doc), start, end, usable, published)
     date, precision, basis = found.date, found.precision, found.source
+    if scope == EVENT and tok.pos_ in ("NOUN", "PROPN") and _presupposed(tok) and basis in ("report", "none") \
+            and not frame.object_is_place and not numbers_in(clause) and not own:
+        # "why the riots took place", "the Gujarat riots were a reaction to ...": a known event
+        # named again, with no date or toll of its own
+        scope, reason = "reference", "a known event named again (definite, no date or toll of its own)"
     if found.background and scope == EVENT:
         # "overran dozens of districts since May 1": a span up to the report, or long before it
         scope, reason = "background", f"dated to a span or period before the report ({found.expression})"
