@@ -355,6 +355,7 @@ def test_a_where_clause_happens_at_the_place_it_hangs_on_and_keeps_its_own_toll(
 @pytest.mark.parametrize("text", [
     "The report gives reasons why the riots took place after the train was burnt.",
     "The minister said the riots were a reaction to the train burning.",
+    "He says that he had witnessed worse riots in Kalat.",  # compared with others
 ])
 def test_a_known_event_named_again_is_a_reference(text):
     ms = dated_mentions(text)

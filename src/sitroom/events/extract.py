@@ -417,6 +417,8 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sent
                                                                   "frequent")
                                              for c in list(tok.children) + list(first_conj.children)):
         return "anaphoric or past reference"
+    if tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "amod" and c.tag_ == "JJR" for c in tok.children):
+        return "anaphoric or past reference (compared: 'worse riots')"
     if trig.frame == "PROTEST":
         reason = _not_a_demonstration(tok, clause)
         if reason:
