@@ -259,3 +259,14 @@ def test_a_toll_told_again_weeks_on_joins_the_event_it_retells() -> None:
     for later in (dataclasses.replace(retold, fatalities=3, fatalities_max=3),
                   dataclasses.replace(retold, date_basis="own")):
         assert len(fuse_events([am("a1", [first]), am("a2", [later])], [], [])) == 2
+
+
+def test_independent_reports_dated_only_by_their_day_at_a_province_stay_apart() -> None:
+    province = Place("Kunduz", "Afghanistan", "Kunduz", "", 36.8, 68.9, "admin1", 3, "X5")
+    a, b = (dataclasses.replace(capture(aid, place=province), date_basis="report") for aid in ("a1", "a2"))
+    assert len(fuse_events([am("a1", [a]), am("a2", [b])], [], [])) == 2
+    # copies of one account, or reports that date the act themselves, are one event
+    copies = [story(("a1", None, "origin"), ("a2", "a1", "copy"))]
+    assert len(fuse_events([am("a1", [a]), am("a2", [b])], copies, [])) == 1
+    own = [dataclasses.replace(m, date_basis="own") for m in (a, b)]
+    assert len(fuse_events([am("a1", [own[0]]), am("a2", [own[1]])], [], [])) == 1

@@ -164,7 +164,11 @@ def _same_place(a: EventMention, b: EventMention, story_of: dict[str, str]) -> b
         return ka == kb and (a.article_id == b.article_id or (
             story_of.get(a.article_id) is not None and story_of.get(a.article_id) == story_of.get(b.article_id)))
     if ka == kb:
-        return True
+        # two independent reports placed only at a province ("in Gujarat") and dated only by their
+        # day of publication tell two of its incidents as often as one: only copies of one
+        # account, or reports that date the act themselves, are one event there
+        return not (_coarse(a) and _coarse(b)) or _copies(a, b, story_of) or \
+            "report" not in (a.date_basis, b.date_basis)
     # The same name resolved in one report and not in another ("name:x|" vs "name:x|kunduz").
     na, nb = ka.split("|")[0], kb.split("|")[0]
     if na == nb and (ka.endswith("|") or kb.endswith("|")):
