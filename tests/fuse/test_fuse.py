@@ -270,3 +270,15 @@ def test_independent_reports_dated_only_by_their_day_at_a_province_stay_apart() 
     assert len(fuse_events([am("a1", [a]), am("a2", [b])], copies, [])) == 1
     own = [dataclasses.replace(m, date_basis="own") for m in (a, b)]
     assert len(fuse_events([am("a1", [own[0]]), am("a2", [own[1]])], [], [])) == 1
+
+
+def test_a_doer_no_report_names_is_written_as_acled_writes_it() -> None:
+    stabbing = dataclasses.replace(capture("a1", sub="Attack"), event_type="Violence against civilians",
+                                   actor1=None, actor2=Actor("Civilians (Afghanistan)", "Civilians"))
+    police = Actor("Police Forces of Afghanistan", "State forces")
+    riot = dataclasses.replace(capture("a2", date="2021-06-25", sub="Mob violence"), event_type="Riots",
+                               actor1=police, actor2=None)
+    events = fuse_events([am("a1", [stabbing]), am("a2", [riot])], [], [])
+    assert sorted((e.actor1, e.inter1, e.actor2) for e in events) == [
+        ("Rioters (Afghanistan)", "Rioters", "Police Forces of Afghanistan"),
+        ("Unidentified Armed Group (Afghanistan)", "Political militia", "Civilians (Afghanistan)")]

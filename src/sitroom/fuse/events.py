@@ -391,6 +391,17 @@ def build_event(group: list[EventMention], roots: dict[str, str],
     actor1 = _best(m.actor1.name for m in group if m.actor1)
     actor2 = _best(m.actor2.name for m in group if m.actor2 and m.actor2.name != actor1)
     actor1, actor2 = _acled_order(event_type, group, actor1, actor2)
+    inter1 = _best(a.actor_type for m in group for a in (m.actor1, m.actor2) if a and a.name == actor1)
+    inter2 = _best(a.actor_type for m in group for a in (m.actor1, m.actor2) if a and a.name == actor2)
+    unnamed = fuse_rules().get("unnamed_actor1", {}).get(event_type)
+    crowd_first = fuse_rules().get("actor_order", {}).get(event_type, [])
+    if unnamed and place is not None and place.country and (
+            not actor1 or crowd_first and inter1 not in crowd_first and not actor2):
+        # "one person was stabbed": ACLED names the unknown doer; "police fired on a mob": the
+        # riot's crowd is actor1, the police actor2
+        if actor1:
+            actor2, inter2 = actor1, inter1
+        actor1, inter1 = unnamed["name"].format(country=place.country), unnamed["actor_type"]
     article_ids = sorted({m.article_id for m in group})
     sources = []
     for m in group:
@@ -417,8 +428,8 @@ def build_event(group: list[EventMention], roots: dict[str, str],
         sub_event_type=sub_event_type,
         actor1=actor1,
         actor2=actor2,
-        inter1=_best(a.actor_type for m in group for a in (m.actor1, m.actor2) if a and a.name == actor1),
-        inter2=_best(a.actor_type for m in group for a in (m.actor1, m.actor2) if a and a.name == actor2),
+        inter1=inter1,
+        inter2=inter2,
         assoc_actor_1=_associates(group, actor1),
         assoc_actor_2=_associates(group, actor2),
         country=place.country if place else "",
