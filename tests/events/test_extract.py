@@ -211,6 +211,8 @@ def test_two_killings_in_one_sentence_by_different_hands_stay_two():
 @pytest.mark.parametrize("text", [
     "At the most, they will order a lathi charge or arrest us.",
     "But the police failed to arrest the accused, hence the fresh application.",
+    "Sources believe that had the leader been detained in Kalat itself the problems would have been fewer.",
+    "One such sabha was held in Kalat on Thursday.",
     # arrests for ordinary crimes
     "The city police arrested a man and his wife for allegedly stealing gold from their neighbour in Kalat.",
     "The police arrested a couple and a housewife who were caught stealing their neighbours' property.",

@@ -420,7 +420,9 @@ def _held_person(tok: Any) -> bool:
     if not people:
         return False
     ok = any(p.lemma_.lower() in lexicon()["people_nouns"] or p.lower_ in lexicon()["people_nouns"]
-             or p.ent_type_ == "PERSON" or any(c.dep_ == "nummod" for c in p.children)
+             or p.ent_type_ == "PERSON"
+             # "50 were held", "two were picked up" (not "one such sabha was held")
+             or p.pos_ == "NUM" or (p.tag_ == "NNS" and any(c.dep_ == "nummod" for c in p.children))
              or _is_actor_word(p) for p in people)
     passive = any(c.dep_ == "nsubjpass" for c in tok.children)
     by_police = any(_is_actor_word(o) for o in _prep_objects(tok, ("by",)))

@@ -105,6 +105,10 @@ def _negated_or_modal(verb: Any) -> bool:
             return True
         if child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKS:
             return True
+        if child.dep_ in ("aux", "auxpass") and child.lower_ in ("had", "were", "should") and any(
+                s.dep_ in ("nsubj", "nsubjpass") and s.i > child.i for s in verb.children) and \
+                verb.dep_ in ("advcl", "ccomp", "conj") and not any(c.dep_ == "mark" for c in verb.children):
+            return True  # "had Singhal been detained, the problems would have been fewer"
         if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in NEGATORS | {"one"} and \
                 (child.lower_ != "one" or any(c.lower_ == "no" for c in child.children)):
             return True  # "nobody was arrested", "no one was injured"
