@@ -141,8 +141,13 @@ def _dates_meet(a: EventMention, b: EventMention, max_gap: int) -> bool:
 def _retold(later: EventMention, earlier: EventMention) -> bool:
     """`later` tells `earlier` again: it rests on its report's day only, gives the same toll, and
     `earlier` has a date of its own up to retold_max_days before (same place: _same_place)."""
-    if later.date_basis != "report" or earlier.date_basis in ("report", "") or not later.fatalities \
-            or later.fatalities != earlier.fatalities:
+    return bool(later.fatalities) and later.fatalities == earlier.fatalities and _may_retell(later, earlier)
+
+
+def _may_retell(later: EventMention, earlier: EventMention) -> bool:
+    """`later` rests on its report's day only, and `earlier` has a date of its own up to
+    retold_max_days before it: `later` may be of that earlier day."""
+    if later.date_basis != "report" or earlier.date_basis in ("report", ""):
         return False
     dl, de = _day(later.date), _day(earlier.date)
     limit = int(fuse_rules()["fusion"].get("retold_max_days", 0))
@@ -327,7 +332,8 @@ def _apart(a: EventMention, b: EventMention, max_gap: int) -> bool:
     places neither near each other nor in one admin2 (a report "in Gujarat" fits a riot in
     Kawant and one in Ahmedabad, but does not make them one)."""
     wa, wb = _window(a), _window(b)
-    if wa is not None and wb is not None and not _dates_meet(a, b, max_gap):
+    if wa is not None and wb is not None and not _dates_meet(a, b, max_gap) \
+            and not _may_retell(a, b) and not _may_retell(b, a):
         return True  # an undated report "in Gujarat" must not chain the riots of two weeks
     if place_key(a) == place_key(b):
         return False
