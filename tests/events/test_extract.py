@@ -241,6 +241,9 @@ def test_people_who_died_due_to_police_firing_died_at_police_hands():
     "State governments must market themselves, which other states like Kalat have successfully demonstrated.",
     "In a veiled attack on the ministers, the party on Friday took a dig at its allies.",
     "You could say that the local police have also fallen victim to the communal forces.",
+    # accidents and disasters
+    "Two persons were killed and ten injured when a taxi carrying them turned turtle near Kalat on Monday.",
+    "Afghanistan and Japan were jolted on Tuesday by an earthquake that killed 1,800 people.",
     # attacking and fighting policies, cases and challenges
     "Attacking the government for its privatisation policy, the leader asked why profitable units were sold.",
     "The former minister called for a mass movement to fight the challenges posed by the policy.",

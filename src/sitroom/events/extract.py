@@ -419,6 +419,11 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sent
         return "anaphoric or past reference"
     if tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "amod" and c.tag_ == "JJR" for c in tok.children):
         return "anaphoric or past reference (compared: 'worse riots')"
+    if trig.frame in ("KILL", "EXPLOSION") and not any(_noun_agent_word(a) for a in agent_tokens(tok)):
+        low = f" {(sentence or text_of(clause)).lower()} "
+        cue = next((w for w in lexicon()["accident_words"] if re.search(rf"\b{re.escape(w)}\b", low)), "")
+        if cue:
+            return f"accident or disaster ({cue})"
     if trig.frame == "PROTEST":
         reason = _not_a_demonstration(tok, clause)
         if reason:
