@@ -365,3 +365,8 @@ def test_a_where_clause_happens_at_the_place_it_hangs_on_and_keeps_its_own_toll(
 def test_a_known_event_named_again_is_a_reference(text):
     ms = dated_mentions(text)
     assert ms and all(m.scope == "reference" for m in ms)
+
+
+def test_the_place_of_what_is_protested_is_not_the_protests():
+    ms = mentions("Qalat: Thousands marched on Monday to protest the killings in Kalat.")
+    assert [(m.sub_event_type, m.location_text) for m in ms] == [("Peaceful protest", "Qalat")]

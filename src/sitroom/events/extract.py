@@ -737,13 +737,19 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     set_ = sub_type(code)
     actor2 = _second_actor(code, actor1, side1, agent_actors, victims, opponents, ctx)
     # place: the patient's place, else one in the clause (not a destination, not a country), else context
-    loc = _location(tok, patients, clause, places, ctx.state)
+    loc_patients, loc_clause = patients, clause
+    if frame.name == "PROTEST":
+        # "a bandh to protest the killings in Godhra": the place of what is protested is not the
+        # protest's
+        issue = {t.i for p in patients + _prep_objects(tok, ("against", "over")) for t in p.subtree}
+        loc_patients, loc_clause = [], [t for t in clause if t.i not in issue]
+    loc = _location(tok, loc_patients, loc_clause, places, ctx.state)
     own_place = loc is not None
     if loc is None and frame.needs_place:
         # these frames name the place left in their object; "withdrew from its base" cannot be coded
         log.debug("%s: %r names no place it left", article_id, trig.words)
         return None
-    if loc is None:
+    if loc is None and frame.name != "PROTEST":
         # a place in the trigger's dependent clauses ("fled to X as the Taliban occupied Y") still
         # belongs to this event; the reporting frame's places (datelines, speakers' titles) do not
         loc = _location(tok, [], list(tok.subtree), places, ctx.state)
