@@ -370,3 +370,8 @@ def test_a_known_event_named_again_is_a_reference(text):
 def test_the_place_of_what_is_protested_is_not_the_protests():
     ms = mentions("Qalat: Thousands marched on Monday to protest the killings in Kalat.")
     assert [(m.sub_event_type, m.location_text) for m in ms] == [("Peaceful protest", "Qalat")]
+
+
+def test_where_a_thing_came_from_is_not_where_it_was_burnt():
+    ms = mentions("At least 25 trucks from Kalat were burnt on the highways of Qalat on Monday.")
+    assert [m.location_text for m in ms] == ["Qalat"]

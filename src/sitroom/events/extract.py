@@ -147,12 +147,15 @@ def _bare(name: str) -> str:
 
 
 def _is_destination(tok: Any, trigger: Any) -> bool:
-    """Inside "into X", "to X", "across X", "towards X" below the trigger (where people went)."""
+    """Inside "into X", "to X", "across X", "towards X" below the trigger (where people went), or
+    a thing's "from X" (where it came from): not where the event happened."""
     t = tok
     while t.i != trigger.i and t.head.i != t.i:
         if t.dep_ == "pobj" and t.head.lower_ in ("into", "to", "across", "towards", "toward"):
             # "the riots spread to Vadodara": where they spread is where they are
             return t.head.head.lemma_.lower() not in lexicon()["spread_verbs"]
+        if t.dep_ == "pobj" and t.head.lower_ == "from" and t.head.head.pos_ in ("NOUN", "PROPN"):
+            return True  # "25 trucks from Karnataka were burnt": where the trucks came from
         if t.dep_ == "pobj" and t.head.lower_ != "of":
             return False  # the place's own preposition ("looting goods in Bhavnagar") decides
         t = t.head
