@@ -213,6 +213,7 @@ def test_two_killings_in_one_sentence_by_different_hands_stay_two():
     "But the police failed to arrest the accused, hence the fresh application.",
     "Sources believe that had the leader been detained in Kalat itself the problems would have been fewer.",
     "One such sabha was held in Kalat on Thursday.",
+    "Even if the police were outnumbered, it was their job to arrest the rioters in Kalat.",
     # arrests for ordinary crimes
     "The city police arrested a man and his wife for allegedly stealing gold from their neighbour in Kalat.",
     "The police arrested a couple and a housewife who were caught stealing their neighbours' property.",

@@ -138,6 +138,9 @@ def is_irrealis(trigger: Any) -> bool:
                 return True
             if trigger.dep_ in ("nsubjpass", "nsubj", "dobj") and _negated_or_modal(trigger.head):
                 return True  # "no arrests could be made", "nobody made arrests"
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children) and trigger.head.lemma_ == "be" \
+            and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in trigger.head.children):
+        return True  # "it was their job to fire at the mobs", "it is necessary to arrest them"
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children):
         head = trigger.head
         if head.pos_ in ("NOUN", "PROPN", "ADJ") and head.lemma_.lower() not in REALISED_INFINITIVE_HEADS:
