@@ -376,3 +376,8 @@ def test_the_place_of_what_is_protested_is_not_the_protests():
 def test_where_a_thing_came_from_is_not_where_it_was_burnt():
     ms = mentions("At least 25 trucks from Kalat were burnt on the highways of Qalat on Monday.")
     assert [m.location_text for m in ms] == ["Qalat"]
+
+
+def test_people_injured_in_police_firing_tell_the_firing():
+    ms = mentions("Six people were injured in police firing in Kalat on Monday.")
+    assert [(m.sub_event_type, m.actor1.name if m.actor1 else "") for m in ms] == [("Attack", "Police Forces of Afghanistan")]

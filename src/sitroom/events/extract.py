@@ -580,9 +580,10 @@ def _reported_as_happening(noun: Any, timexes: list[TimeExpr]) -> bool:
         if gov.lower_ in ("due", "owing") and gov.head.i != gov.i:
             gov = gov.head
         # (not "deaths in the riots": the riots of a season, named)
-        if prep.lower_ in ("in", "during", "to", "from") and gov.pos_ == "NOUN" and \
-                gov.lemma_.lower() in lex["harm_nouns"] and noun.lemma_.lower() not in lex["season_nouns"]:
-            return True
+        if prep.lower_ in ("in", "during", "to", "from") and noun.lemma_.lower() not in lex["season_nouns"] and (
+                gov.pos_ == "NOUN" and gov.lemma_.lower() in lex["harm_nouns"]
+                or gov.pos_ == "VERB" and gov.lemma_.lower() in lex["harm_verbs"]):
+            return True  # "six people were injured in police firing"
     roles = {"kill", "die", "injure", "wound", "leave", "claim"}
     return any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in roles for c in noun.children)
 
