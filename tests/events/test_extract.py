@@ -381,3 +381,10 @@ def test_where_a_thing_came_from_is_not_where_it_was_burnt():
 def test_people_injured_in_police_firing_tell_the_firing():
     ms = mentions("Six people were injured in police firing in Kalat on Monday.")
     assert [(m.sub_event_type, m.actor1.name if m.actor1 else "") for m in ms] == [("Attack", "Police Forces of Afghanistan")]
+
+
+def test_a_lathi_charge_read_as_a_noun_is_still_police_force():
+    ms = mentions("Meanwhile, the police had to lathi-charge activists who were trying to force closure of a "
+                  "market in Kalat.")
+    assert [(m.sub_event_type, m.actor1.name if m.actor1 else "") for m in ms] == [
+        ("Mob violence", "Police Forces of Afghanistan")]
