@@ -387,7 +387,9 @@ def non_event_reason(trig: Trigger, clause: list[Any], patients: list[Any], sent
     if tok.pos_ == "VERB" and (tok.tag_ in ("VBP", "VBZ") or present_passive) and tok.idx > 0 and \
             "\n" in doc_text(doc)[:tok.idx] and not any(t.ent_type_ in ("DATE", "TIME") for t in clause):
         return "generic present (they kill innocent people, people are being killed), not a dated report"
-    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and not (
+            trig.frame == "FORCE" and tok.head.lemma_.lower() in lexicon()["people_nouns"] | lexicon()["crowd_nouns"]):
+        # (not "police had to lathi-charge activists", a verb read as a noun before its object)
         return "part of a compound noun (arrest warrant, attack helicopter)"
     if trig.frame == "CLASH" and not any(t.ent_type_ in ("DATE", "TIME") for t in clause) and \
             any(t.lower_ in ONGOING_WORDS for t in clause):
@@ -573,6 +575,8 @@ def _reported_as_happening(noun: Any, timexes: list[TimeExpr]) -> bool:
         return True
     if _tallied(noun):
         return True  # "the figure of arrests has crossed 3,000": a tally of acts that happened
+    if noun.dep_ == "compound":
+        return True  # a trigger kept as a compound is a verb read before its object ("lathi-charge activists")
     if noun.dep_ == "pobj":
         # "77 deaths due to police firing", "injuries in the firing": the harm it caused says it
         # happened
