@@ -388,3 +388,13 @@ def test_a_lathi_charge_read_as_a_noun_is_still_police_force():
                   "market in Kalat.")
     assert [(m.sub_event_type, m.actor1.name if m.actor1 else "") for m in ms] == [
         ("Mob violence", "Police Forces of Afghanistan")]
+
+
+def test_clashes_that_left_people_dead_are_an_event():
+    ms = mentions("Clashes in Kalat left two dead on Monday.")
+    assert [(m.sub_event_type, m.fatalities) for m in ms] == [("Armed clash", 2)]
+
+
+def test_communal_clashes_are_mob_violence():
+    ms = mentions("Communal clashes in Kalat left two dead on Monday.")
+    assert [m.sub_event_type for m in ms] == ["Mob violence"]

@@ -723,8 +723,10 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     if not frame.symmetric:
         victims = [_as_victims(v, ctx) for v in victims]
     victim_side = victims[0][1] if victims else ("" if frame.object_is_place else _thing_side(patients + targets))
+    # "clashes in Kalat left two dead": a toll in the clause says people were harmed
+    harmed = any(role in ("killed", "wounded") for role in numbers_in(clause))
     parts = Participants(side1, victim_side, {side1, victim_side} | {a[1] for a in agent_actors + opponents}
-                         - {""}, _has_people(agents + patients + targets) or bool(agent_actors or victims))
+                         - {""}, _has_people(agents + patients + targets) or bool(agent_actors or victims) or harmed)
     if not meets_requirement(frame, parts):
         log.debug("%s: %r lacks the participants of %s (%s): %s", article_id, trig.words, frame.name,
                   frame.requires, sent.text[:80])
