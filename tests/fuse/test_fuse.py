@@ -282,3 +282,12 @@ def test_a_doer_no_report_names_is_written_as_acled_writes_it() -> None:
     assert sorted((e.actor1, e.inter1, e.actor2) for e in events) == [
         ("Rioters (Afghanistan)", "Rioters", "Police Forces of Afghanistan"),
         ("Unidentified Armed Group (Afghanistan)", "Political militia", "Civilians (Afghanistan)")]
+
+
+def test_who_holds_the_districts_counted_comes_from_the_actor_table() -> None:
+    from sitroom.fuse.contradictions import quantity_claims
+    from sitroom.records import CleanArticle
+
+    text = "Boko Haram has seized more than 40 districts in Nigeria, officials said."
+    claims = quantity_claims(CleanArticle("a1", "t", text, "", ""), [])
+    assert [(c.held_by, c.country_wide) for c in claims] == [("Boko Haram", True)]

@@ -86,6 +86,27 @@ def _demonym_regex() -> re.Pattern[str]:
     return re.compile(r"(?<![\w.])(" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
 
 
+def named_group_in(text: str) -> str:
+    """The first named non-state armed group a text names ("Taliban" in "districts the Taliban
+    hold"), by the actor table; "" if none."""
+    for m in _actor_regex().finditer(text.lower()):
+        entry = _entry(m.group(1))
+        if entry.side == "nonstate":
+            return entry.name
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _in_country_regex() -> re.Pattern[str]:
+    names = sorted({c.lower() for c in demonyms().values() if c}, key=len, reverse=True)
+    return re.compile(r"\bin (?:the )?(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+
+
+def says_in_a_country(text: str) -> bool:
+    """'... 50 districts in Afghanistan': the text places something in a whole country."""
+    return bool(_in_country_regex().search(text.lower()))
+
+
 def country_in(text: str) -> str:
     """The first nationality word or country name in a phrase, as a country."""
     m = _demonym_regex().search(text.lower())

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sitroom.events.actors import named_group_in, says_in_a_country
 from sitroom.fuse.rules import fuse_rules
 from sitroom.records import ArticleMentions, CleanArticle, Contradiction, Event, Quote, Story
 
@@ -26,7 +27,7 @@ _FRACTIONS = {"half": 0.5, "a half": 0.5, "a third": 1 / 3, "one third": 1 / 3, 
 _NUM = r"\d[\d,.]*(?:\s*[-–]\s*\d[\d,.]*)?(?:\s+\d+)*(?:\s+(?:hundreds?|thousands?|millions?))?"
 _ATTRIBUTION = re.compile(
     r"(?P<src>(?:[A-Z][\w’'-]*\s+){0,6}(?:[a-z]+\s+){0,3}?(?:officials?|spokes(?:man|woman|person)|"
-    r"ministry|envoy|Taliban|government|officers?|sources?|[A-Z][\w-]+))\s+"
+    r"ministry|envoy|government|officers?|sources?|[A-Z][\w-]+))\s+"
     r"(?:said|say|says|stated|told|warned|claimed|reported|announced)\b")
 
 
@@ -105,12 +106,12 @@ def quantity_claims(article: CleanArticle, quotes: list[Quote]) -> list[Quantity
             head = subject.split()[-1]
             country_wide = bool(re.search(
                 r"\bof (?:the )?(?:country['’]s )?\d|\bin \d+ provinces\b|\bacross the country\b|"
-                r"\bin afghanistan\b|\bthe country['’]s\b", sent, re.I))
+                r"\bthe country['’]s\b", sent, re.I)) or says_in_a_country(sent)
             held = bool(re.search(rf"\b(?:{verbs})\w*\b", sent, re.I)) and head in (
                 "districts", "areas", "regions")
             source = (_quote_speaker(quotes, start + m.start()) or _attribution(sent)
                       or article.wire or article.outlet or article.article_id)
-            holder = "Taliban" if held and re.search(r"\bTaliban\b", sent) else ""
+            holder = named_group_in(sent) if held else ""
             found.append(QuantityClaim(article.article_id, subject, m.group("value").strip(),
                                        parse_quantity(m.group("value")), source, sent,
                                        country_wide and held, holder))
