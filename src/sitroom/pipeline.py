@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 64  # articles per store transaction and per spaCy batch
 # Bump when mention extraction changes meaningfully: stored mentions are then recomputed.
-MENTIONS_VERSION = "32"
+MENTIONS_VERSION = "33"
 
 
 @dataclass

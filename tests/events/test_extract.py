@@ -314,6 +314,8 @@ def test_a_wedding_procession_is_no_protest():
     # a protest that is the motive of another act, or business inside a legislature
     ("Opposition members staged a walkout in protest against the remarks on Monday.", "reference"),
     ("Opposition members protested in the assembly on Monday.", "reference"),
+    ("The opposition walked out en bloc from the assembly to protest against the suspension of its leader.",
+     "reference"),
 ])
 def test_scope_of_acts_not_reported_as_incidents(text, scope):
     ms = all_mentions(text)

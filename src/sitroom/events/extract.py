@@ -450,6 +450,11 @@ def _not_a_demonstration(tok: Any, clause: list[Any]) -> str:
     if any(o.lemma_.lower() in chamber for p in clause if p.dep_ == "prep" and p.lower_ in ("in", "inside")
            for o in p.children if o.dep_ == "pobj"):
         return "inside a legislature: parliamentary business, not a demonstration"
+    # "the opposition walked out of the assembly to protest the suspension": a walkout
+    governing = tok.head if tok.dep_ in ("advcl", "xcomp") else None
+    if governing is not None and (governing.lemma_.lower() == "walk" and any(
+            c.lower_ == "out" for c in governing.children) or governing.lemma_.lower() == "walkout"):
+        return "inside a legislature: a walkout, not a demonstration"
     return ""
 
 
