@@ -254,8 +254,6 @@ def embedding_texts(article: CleanArticle) -> list[str]:
     this list."""
     from sitroom.stories import similarity
 
-    if similarity.lead_model() != "minilm":
-        return []  # the static model's vectors cost less to make again than to store
     return (similarity.lead_texts([article.title], [article.text])
             + similarity.short_lead_texts([article.title], [article.text]))
 

@@ -38,9 +38,7 @@ from sitroom.stories.similarity import (
     SimilarityWeights,
     article_views,
     lead_texts,
-    lead_vectors,
     short_lead_texts,
-    short_lead_vectors,
 )
 
 __all__ = ["build_stories", "copy_sets", "group_articles", "near_duplicate_candidates", "story_id_for"]
@@ -75,13 +73,15 @@ EVENT_WEIGHTS = SimilarityWeights(words=0.25, names=0.5, meaning=0.25)  # fallba
 def pair_context(articles: Sequence[CleanArticle], features: Sequence[ArticleFeatures],
                  embeddings: np.ndarray | None = None,
                  short_embeddings: np.ndarray | None = None) -> PairContext:
+    from sitroom.embed import embed
+
     titles = [a.title for a in articles]
     texts = [a.text for a in articles]
     short = short_lead_texts(titles, texts)
     if embeddings is None:
-        embeddings = lead_vectors(titles, texts)
+        embeddings = embed(lead_texts(titles, texts))
     if short_embeddings is None:
-        short_embeddings = short_lead_vectors(titles, texts)
+        short_embeddings = embed(short)
     return PairContext(titles, texts, features, [article_features(t) for t in short],
                        embeddings, short_embeddings)
 

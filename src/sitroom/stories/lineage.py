@@ -130,10 +130,12 @@ def _parent_candidates(articles: Sequence[CleanArticle], features: Sequence[Arti
     """Lineage order, and the parent candidates of each article after the first, with their
     shingle Jaccard (at least two articles)."""
     order = lineage_order(articles, features, dates)
-    from sitroom.stories.similarity import lead_vectors
+    from sitroom.embed import embed
+    from sitroom.stories.similarity import lead_texts
 
-    # meaning of each article for ranking parent candidates: its lead's vector, as grouping reads it
-    lead_vec = lead_vectors([a.title for a in articles], [a.text for a in articles])
+    # meaning of each article for ranking parent candidates: its lead's embedding (already
+    # computed for grouping, so a cache read here)
+    lead_vec = embed(lead_texts([a.title for a in articles], [a.text for a in articles]))
     # rows in lineage order, so that "the articles before this one" is a slice
     shingle_rows = incidence([shingles(articles[i].text) for i in order])
     sizes = np.asarray(shingle_rows.sum(axis=1)).ravel()

@@ -5,9 +5,7 @@ weighted sum of cosines and can be computed in blocks for large batches:
 - words: TF-IDF of content words (topic and wording),
 - names: TF-IDF of capitalised names and numbers (who, where, how many: what tells two look-alike
   events apart, e.g. two district captures in the same week),
-- meaning: an embedding of title and lead (spun copies that share few words): by default the
-  static model distilled from all-MiniLM-L6-v2 (sitroom.static_embed), MiniLM itself with
-  SITROOM_LEAD_MODEL=minilm.
+- meaning: all-MiniLM-L6-v2 embedding of title and lead (spun copies that share few words).
 """
 
 from __future__ import annotations
@@ -15,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import os
 
 import numpy as np
 
@@ -104,7 +100,9 @@ def article_views(
         blocks.append(sparse.csr_matrix(names) * np.sqrt(weights.names))
     if weights.meaning:
         if embeddings is None:
-            embeddings = lead_vectors(titles, texts)
+            from sitroom.embed import embed
+
+            embeddings = embed(lead_texts(titles, texts))
         emb = np.asarray(embeddings, dtype=np.float32)
         if centre and len(emb) > 1:
             emb = emb - emb.mean(axis=0, keepdims=True)
@@ -121,33 +119,3 @@ def lead_texts(titles: Sequence[str], texts: Sequence[str]) -> list[str]:
 
 def short_lead_texts(titles: Sequence[str], texts: Sequence[str]) -> list[str]:
     return [f"{t}. {x[:SHORT_LEAD_CHARS]}" for t, x in zip(titles, texts)]
-
-
-def lead_model() -> str:
-    """"static" (the distilled model, default) or "minilm" (SITROOM_LEAD_MODEL): what embeds the
-    leads. The pair model's weights are fitted on one of them (data/stories/story_pair_model.json
-    names it) and judge the other's vectors badly."""
-    value = os.environ.get("SITROOM_LEAD_MODEL", "static").lower()
-    if value not in ("static", "minilm"):
-        raise ValueError(f"SITROOM_LEAD_MODEL={value!r}: expected static or minilm")
-    return value
-
-
-def _vectors(texts: list[str]) -> np.ndarray:
-    if lead_model() == "minilm":
-        from sitroom.embed import embed
-
-        return embed(texts)
-    from sitroom.static_embed import static_embed
-
-    return static_embed(texts)
-
-
-def lead_vectors(titles: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-    """Unit vectors of each article's title and lead (lead_texts)."""
-    return _vectors(lead_texts(titles, texts))
-
-
-def short_lead_vectors(titles: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-    """Unit vectors of each article's title and first lines (short_lead_texts)."""
-    return _vectors(short_lead_texts(titles, texts))
