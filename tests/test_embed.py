@@ -58,3 +58,12 @@ def test_linear_weights_cast_once_give_the_vectors_autocast_gives() -> None:
     # the cross-encoder builds on the float32 encoder
     assert all(p.dtype == torch.float32 for p in embed.load_encoder().parameters())
     assert np.array_equal(embed.embed(texts), np.asarray(expected, dtype="float32"))
+
+
+def test_precision_follows_the_cpus_bfloat16_units() -> None:
+    assert embed.precision_for(["avx2", "avx512f", "avx512_bf16"]) == "bf16"
+    assert embed.precision_for(["avx2", "amx_bf16", "amx_tile"]) == "bf16"
+    assert embed.precision_for(["avx2", "avx512f", "avx512_vnni"]) == "fp32"
+    assert embed.precision_for(["avx2"], forced="BF16") == "bf16"
+    assert embed.precision_for(["avx512_bf16"], forced="fp32") == "fp32"
+    assert embed.precision_for(["avx512_bf16"], forced="int4") == "bf16"  # unknown: the CPU decides

@@ -31,6 +31,40 @@ def default_corpus() -> Path | None:
     return None
 
 
+# The CPU features that decide this pipeline's speed: vector width, and native bfloat16 / int8
+# matrix units (embed.precision reads the bfloat16 ones).
+SPEED_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
+
+
+def cpu_info(cpuinfo: str | None = None) -> dict[str, Any]:
+    """The CPU's model name and which of SPEED_FLAGS it has, from /proc/cpuinfo (or the text
+    given); {"model": platform.processor() or "unknown", "flags": []} where there is none."""
+    import platform
+
+    if cpuinfo is None:
+        try:
+            with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
+                cpuinfo = fh.read()
+        except OSError:
+            cpuinfo = ""
+    model, flags = "", set()
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        key = key.strip()
+        if key == "model name" and not model:
+            model = value.strip()
+        elif key == "flags" and not flags:
+            flags = set(value.split())
+    return {"model": model or platform.processor() or "unknown",
+            "flags": [f for f in SPEED_FLAGS if f in flags]}
+
+
+def cpu_label(info: dict[str, Any], precision: str) -> str:
+    """One line for the figures: 'AMD EPYC (avx2 avx512f avx512_bf16), MiniLM bf16'."""
+    flags = " ".join(info["flags"]) or "none of " + "/".join(SPEED_FLAGS)
+    return f"{info['model']} ({flags}), MiniLM {precision}"
+
+
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     value = fn()
@@ -186,7 +220,13 @@ def bench(args: argparse.Namespace) -> int:
     if args.grow and args.grow > len(records):
         records = perturbed_copies(records, args.grow)
     n = len(records)
-    report: dict[str, Any] = {"corpus": str(corpus), "n": n, "cores": os.cpu_count()}
+    from sitroom.embed import precision
+
+    machine = cpu_info()
+    label = cpu_label(machine, precision())
+    report: dict[str, Any] = {"corpus": str(corpus), "n": n, "cores": os.cpu_count(),
+                              "cpu_model": machine["model"], "cpu_flags": machine["flags"],
+                              "embed_precision": precision()}
     rows: list[tuple[str, float, int]] = []
 
     def stage(name: str, seconds: float, count: int = n) -> None:
@@ -197,6 +237,7 @@ def bench(args: argparse.Namespace) -> int:
               file=sys.stderr)
 
     print(f"sitroom bench: {n} articles from {corpus}", file=sys.stderr)
+    print(f"  CPU: {label}; {os.cpu_count()} cores", file=sys.stderr)
     from sitroom.engines import default_workers
 
     workers = args.workers or default_workers()
@@ -282,7 +323,8 @@ def bench(args: argparse.Namespace) -> int:
     if "stories_near_duplicates_s" in report:
         report["near_duplicates_vs_datasketch"] = round(
             report["baseline_datasketch_lsh_s"] / report["stories_near_duplicates_s"], 2)
-    print(f"  end to end / bare spaCy: {report['end_to_end_vs_spacy']}x; "
+    print(f"  end to end / bare spaCy: {report['end_to_end_vs_spacy']}x "
+          f"(CPU time {report.get('end_to_end_vs_spacy_cpu')}x) on {label}; "
           f"peak memory {report['end_to_end_peak_mb']} MB (PSS; resident sizes summed "
           f"{report['end_to_end_peak_rss_sum_mb']} MB)", file=sys.stderr)
     print(json.dumps(report, sort_keys=True))

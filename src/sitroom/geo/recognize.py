@@ -197,23 +197,23 @@ def find_spans(doc: Any, demonyms: str = "", theatre: dict[str, float] | None = 
                 take(t, t + 1, "demonym", cc)
 
     # 2. Gazetteer matches over capitalised runs (longest first at each position).
+    toks = _token_table(doc)
+    capitalised = [bool(t) and t[0].isupper() and t[0].isalpha() for t in toks.text]
     i = 0
     n = len(doc)
     while i < n:
-        tok = doc[i]
-        if taken[i] or not _capitalised(tok):
+        if taken[i] or not capitalised[i]:
             i += 1
             continue
         found = 0
         for j in range(min(n, i + MAX_TOKENS), i, -1):
-            last = doc[j - 1]
-            if not _capitalised(last) and not last.text.isupper():
+            if not capitalised[j - 1] and not toks.text[j - 1].isupper():
                 continue
             if any(taken[i:j]):
                 continue
-            if any(not _capitalised(doc[k]) and doc[k].lower_ not in _INNER_WORDS for k in range(i, j)):
+            if any(not capitalised[k] and toks.lower[k] not in _INNER_WORDS for k in range(i, j)):
                 continue
-            surface = text[doc[i].idx: last.idx + len(last.text)]
+            surface = text[toks.start[i]:toks.end[j - 1]]
             ids = gz.lookup(surface)
             if not ids:
                 continue
@@ -251,13 +251,14 @@ def find_spans(doc: Any, demonyms: str = "", theatre: dict[str, float] | None = 
         _scan_folded(doc, gz, taken, ent_label, theatre, spans, take)
 
     # 3b. A style-book province abbreviation after "Town, " ("Churchill, Man.", "Barrie, Ont.").
+    words = toks.text
     for t in range(2, n):
-        if taken[t] or not taken[t - 2] or doc[t - 1].text != ",":
+        if taken[t] or not taken[t - 2] or words[t - 1] != ",":
             continue
-        dot = t + 1 < n and doc[t + 1].text == "."
-        if doc[t].text in gz.abbreviations:
+        dot = t + 1 < n and words[t + 1] == "."
+        if words[t] in gz.abbreviations:
             take(t, t + 1, "gazetteer")
-        elif dot and doc[t].text + "." in gz.abbreviations:
+        elif dot and words[t] + "." in gz.abbreviations:
             take(t, t + 2, "gazetteer")  # "Man" "." split by the tokenizer
 
     # 4. One sense per article: a name taken as a place once is a place where it recurs, also
@@ -270,11 +271,11 @@ def find_spans(doc: Any, demonyms: str = "", theatre: dict[str, float] | None = 
     for words in sorted(names, key=len, reverse=True):
         by_first.setdefault(words[0], []).append(words)
     for i in range(n):
-        if taken[i] or doc[i].text not in by_first:
+        if taken[i] or toks.text[i] not in by_first:
             continue
-        for words in by_first[doc[i].text]:
+        for words in by_first[toks.text[i]]:
             j = i + len(words)
-            if j > n or any(taken[i:j]) or tuple(t.text for t in doc[i:j]) != words:
+            if j > n or any(taken[i:j]) or tuple(toks.text[i:j]) != words:
                 continue
             if ent_label[i] == "PERSON" or (j < n and ent_label[j] == "PERSON"):
                 continue  # a surname that is also a place ("Steele") is not made a place again
@@ -337,15 +338,57 @@ def _folded_home(doc: Any, gz: Gazetteer, theatre: dict[str, float] | None, span
             home.add(gz.country[max(ids, key=lambda k: gz.population[k])])
         elif sp.kind != "demonym":
             home |= _named_countries(gz, name_key(sp.text), ids)
-    for tok in doc:
-        if tok.is_alpha and not tok.is_stop and len(tok.text) >= 4:
-            home |= _named_countries(gz, tok.lower_, gz.lookup(tok.text))
-    for a, b in zip(doc, doc[1:]):  # "uttar pradesh", "sri lanka"
-        if a.is_alpha and b.is_alpha:
-            key = f"{a.lower_} {b.lower_}"
-            home |= _named_countries(gz, key, gz.by_key.get(key, []))
+    home |= _words_home(doc, gz)
     home.discard("")
     return home
+
+
+def _words_home(doc: Any, gz: Gazetteer) -> frozenset[str]:
+    """The part of _folded_home its words alone tell (single words and word pairs), a function
+    of the doc only: built once per Doc (find_spans reads the home four times per call)."""
+    key = ("sitroom", "geo_words_home")
+    cached = doc.user_data.get(key)
+    if cached is not None:
+        return cached
+    toks = _token_table(doc)
+    home: set[str] = set()
+    seen: set[str] = set()
+    for text, lower, alpha, stop in zip(toks.text, toks.lower, toks.alpha, toks.stop):
+        if alpha and not stop and len(text) >= 4 and text not in seen:
+            seen.add(text)
+            home |= _named_countries(gz, lower, gz.lookup(text))
+    pairs: set[str] = set()
+    for k in range(len(toks.text) - 1):  # "uttar pradesh", "sri lanka"
+        if toks.alpha[k] and toks.alpha[k + 1]:
+            pair = f"{toks.lower[k]} {toks.lower[k + 1]}"
+            if pair not in pairs:
+                pairs.add(pair)
+                home |= _named_countries(gz, pair, gz.by_key.get(pair, []))
+    cached = doc.user_data[key] = frozenset(home)
+    return cached
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    """A Doc's per-token attributes as Python lists: the scans read them millions of times,
+    and each spaCy Token access builds an object."""
+    text: list[str]
+    lower: list[str]
+    alpha: list[bool]
+    stop: list[bool]
+    start: list[int]  # character offsets
+    end: list[int]
+
+
+def _token_table(doc: Any) -> _Tokens:
+    key = ("sitroom", "geo_tokens")
+    table = doc.user_data.get(key)
+    if table is None:
+        toks = list(doc)
+        table = doc.user_data[key] = _Tokens(
+            [t.text for t in toks], [t.lower_ for t in toks], [t.is_alpha for t in toks],
+            [t.is_stop for t in toks], [t.idx for t in toks], [t.idx + len(t.text) for t in toks])
+    return table
 
 
 def _named_countries(gz: Gazetteer, key: str, ids: list[int]) -> set[str]:
@@ -372,31 +415,40 @@ def _scan_folded(doc: Any, gz: Gazetteer, taken: list[bool], ent_label: list[str
     # one sense per article: a name that stands once as part of a person's name ("naresh raval")
     # is that person's where it stands alone too ("raval admitted")
     people = _names_of_people(doc, gz, taken, _known_at(gz, home))
+    toks = _token_table(doc)
+    text = doc_text(doc)
+    alpha, stop, lower = toks.alpha, toks.stop, toks.lower
+    # a word a multiword name may hold: a word, a hyphen or an inner word ("of", "and")
+    inner_ok = [a or t == "-" or w in _INNER_WORDS for a, t, w in zip(alpha, toks.text, lower)]
+    # the gazetteer's readings of the word runs, shared by both passes and every call on this Doc
+    looked = doc.user_data.setdefault(("sitroom", "geo_folded_lookups"), {})
     for broad_only in (True, False):
         home = _folded_home(doc, gz, theatre, spans)
         known = _known_at(gz, home)
         i, n = 0, len(doc)
         while i < n:
-            if taken[i] or not doc[i].is_alpha or doc[i].is_stop:
+            if taken[i] or not alpha[i] or stop[i]:
                 i += 1
                 continue
             found = 0
             for j in range(min(n, i + FOLDED_MAX_TOKENS), i, -1):
-                last = doc[j - 1]
-                if any(taken[i:j]) or not last.is_alpha or last.is_stop:
+                if not alpha[j - 1] or stop[j - 1] or any(taken[i:j]):
                     continue
-                if any(not (t.is_alpha or t.text == "-" or t.lower_ in _INNER_WORDS) for t in doc[i:j]):
+                if not all(inner_ok[i:j]):
                     continue
-                ids = gz.lookup(doc[i:j].text)
+                surface = text[toks.start[i]:toks.end[j - 1]]
+                ids = looked.get(surface)
+                if ids is None:
+                    ids = looked[surface] = gz.lookup(surface)
                 if not ids:
                     continue
                 if broad_only and not any(gz.feature[k] in (COUNTRY, ADMIN1) for k in ids):
                     break
-                if name_key(doc[i:j].text) in people and not any(
+                if name_key(surface) in people and not any(
                         gz.feature[k] in (COUNTRY, ADMIN1, ADMIN2) or gz.population[k] >= BIG_PLACE_POP
                         for k in ids):
                     break
-                after = j < n and doc[j].lower_ in features
+                after = j < n and lower[j] in features
                 if accept_lowercase(doc, gz, i, j, ids, home, ent_label, _has_location_cue(doc, i), after,
                                     _not_places(), _needs_cue(), known):
                     found = j
