@@ -9,7 +9,6 @@ running it again, and a run over an existing DIR only analyses what is new or ch
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import hashlib
 import json
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sitroom import events as events_stage
-from sitroom import embed, fuse, geo, quotes, stories
+from sitroom import embed, geo, quotes, stories
 from sitroom import time as time_stage
 from sitroom.clean import clean_article
 from sitroom.engines import Engine, LocalEngine, make_engine
@@ -39,12 +38,11 @@ from sitroom.records import (
 )
 from sitroom.store import EmbeddingCache, Store, open_store
 from sitroom.store.lock import writer_lock
+from sitroom.versions import MENTIONS_VERSION  # the caches' keys and versions: sitroom/versions.py
 
 log = logging.getLogger(__name__)
 
 BATCH = 64  # articles per store transaction and per spaCy batch
-# Bump when mention extraction changes meaningfully: stored mentions are then recomputed.
-MENTIONS_VERSION = "12"
 
 
 @dataclass
@@ -457,33 +455,13 @@ def update_story_mentions(store: Store, stories_: list[Story], dates: dict[str, 
             next(bar, None)
 
 
-def fuse_and_store(store: Store, stories_: list[Story]) -> int:
-    """Fuse every article's mentions into events, quotes, contradictions and control.
+def fuse_and_store(store: Store, stories_: list[Story], fresh: set[str] | frozenset[str] = frozenset(),
+                   run_id: int | None = None) -> int:
+    """Fuse the mentions of new or changed articles, and what they touch, into events, quotes,
+    contradictions, control and the change log (sitroom.update); returns the events stored."""
+    from sitroom.update import fuse_update
 
-    Fusion needs all event mentions and quotes at once (reports in different stories may be
-    one event), but not the place names and times the mentions also hold, nor the texts: those
-    (most of the size) are read again article by article for the contradictions, so the driver
-    does not hold them all."""
-    mentions = [dataclasses.replace(m, toponyms=[], timexes=[]) for m in store.iter_mentions()]
-    # Canonical speakers are filled in place, so the fusion below sees them too.
-    all_quotes = quotes.canonicalise_speakers([q for m in mentions for q in m.quotes])
-    # build_event reads only an article's sources (wire, outlet)
-    sources = {a.article_id: a for a in store.iter_articles(texts=False)}
-    fused = fuse.fuse_events(mentions, stories_, store.events(), sources)
-    quotes_of = {m.article_id: m.quotes for m in mentions}
-    del mentions, sources
-
-    def reports() -> Iterator[tuple[CleanArticle, ArticleMentions]]:
-        # in the order of store.iter_mentions (by article id), as find_contradictions reads them
-        for m in store.iter_mentions():
-            article = next(store.iter_articles([m.article_id]), None)
-            if article is not None:
-                yield article, dataclasses.replace(m, quotes=quotes_of[m.article_id])
-
-    contradictions = fuse.contradictions_of(reports(), stories_, fused)
-    control = fuse.control_timeline(fused)
-    store.save_results(fused, all_quotes, contradictions, control)
-    return len(fused)
+    return fuse_update(store, stories_, fresh, run_id).n_events
 
 
 def _return_free_memory() -> None:
@@ -578,7 +556,7 @@ def _run(paths: list[Path], options: RunOptions) -> RunResult:
             engine.close()
         step("fusing events", options.quiet)
         with _step(result, "fuse"):
-            result.n_events = fuse_and_store(store, stories_)
+            result.n_events = fuse_and_store(store, stories_, fresh, run_id)
         if options.export:
             from sitroom.export import export_all
 

@@ -142,6 +142,18 @@ class EventMention:
 
 
 @dataclass
+class FusedMention:
+    """An incident mention as fusion reads it: its place possibly lent by its story, and who
+    denied it (a deny-stance quote of its article). `seq`: its position in its article's
+    mentions, which with the article id orders mentions as a full run reads them."""
+
+    article_id: str
+    seq: int
+    mention: EventMention
+    denied_by: str = ""
+
+
+@dataclass
 class Quote:
     quote_id: str
     article_id: str
