@@ -154,6 +154,18 @@ class FusedMention:
 
 
 @dataclass
+class IndexEntry:
+    """What the store's story index keeps for one article (sitroom.stories.index)."""
+
+    article_id: str
+    content_hash: str
+    day: int | None  # date.toordinal() of its publication day
+    lead: bytes  # float16 L2-normalised lead embedding
+    signature: bytes  # uint64 x NUM_PERM MinHash signature
+    bands: list[tuple[int, int]]  # (band, key as signed 64-bit)
+
+
+@dataclass
 class Quote:
     quote_id: str
     article_id: str

@@ -10,13 +10,26 @@ a version here when you change what the thing computes.
 - story membership: kept unless a member is new or edited (`stories.keep_previous_stories`).
 - lineage: `stories.lineage_key` (member texts and dates, `stories.lineage.LINEAGE_VERSION`, the
   paraphrase weights' hash).
+- story index (candidate stories of new articles): per article its content hash, lead vector,
+  day and MinHash bands, INDEX_VERSION (`sitroom.stories.index`, `sitroom.incremental.stories`).
 - fused events: per article FUSION_VERSION, the fusion rules' hash, the content hash, the
   mentions' context and the story (members, lineage): `fuse.incremental.article_states`. An
   article whose state changed is re-fused with its story and with every stored mention its
-  mentions may join (`sitroom.update`).
+  mentions may join (`sitroom.incremental.fusion`).
 """
 
 from __future__ import annotations
 
 MENTIONS_VERSION = "12"
 FUSION_VERSION = "1"
+# what the story index (sitroom.stories.index: lead vectors, days, MinHash bands) holds
+INDEX_VERSION = "1"
+
+
+def cache_versions() -> dict[str, str]:
+    """What a store's caches were computed with, kept in its meta table after each run: an
+    update regroups incrementally only over caches of these versions (else it regroups all)."""
+    from sitroom.stories.lineage import LINEAGE_VERSION
+
+    return {"mentions": MENTIONS_VERSION, "fusion": FUSION_VERSION, "story_index": INDEX_VERSION,
+            "lineage": LINEAGE_VERSION}

@@ -18,7 +18,7 @@ from sitroom.records import (
     Story,
 )
 from sitroom.store import open_store
-from sitroom.update import fuse_update
+from sitroom.incremental.fusion import fuse_update
 from tests.fuse.test_fuse import DAM, TOWN, am, capture
 
 FAR = Place("Far Town", "Afghanistan", "Herat", "Far", 34.3, 62.2, "city", 1, "X3")

@@ -191,7 +191,7 @@ def _compatible(a: EventMention, b: EventMention, max_gap: int, story_of: dict[s
             and _dates_meet(a, b, max_gap) and _actors_compatible(a, b))
 
 
-compatible = _compatible  # what the store's fusion index is searched with (sitroom.update)
+compatible = _compatible  # what the store's fusion index is searched with (sitroom.incremental.fusion)
 
 
 def inherit_places(mentions: list[EventMention], story_of: dict[str, str], max_gap: int

@@ -31,6 +31,7 @@ from sitroom.records import (
 )
 from sitroom.store.fusion import FusionIndex, FusionUpdate, IndexedMention
 from sitroom.store.schema import MIGRATIONS, SCHEMA_VERSION
+from sitroom.store.story_index import StoryIndex
 
 STORE_NAME = "sitroom.sqlite"
 
@@ -43,7 +44,7 @@ class StoreError(RuntimeError):
     pass
 
 
-class Store(FusionIndex):
+class Store(FusionIndex, StoryIndex):
     def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
         if readonly:

@@ -33,6 +33,7 @@ def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
 class IndexedMention:
     fused: FusedMention
     event_id: str | None
+    root: str = ""  # the article its article comes from (fusion's story key, fuse.story_roots)
     blocks: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
 
@@ -72,7 +73,8 @@ class FusionIndex:
     def _indexed(self, rows: Iterable[sqlite3.Row]) -> list[IndexedMention]:
         return [IndexedMention(FusedMention(r["article_id"], r["seq"],
                                             serial.loads(EventMention, r["data"]),
-                                            r["denied_by"]), r["event_id"]) for r in rows]
+                                            r["denied_by"]), r["event_id"], r["root"])
+                for r in rows]
 
     def fused_mentions_of_articles(self, article_ids: Iterable[str]) -> list[IndexedMention]:
         return self._fused_where("article_id", article_ids)
@@ -189,9 +191,9 @@ class FusionIndex:
                 db.executemany(f"DELETE FROM {table} WHERE article_id=? AND seq=?", keys)  # noqa: S608
             db.executemany(
                 "INSERT INTO fusion_mentions (article_id, seq, mention_key, event_id, denied_by,"
-                " data) VALUES (?, ?, ?, ?, ?, ?)",
+                " root, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(m.fused.article_id, m.fused.seq, _key(m.fused), m.event_id, m.fused.denied_by,
-                  serial.dumps(m.fused.mention)) for m in update.mentions])
+                  m.root, serial.dumps(m.fused.mention)) for m in update.mentions])
             db.executemany(
                 "INSERT INTO fusion_blocks (block, lo, hi, article_id, seq) VALUES (?, ?, ?, ?, ?)",
                 [(b, lo, hi, m.fused.article_id, m.fused.seq)

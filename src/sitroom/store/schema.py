@@ -136,7 +136,11 @@ MIGRATIONS: list[str] = [
     # contradictions.scope: what a contradiction is about (an event, a story, a place), so an
     # update replaces only the touched ones; changes: the change log of every update;
     # quotes.read_canonical/read_role: a quote's speaker as its article gives it, before the
-    # store-wide canonicalisation (which an update runs again over every quote)
+    # store-wide canonicalisation (which an update runs again over every quote);
+    # story_index / story_bands: per article its lead embedding (float16), day and MinHash
+    # signature, and the signature's LSH band keys, so new articles find candidate stories
+    # (copies, near neighbours within the days a story spans) without reading stored texts;
+    # meta: what the stored caches were computed with (stories.index.INDEX_VERSION ...)
     """
     CREATE TABLE fusion_articles (
         article_id TEXT PRIMARY KEY,
@@ -148,6 +152,7 @@ MIGRATIONS: list[str] = [
         mention_key TEXT NOT NULL,
         event_id TEXT,
         denied_by TEXT NOT NULL DEFAULT '',
+        root TEXT NOT NULL DEFAULT '',
         data TEXT NOT NULL,
         PRIMARY KEY (article_id, seq)
     );
@@ -187,6 +192,27 @@ MIGRATIONS: list[str] = [
     CREATE INDEX changes_run ON changes(run_id);
     ALTER TABLE quotes ADD COLUMN read_canonical TEXT;
     ALTER TABLE quotes ADD COLUMN read_role TEXT;
+    CREATE TABLE story_index (
+        article_id TEXT PRIMARY KEY,
+        content_hash TEXT NOT NULL,
+        story_id TEXT,
+        day INTEGER,
+        lead BLOB NOT NULL,
+        signature BLOB NOT NULL
+    );
+    CREATE INDEX story_index_day ON story_index(day);
+    CREATE INDEX story_index_story ON story_index(story_id);
+    CREATE TABLE story_bands (
+        band INTEGER NOT NULL,
+        key INTEGER NOT NULL,
+        article_id TEXT NOT NULL
+    );
+    CREATE INDEX story_bands_key ON story_bands(band, key);
+    CREATE INDEX story_bands_article ON story_bands(article_id);
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
     """,
 ]
 

@@ -47,8 +47,11 @@ class FuseSummary:
 
 
 def fuse_update(store: Store, stories_: list[Story], fresh: set[str] | frozenset[str] = frozenset(),
-                run_id: int | None = None) -> FuseSummary:
-    """Fuse the mentions of articles whose fusion state changed (and what they touch)."""
+                run_id: int | None = None, complete: bool = True) -> FuseSummary:
+    """Fuse the mentions of articles whose fusion state changed (and what they touch).
+
+    stories_: every story of the store (complete), or only those an update regrouped (the
+    others are unchanged, and their articles' story keys are read from the fusion index)."""
     max_gap = int(fuse_rules()["fusion"]["max_day_gap"])
     roots, story_of = story_roots(stories_)
     states = article_states(stories_, store.mention_contexts(), store.article_hashes(),
@@ -57,7 +60,7 @@ def fuse_update(store: Store, stories_: list[Story], fresh: set[str] | frozenset
     if not stored and store.count_events():
         stored = {}  # a store fused before the index existed: everything is fused again
     changed = {a for a, s in states.items() if stored.get(a) != s}
-    gone = sorted(a for a in stored if a not in states)
+    gone = sorted(a for a in stored if a not in states) if complete else []
     if not changed and not gone:
         return FuseSummary(n_events=store.count_events())
     story_by = {aid: s for s in stories_ for aid in s.article_ids}
@@ -65,7 +68,7 @@ def fuse_update(store: Store, stories_: list[Story], fresh: set[str] | frozenset
     for aid in changed:
         dirty.update(story_by[aid].article_ids)  # a copy may lend its place to another
     replaced = dirty | set(gone)
-    everything = len(dirty) == len(states) and not stored
+    everything = complete and len(dirty) == len(states) and not stored
 
     mentions = [m for _, m in sorted(store.mentions_for(sorted(dirty)).items())]
     changed_quotes = _canonical_quotes(store, mentions, replaced)
@@ -74,7 +77,14 @@ def fuse_update(store: Store, stories_: list[Story], fresh: set[str] | frozenset
     # the re-fused set: the new mentions, the stored events they had, and every stored mention
     # compatible with one in the set (closed)
     chosen: dict[tuple[str, int], IndexedMention] = {
-        (f.article_id, f.seq): IndexedMention(f, None) for f in prepared}
+        (f.article_id, f.seq): IndexedMention(f, None, story_of.get(f.article_id, f.article_id))
+        for f in prepared}
+
+    def known_story(row: IndexedMention) -> None:
+        # a stored mention of a story this update did not regroup: its story key as stored
+        if row.fused.article_id not in story_of and row.root:
+            story_of[row.fused.article_id] = row.root
+            roots.setdefault(row.fused.article_id, row.root)
     old_rows = store.fused_mentions_of_articles(sorted(replaced)) if stored else []
     touched = {r.event_id for r in old_rows if r.event_id}
     frontier: list[FusedMention] = list(prepared)
@@ -86,6 +96,7 @@ def fuse_update(store: Store, stories_: list[Story], fresh: set[str] | frozenset
         for row in store.fused_mentions_of_events(sorted(new)):
             key = (row.fused.article_id, row.fused.seq)
             if row.fused.article_id not in replaced and key not in chosen:
+                known_story(row)
                 chosen[key] = row
                 frontier.append(row.fused)
 
@@ -98,6 +109,7 @@ def fuse_update(store: Store, stories_: list[Story], fresh: set[str] | frozenset
                 key = (row.fused.article_id, row.fused.seq)
                 if row.fused.article_id in replaced or key in chosen:
                     continue
+                known_story(row)
                 if compatible(f.mention, row.fused.mention, max_gap, story_of):
                     chosen[key] = row
                     frontier.append(row.fused)
@@ -115,6 +127,7 @@ def fuse_update(store: Store, stories_: list[Story], fresh: set[str] | frozenset
     for row in chosen.values():
         lo, hi = window_bounds(row.fused.mention, max_gap)
         indexed.append(IndexedMention(row.fused, owner.get(mention_key(row.fused.mention)),
+                                      story_of.get(row.fused.article_id, row.fused.article_id),
                                       [(b, lo, hi) for b in blocks_of(row.fused.mention)]))
 
     claims, contradictions = _contradictions(store, mentions, replaced, stories_, previous, fused)
