@@ -504,6 +504,11 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
         return _run(paths, options)
 
 
+def run_unlocked(paths: list[Path], options: RunOptions) -> RunResult:
+    """run() for a caller that holds the store's writer lock itself (`sitroom watch`)."""
+    return _run(paths, options)
+
+
 def _run(paths: list[Path], options: RunOptions) -> RunResult:
     out = options.out_dir
     store = open_store(out)
@@ -522,8 +527,9 @@ def _run(paths: list[Path], options: RunOptions) -> RunResult:
         if not result.n_articles:
             status = "empty"
             return result
-        # articles new or edited since the last run (their parse is gone or never was)
-        fresh = set(store.article_ids()) - store.parsed_ids()
+        # articles new or edited since the last run (their parse is gone or never was), and
+        # those an interrupted run analysed but did not put in a story
+        fresh = (set(store.article_ids()) - store.parsed_ids()) | store.ids_without_story()
         with _step(result, "analyse"):
             n_analysed = analyse_new(store, engine, options.quiet, options.batch)
         if n_analysed >= RELEASE_AFTER:

@@ -92,6 +92,9 @@ class StoryIndex:
                                  r["lineage_key"] or ""))
         return out
 
+    def ids_without_story(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT article_id FROM articles WHERE story_id IS NULL")}
+
     def count_stories(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
 
