@@ -151,6 +151,10 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.stream:
+        from sitroom.bench_stream import bench_stream
+
+        return bench_stream(args)
     try:
         from sitroom.bench import bench
     except ImportError:
@@ -274,6 +278,16 @@ def build_parser() -> argparse.ArgumentParser:
     bench_p.add_argument("--keep", default=None, help="keep the end-to-end output (store) in DIR")
     bench_p.add_argument("--end-to-end-only", action="store_true",
                          help="skip the per-stage timings and references (memory checks at scale)")
+    bench_p.add_argument("--stream", action="store_true",
+                         help="update latency against store size: grow a store through --sizes "
+                              "and time updates of --arrivals new articles at each size")
+    bench_p.add_argument("--sizes", default="1257,2500",
+                         help="--stream: store sizes in articles (default: 1257,2500)")
+    bench_p.add_argument("--arrivals", default="10,1000",
+                         help="--stream: new articles per update (default: 10,1000)")
+    bench_p.add_argument("--equivalence", default=None, metavar="N:K",
+                         help="--stream: also feed the first N articles in K arrivals and in one "
+                              "run, and compare the stores (ids aside)")
     bench_p.set_defaults(func=_cmd_bench)
     return parser
 
