@@ -17,6 +17,8 @@ DIR/watch.log, one JSON object a line.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -147,6 +149,7 @@ def watch(source: Path, options: Any, every: float, once: bool = False,
           max_updates: int | None = None, say: Callable[[str], None] = print) -> int:
     """Follow `source` into options.out_dir until killed (or after one poll with `once`, or
     `max_updates` updates). Returns the number of updates run."""
+    from sitroom.engines import make_engine
     from sitroom.pipeline import run_unlocked
     from sitroom.store import open_store
     from sitroom.store.lock import writer_lock
@@ -155,7 +158,12 @@ def watch(source: Path, options: Any, every: float, once: bool = False,
     if not source.exists():
         raise WatchError(f"{source}: no such file or folder to watch")
     n = 0
-    with writer_lock(out, wait=options.wait):
+    # One engine for the whole watch: the models stay loaded between updates (in this process
+    # for small updates, in the engine's fork server for larger ones); its workers are stopped
+    # after each update (release), so a quiet watch holds no worker memory.
+    engine = options.engine_obj or make_engine(options.engine, options.scheduler, options.workers)
+    options = dataclasses.replace(options, engine_obj=engine)
+    with writer_lock(out, wait=options.wait), contextlib.closing(engine):
         while True:
             store = open_store(out)
             try:
@@ -165,7 +173,10 @@ def watch(source: Path, options: Any, every: float, once: bool = False,
             arrival = next_arrival(source, out, state)
             if arrival is not None:
                 start = time.perf_counter()
-                result = run_unlocked(arrival.paths, options)
+                try:
+                    result = run_unlocked(arrival.paths, options)
+                finally:
+                    engine.release()
                 record = update_record(n + 1, arrival, result, time.perf_counter() - start)
                 store = open_store(out)
                 try:
