@@ -151,6 +151,7 @@ class FusedMention:
     seq: int
     mention: EventMention
     denied_by: str = ""
+    inherited: bool = False  # its place was lent by its story (it named none)
 
 
 @dataclass

@@ -176,3 +176,32 @@ def test_a_denial_in_a_new_article_reaches_the_event_and_its_contradiction(tmp_p
     assert store.rows("SELECT speaker_canonical FROM quotes") == [
         {"speaker_canonical": "Fawad Aman"}]
     store.close()
+
+
+def test_a_copy_that_names_no_place_is_fused_again_when_its_story_changes(tmp_path: Path
+                                                                          ) -> None:
+    def copies(*aids: str) -> Story:
+        return Story("S", "t", list(aids), aids[0],
+                     [LineageLink(aids[0], None, "origin", 1.0)]
+                     + [LineageLink(a, aids[0], "duplicate", 0.9) for a in aids[1:]])
+
+    unplaced = dataclasses.replace(capture("a2"), place=None, location_text="")
+    first = [am("a1", [capture("a1")]), am("a2", [unplaced]), am("b1", [capture("b1", place=TOWN)])]
+    out = tmp_path / "out"
+    put(out, first)
+    store = open_store(out)
+    fuse_update(store, [copies("a1", "a2"), alone("b1")], {"a1", "a2", "b1"}, 1)
+    (dam,) = [e for e in store.events() if e.location == DAM.name]
+    assert dam.article_ids == ["a1", "a2"]  # a2 took its place from a1
+    store.close()
+    # a copy at another province joins the story: a2's place is no longer one province's
+    other = capture("a3", place=FAR)
+    put(out, [am("a3", [other])])
+    store = open_store(out)
+    stories = [copies("a1", "a2", "a3"), alone("b1")]
+    summary = fuse_update(store, stories, {"a3"}, 2, complete=False)
+    # a2 fused again: it now names no place (dropped), and a1's event loses it; b1 untouched
+    assert summary.n_refused_mentions == 2
+    whole = fuse_events(first + [am("a3", [other])], stories, [])
+    assert fields(store.events()) == fields(whole)
+    store.close()

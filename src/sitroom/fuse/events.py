@@ -194,12 +194,13 @@ def _compatible(a: EventMention, b: EventMention, max_gap: int, story_of: dict[s
 compatible = _compatible  # what the store's fusion index is searched with (sitroom.incremental.fusion)
 
 
-def inherit_places(mentions: list[EventMention], story_of: dict[str, str], max_gap: int
-                   ) -> list[EventMention]:
+def inherit_places(mentions: list[EventMention], story_of: dict[str, str], max_gap: int,
+                   donors: Iterable[EventMention] = ()) -> list[EventMention]:
     """A mention without a place ("seized a key border crossing") takes the place its story gives
-    the same event, when the story's reports of that event point to one province only."""
+    the same event, when the story's reports of that event point to one province only.
+    donors: more of the stories' mentions, read for the places they give (not returned)."""
     placed: dict[tuple[str, str], list[EventMention]] = {}
-    for m in mentions:
+    for m in [*mentions, *donors]:
         if place_key(m) != "none:" and m.article_id in story_of:
             placed.setdefault((story_of[m.article_id], m.sub_event_type), []).append(m)
     out = []
@@ -502,20 +503,27 @@ def story_roots(stories: Iterable[Story]) -> tuple[dict[str, str], dict[str, str
     return roots, {aid: roots.get(aid, aid) for s in stories for aid in s.article_ids}
 
 
-def fusion_inputs(mentions: list[ArticleMentions], story_of: dict[str, str]
-                  ) -> list[FusedMention]:
+def incidents(mentions: Iterable[ArticleMentions]) -> list[tuple[str, int, EventMention]]:
+    """(article id, position, mention) of the incident mentions: only incidents become rows;
+    aggregate, background and reference mentions stay the article's."""
+    return [(am.article_id, seq, m) for am in mentions for seq, m in enumerate(am.events)
+            if getattr(m, "scope", "event") == "event"]
+
+
+def fusion_inputs(mentions: list[ArticleMentions], story_of: dict[str, str],
+                  donors: Iterable[ArticleMentions] = ()) -> list[FusedMention]:
     """The incident mentions of these articles as fusion groups them: with the place their
     story lends (inherit_places), without those that still name no place (rule require_place),
-    and with who denied each. Each article's story must be whole in `mentions` (a mention may
-    take its place from another copy of its story)."""
+    and with who denied each. A mention may take its place from another copy of its story
+    (story_of: the origin of each): those copies are in `mentions` or in `donors`."""
     max_gap = int(fuse_rules()["fusion"]["max_day_gap"])
-    # only incidents become rows; aggregate, background and reference mentions stay the article's
-    numbered = [(am.article_id, seq, m) for am in mentions for seq, m in enumerate(am.events)
-                if getattr(m, "scope", "event") == "event"]
-    inherited = inherit_places([m for _, _, m in numbered], story_of, max_gap)
+    numbered = incidents(mentions)
+    inherited = inherit_places([m for _, _, m in numbered], story_of, max_gap,
+                               [m for _, _, m in incidents(donors)])
     denied = denied_mentions(mentions)
-    out = [FusedMention(aid, seq, m, denied.get(mention_key(m), ""))
-           for (aid, seq, _), m in zip(numbered, inherited)]
+    out = [FusedMention(aid, seq, m, denied.get(mention_key(m), ""),
+                        inherited=place_key(own) == "none:" and m.place is not None)
+           for (aid, seq, own), m in zip(numbered, inherited)]
     if fuse_rules()["fusion"].get("require_place", False):
         placed = [f for f in out if f.mention.place is not None]
         if len(placed) < len(out):

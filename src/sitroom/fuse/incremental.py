@@ -53,23 +53,18 @@ def rules_fingerprint() -> str:
                         ).hexdigest()[:12]
 
 
-def article_states(stories: list[Story], contexts: dict[str, str], hashes: dict[str, str],
-                   version: str) -> dict[str, str]:
+def article_states(stories: list[Story], story_of: dict[str, str], contexts: dict[str, str],
+                   hashes: dict[str, str], version: str) -> dict[str, str]:
     """Per article, what its fused mentions depend on: the fusion code and rules, its text and
-    mentions (content hash, mention context), and its story (members, lineage). An article whose
-    state differs from the stored one is re-fused with its whole story (a copy may lend its
-    place to another)."""
-    out: dict[str, str] = {}
+    mentions (content hash, mention context), its story (contradictions are read per story)
+    and its origin (story_of: fusion's story key; the independent sources are counted by it).
+    An article whose state changed is fused again, with the copies of its origin that name no
+    place (they may take one from it)."""
     head = f"{version}|{rules_fingerprint()}"
-    for story in stories:
-        lineage = json.dumps([dataclasses.astuple(x) for x in story.lineage], ensure_ascii=False)
-        story_key = hashlib.sha1(
-            f"{story.story_id}|{','.join(story.article_ids)}|{lineage}".encode()).hexdigest()
-        for aid in story.article_ids:
-            out[aid] = hashlib.sha1(
-                f"{head}|{hashes.get(aid, '')}|{contexts.get(aid, '')}|{story_key}".encode()
-            ).hexdigest()
-    return out
+    return {aid: hashlib.sha1(
+                f"{head}|{hashes.get(aid, '')}|{contexts.get(aid, '')}|{story.story_id}|"
+                f"{story_of.get(aid, aid)}".encode()).hexdigest()
+            for story in stories for aid in story.article_ids}
 
 
 # fields of an event that, when they differ, make it "changed" in the change log (its id and

@@ -26,7 +26,15 @@ from sitroom.fuse.contradictions import (
     number_contradictions,
     quantity_claims,
 )
-from sitroom.fuse.events import compatible, fuse_prepared, fusion_inputs, mention_key, story_roots
+from sitroom.fuse.events import (
+    compatible,
+    fuse_prepared,
+    fusion_inputs,
+    incidents,
+    mention_key,
+    place_key,
+    story_roots,
+)
 from sitroom.fuse.incremental import article_states, blocks_of, event_changes, window_bounds
 from sitroom.fuse.rules import fuse_rules
 from sitroom.records import ArticleMentions, Contradiction, FusedMention, Story
@@ -54,7 +62,7 @@ def fuse_update(store: Store, stories_: list[Story], fresh: set[str] | frozenset
     others are unchanged, and their articles' story keys are read from the fusion index)."""
     max_gap = int(fuse_rules()["fusion"]["max_day_gap"])
     roots, story_of = story_roots(stories_)
-    states = article_states(stories_, store.mention_contexts(), store.article_hashes(),
+    states = article_states(stories_, story_of, store.mention_contexts(), store.article_hashes(),
                             FUSION_VERSION)
     stored = store.fusion_states()
     if not stored and store.count_events():
@@ -63,16 +71,24 @@ def fuse_update(store: Store, stories_: list[Story], fresh: set[str] | frozenset
     gone = sorted(a for a in stored if a not in states) if complete else []
     if not changed and not gone:
         return FuseSummary(n_events=store.count_events())
-    story_by = {aid: s for s in stories_ for aid in s.article_ids}
-    dirty: set[str] = set()
-    for aid in changed:
-        dirty.update(story_by[aid].article_ids)  # a copy may lend its place to another
+    # A report that names no place takes one from the copies of its origin (inherit_places):
+    # such reports of a changed article's origin, before and after, are fused again too, and the
+    # other copies are read for the places they lend.
+    everything = complete and not stored
+    dirty = set(changed)
+    donors: list[ArticleMentions] = []
+    if not everything:
+        origins = {story_of[a] for a in changed if a in story_of}
+        origins |= {r.root for r in store.fused_mentions_of_articles(sorted(changed | set(gone)))}
+        copies = {a for a in states if story_of.get(a) in origins} - changed
+        dirty |= store.fused_article_flags(sorted(copies))
+        donors = list(store.mentions_for(sorted(copies - dirty)).values())
     replaced = dirty | set(gone)
-    everything = complete and len(dirty) == len(states) and not stored
 
     mentions = [m for _, m in sorted(store.mentions_for(sorted(dirty)).items())]
     changed_quotes = _canonical_quotes(store, mentions, replaced)
-    prepared = fusion_inputs(mentions, story_of)
+    prepared = fusion_inputs(mentions, story_of, donors)
+    placeless = {aid for aid, _, m in incidents(mentions) if place_key(m) == "none:"}
 
     # the re-fused set: the new mentions, the stored events they had, and every stored mention
     # compatible with one in the set (closed)
@@ -101,13 +117,18 @@ def fuse_update(store: Store, stories_: list[Story], fresh: set[str] | frozenset
                 frontier.append(row.fused)
 
     take_events(touched)
+    loaded: dict[tuple[str, int], IndexedMention] = {}  # stored mentions read so far
     while frontier and not everything:
         f = frontier.pop()
         lo, hi = window_bounds(f.mention, max_gap)
         for block in blocks_of(f.mention):
-            for row in store.fusion_candidates(block, lo, hi):
-                key = (row.fused.article_id, row.fused.seq)
-                if row.fused.article_id in replaced or key in chosen:
+            keys = [k for k in store.fusion_candidates(block, lo, hi)
+                    if k[0] not in replaced and k not in chosen]
+            for row in store.fused_mentions_by_keys([k for k in keys if k not in loaded]):
+                loaded[(row.fused.article_id, row.fused.seq)] = row
+            for key in keys:
+                row = loaded.get(key)
+                if row is None or key in chosen:
                     continue
                 known_story(row)
                 if compatible(f.mention, row.fused.mention, max_gap, story_of):
@@ -137,7 +158,8 @@ def fuse_update(store: Store, stories_: list[Story], fresh: set[str] | frozenset
     changes = event_changes(previous, fused, set(fresh))
     store.save_fusion(FusionUpdate(
         retired_ids=sorted(previous_ids), events=fused, mentions=indexed,
-        dirty_articles=sorted(dirty), states={a: states[a] for a in dirty}, gone_articles=gone,
+        dirty_articles=sorted(dirty), states={a: states[a] for a in dirty},
+        placeless=placeless & dirty, gone_articles=gone,
         quotes=changed_quotes, claims=claims, contradictions=contradictions,
         control_places=places, control=[c for c in control if c.place in set(places)],
         changes=[(c.change, c.event_id, c.detail) for c in changes], run_id=run_id))

@@ -56,6 +56,8 @@ class FusionUpdate:
     control: list[ControlRecord]
     changes: list[tuple[str, str, dict[str, Any]]]  # (change, event_id, detail)
     run_id: int | None = None
+    # of the dirty articles, those with an incident mention naming no place of its own
+    placeless: set[str] = field(default_factory=set)
 
 
 class FusionIndex:
@@ -73,7 +75,8 @@ class FusionIndex:
     def _indexed(self, rows: Iterable[sqlite3.Row]) -> list[IndexedMention]:
         return [IndexedMention(FusedMention(r["article_id"], r["seq"],
                                             serial.loads(EventMention, r["data"]),
-                                            r["denied_by"]), r["event_id"], r["root"])
+                                            r["denied_by"], bool(r["inherited"])),
+                               r["event_id"], r["root"])
                 for r in rows]
 
     def fused_mentions_of_articles(self, article_ids: Iterable[str]) -> list[IndexedMention]:
@@ -91,17 +94,33 @@ class FusionIndex:
         return out
 
     def fusion_candidates(self, block: str, lo: str | None, hi: str | None
-                          ) -> list[IndexedMention]:
-        """Stored mentions in `block` whose date window may meet [lo, hi] (all of the block's
-        for an undated mention; undated stored ones always)."""
+                          ) -> list[tuple[str, int]]:
+        """Stored mentions (article id, seq) in `block` whose date window may meet [lo, hi]
+        (all of the block's for an undated mention; undated stored ones always)."""
         if lo is None or hi is None:
-            where, params = "b.block=?", (block,)
+            where, params = "block=?", (block,)
         else:
-            where = "b.block=? AND (b.lo IS NULL OR (b.lo <= ? AND b.hi >= ?))"
+            where = "block=? AND (lo IS NULL OR (lo <= ? AND hi >= ?))"
             params = (block, hi, lo)
-        return self._indexed(self.db.execute(
-            "SELECT m.* FROM fusion_blocks b JOIN fusion_mentions m "  # noqa: S608 (fixed)
-            f"ON m.article_id=b.article_id AND m.seq=b.seq WHERE {where}", params).fetchall())
+        return [(r[0], r[1]) for r in self.db.execute(
+            f"SELECT article_id, seq FROM fusion_blocks WHERE {where}", params)]  # noqa: S608
+
+    def fused_mentions_by_keys(self, keys: Iterable[tuple[str, int]]) -> list[IndexedMention]:
+        out: list[IndexedMention] = []
+        for aid, seq in keys:
+            out += self._indexed(self.db.execute(
+                "SELECT * FROM fusion_mentions WHERE article_id=? AND seq=?", (aid, seq)).fetchall())
+        return out
+
+    def fused_article_flags(self, article_ids: Iterable[str]) -> set[str]:
+        """Of these articles, those fused with an incident mention that names no place of its
+        own (it may take one from its story: fuse.events.inherit_places)."""
+        out: set[str] = set()
+        for chunk in _chunks(article_ids):
+            out.update(r[0] for r in self.db.execute(
+                f"SELECT article_id FROM fusion_articles WHERE placeless=1 AND article_id IN "  # noqa: S608
+                f"({','.join('?' * len(chunk))})", chunk))
+        return out
 
     def events_by_ids(self, event_ids: Iterable[str]) -> list[Event]:
         from sitroom.store import event_from_row
@@ -191,17 +210,19 @@ class FusionIndex:
                 db.executemany(f"DELETE FROM {table} WHERE article_id=? AND seq=?", keys)  # noqa: S608
             db.executemany(
                 "INSERT INTO fusion_mentions (article_id, seq, mention_key, event_id, denied_by,"
-                " root, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " root, inherited, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(m.fused.article_id, m.fused.seq, _key(m.fused), m.event_id, m.fused.denied_by,
-                  m.root, serial.dumps(m.fused.mention)) for m in update.mentions])
+                  m.root, int(m.fused.inherited), serial.dumps(m.fused.mention))
+                 for m in update.mentions])
             db.executemany(
                 "INSERT INTO fusion_blocks (block, lo, hi, article_id, seq) VALUES (?, ?, ?, ?, ?)",
                 [(b, lo, hi, m.fused.article_id, m.fused.seq)
                  for m in update.mentions for b, lo, hi in m.blocks])
             db.executemany("DELETE FROM fusion_articles WHERE article_id=?",
                            [(a,) for a in update.gone_articles])
-            db.executemany("INSERT OR REPLACE INTO fusion_articles (article_id, state) VALUES (?, ?)",
-                           list(update.states.items()))
+            db.executemany(
+                "INSERT OR REPLACE INTO fusion_articles (article_id, state, placeless) VALUES (?, ?, ?)",
+                [(a, st, int(a in update.placeless)) for a, st in update.states.items()])
             # quotes
             db.executemany("DELETE FROM quotes WHERE article_id=?", [(a,) for a in gone])
             db.executemany(

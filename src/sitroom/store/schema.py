@@ -144,7 +144,8 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE fusion_articles (
         article_id TEXT PRIMARY KEY,
-        state TEXT NOT NULL
+        state TEXT NOT NULL,
+        placeless INTEGER NOT NULL DEFAULT 0
     );
     CREATE TABLE fusion_mentions (
         article_id TEXT NOT NULL,
@@ -153,6 +154,7 @@ MIGRATIONS: list[str] = [
         event_id TEXT,
         denied_by TEXT NOT NULL DEFAULT '',
         root TEXT NOT NULL DEFAULT '',
+        inherited INTEGER NOT NULL DEFAULT 0,
         data TEXT NOT NULL,
         PRIMARY KEY (article_id, seq)
     );
