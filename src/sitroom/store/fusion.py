@@ -29,6 +29,13 @@ def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
         yield values[start:start + _CHUNK]
 
 
+def select_in(db: sqlite3.Connection, sql: str, values: Iterable[Any]) -> Iterator[sqlite3.Row]:
+    """Rows of `sql`, whose `{marks}` stands for the placeholders of an IN list, over `values`
+    (in chunks that stay under SQLite's limit on parameters)."""
+    for chunk in _chunks(values):
+        yield from db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk).fetchall()
+
+
 @dataclass
 class IndexedMention:
     fused: FusedMention
@@ -86,12 +93,8 @@ class FusionIndex:
         return self._fused_where("event_id", event_ids)
 
     def _fused_where(self, column: str, values: Iterable[str]) -> list[IndexedMention]:
-        out: list[IndexedMention] = []
-        for chunk in _chunks(values):
-            out += self._indexed(self.db.execute(
-                f"SELECT * FROM fusion_mentions WHERE {column} IN "  # noqa: S608 (fixed names)
-                f"({','.join('?' * len(chunk))})", chunk).fetchall())
-        return out
+        return self._indexed(select_in(
+            self.db, f"SELECT * FROM fusion_mentions WHERE {column} IN ({{marks}})", values))
 
     def fusion_candidates(self, block: str, lo: str | None, hi: str | None
                           ) -> list[tuple[str, int]]:
@@ -115,12 +118,9 @@ class FusionIndex:
     def fused_article_flags(self, article_ids: Iterable[str]) -> set[str]:
         """Of these articles, those fused with an incident mention that names no place of its
         own (it may take one from its story: fuse.events.inherit_places)."""
-        out: set[str] = set()
-        for chunk in _chunks(article_ids):
-            out.update(r[0] for r in self.db.execute(
-                f"SELECT article_id FROM fusion_articles WHERE placeless=1 AND article_id IN "  # noqa: S608
-                f"({','.join('?' * len(chunk))})", chunk))
-        return out
+        return {r[0] for r in select_in(
+            self.db, "SELECT article_id FROM fusion_articles WHERE placeless=1 AND article_id IN "
+            "({marks})", article_ids)}
 
     def events_by_ids(self, event_ids: Iterable[str]) -> list[Event]:
         from sitroom.store import event_from_row

@@ -16,7 +16,7 @@ import numpy as np
 
 from sitroom import serial
 from sitroom.records import IndexEntry, LineageLink, PublicationDate, Story
-from sitroom.store.fusion import _chunks
+from sitroom.store.fusion import _chunks, select_in
 
 
 class StoryIndex:
@@ -73,12 +73,9 @@ class StoryIndex:
         return [r[0] for r in rows], np.stack([np.frombuffer(r[1], dtype=np.float16) for r in rows])
 
     def story_ids_of(self, article_ids: Iterable[str]) -> set[str]:
-        out: set[str] = set()
-        for chunk in _chunks(article_ids):
-            out.update(r[0] for r in self.db.execute(
-                f"SELECT story_id FROM articles WHERE story_id IS NOT NULL AND article_id IN "  # noqa: S608
-                f"({','.join('?' * len(chunk))})", chunk))
-        return out
+        return {r[0] for r in select_in(
+            self.db, "SELECT story_id FROM articles WHERE story_id IS NOT NULL AND article_id IN "
+            "({marks})", article_ids)}
 
     def stories_by_ids(self, story_ids: Iterable[str]) -> list[Story]:
         out: list[Story] = []
@@ -99,13 +96,9 @@ class StoryIndex:
         return int(self.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
 
     def own_dates_of(self, article_ids: Iterable[str]) -> dict[str, PublicationDate]:
-        out: dict[str, PublicationDate] = {}
-        for chunk in _chunks(article_ids):
-            for r in self.db.execute(
-                    f"SELECT article_id, own_date FROM docs WHERE own_date IS NOT NULL AND "  # noqa: S608
-                    f"article_id IN ({','.join('?' * len(chunk))})", chunk):
-                out[r[0]] = serial.loads(PublicationDate, r[1])
-        return out
+        return {r[0]: serial.loads(PublicationDate, r[1]) for r in select_in(
+            self.db, "SELECT article_id, own_date FROM docs WHERE own_date IS NOT NULL AND "
+            "article_id IN ({marks})", article_ids)}
 
     def replace_stories(self, removed: Iterable[str], stories: list[Story],
                         dates: dict[str, PublicationDate]) -> None:
