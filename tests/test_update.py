@@ -27,6 +27,9 @@ def test_seeds_in_three_arrivals_give_what_one_run_gives(tmp_path: Path, seeds_d
         # every event that is new since the last update is in the change log
         assert ids - before <= logged
         before = ids
+    # the same input again: nothing new, nothing regrouped nor fused again, nothing logged
+    again = run(seeds[4:], RunOptions(out_dir=out, quiet=True))
+    assert again.incremental and again.n_processed == 0 and again.fusion.n_refused_mentions == 0
     agreement = compare_stores(seeds_run, out)
     assert agreement.identical, agreement.as_dict()
     for name in ("contradictions.csv", "control.csv", "quotes.csv"):

@@ -69,8 +69,10 @@ def _entries(articles: list[CleanArticle], dates: dict[str, PublicationDate]
 
 
 def incremental_ok(store: Store, fresh: set[str], recluster: bool) -> bool:
-    """Whether this run may regroup only its new articles' candidates."""
-    if recluster or not fresh or not store.count_stories():
+    """Whether this run may regroup only its new articles' candidates (and none at all when
+    there are none): the store's caches are of this code's versions and complete, and the run
+    before this one finished (an interrupted one may have regrouped stories it did not fuse)."""
+    if recluster or not store.count_stories() or store.previous_run_status() != "done":
         return False
     if any(store.meta(k) != v for k, v in cache_versions().items()):
         return False
@@ -88,6 +90,8 @@ def group_stories(store: Store, fresh: set[str], recluster: bool,
     embed.use_cache(cache)
     try:
         if incremental_ok(store, fresh, recluster):
+            if not fresh:  # nothing new: every story stays, nothing to fuse again
+                return StoriesUpdate([], {}, complete=False)
             return _update(store, fresh, map_lineage)
         return _full(store, fresh, recluster, map_lineage)
     finally:

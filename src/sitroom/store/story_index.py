@@ -89,6 +89,12 @@ class StoryIndex:
                                  r["lineage_key"] or ""))
         return out
 
+    def previous_run_status(self) -> str | None:
+        """How the run before the latest one ended (done, interrupted, failed, empty)."""
+        row = self.db.execute("SELECT status FROM runs ORDER BY run_id DESC LIMIT 1 OFFSET 1"
+                              ).fetchone()
+        return None if row is None else str(row[0])
+
     def ids_without_story(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT article_id FROM articles WHERE story_id IS NULL")}
 
