@@ -1,4 +1,4 @@
-"""The `sitroom` command line: run, export, schema, eval, serve, bench.
+"""The `sitroom` command line: run, watch, export, schema, eval, serve, bench.
 
 Side effects (files, the store, the network socket) live here and in `sitroom.store`; the stages
 themselves are pure functions over records.
@@ -37,6 +37,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"sitroom: {problem.message()}", file=sys.stderr)  # each says what became of it
     print(result.summary(), file=sys.stderr)  # --quiet silences progress, not the outcome
     return 0 if result.n_processed + result.n_unchanged > 0 else 1
+
+
+def _cmd_watch(args: argparse.Namespace) -> int:
+    from sitroom.pipeline import RunOptions
+    from sitroom.store.lock import LockError
+    from sitroom.watch import WatchError, parse_every, watch
+
+    try:
+        every = parse_every(args.every)
+        options = RunOptions(out_dir=Path(args.out), quiet=True, engine=args.engine,
+                             workers=args.workers, wait=args.wait)
+        n = watch(Path(args.path), options, every, once=args.once, max_updates=args.max_updates,
+                  say=lambda line: print(line, file=sys.stderr, flush=True))
+    except (WatchError, LockError) as exc:
+        print(f"sitroom watch: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    print(f"sitroom watch: {n} update(s) -> {args.out}", file=sys.stderr)
+    return 0
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -131,6 +151,10 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.stream:
+        from sitroom.bench_stream import bench_stream
+
+        return bench_stream(args)
     try:
         from sitroom.bench import bench
     except ImportError:
@@ -163,6 +187,22 @@ def build_parser() -> argparse.ArgumentParser:
     run_p.add_argument("--workers", type=int, default=None,
                        help="local engine: worker processes (default: SITROOM_WORKERS or one per core)")
     run_p.set_defaults(func=_cmd_run)
+
+    watch_p = sub.add_parser("watch", help="follow a folder or a growing JSONL file: an update "
+                                           "into DIR for what arrives")
+    watch_p.add_argument("path", help="a folder, or a .jsonl file that grows")
+    watch_p.add_argument("--out", default="out", help="output folder (default: out)")
+    watch_p.add_argument("--every", default="15m",
+                         help="how often to look for what arrived: 30s, 15m, 1h (default: 15m)")
+    watch_p.add_argument("--once", action="store_true", help="one update for what is there, then exit")
+    watch_p.add_argument("--max-updates", type=int, default=None,
+                         help="exit after this many updates")
+    watch_p.add_argument("--wait", action="store_true",
+                         help="when another run is writing DIR, wait for it (else exit with 2)")
+    watch_p.add_argument("--engine", choices=["local", "dask"], default="local")
+    watch_p.add_argument("--workers", type=int, default=None,
+                         help="local engine: worker processes (default: one per core)")
+    watch_p.set_defaults(func=_cmd_watch)
 
     eval_p = sub.add_parser("eval", help="score a component on a standard data set")
     eval_p.add_argument("task", help="geo | cluster | paraphrase | events | quotes | time | seeds | "
@@ -238,6 +278,16 @@ def build_parser() -> argparse.ArgumentParser:
     bench_p.add_argument("--keep", default=None, help="keep the end-to-end output (store) in DIR")
     bench_p.add_argument("--end-to-end-only", action="store_true",
                          help="skip the per-stage timings and references (memory checks at scale)")
+    bench_p.add_argument("--stream", action="store_true",
+                         help="update latency against store size: grow a store through --sizes "
+                              "and time updates of --arrivals new articles at each size")
+    bench_p.add_argument("--sizes", default="1257,2500",
+                         help="--stream: store sizes in articles (default: 1257,2500)")
+    bench_p.add_argument("--arrivals", default="10,1000",
+                         help="--stream: new articles per update (default: 10,1000)")
+    bench_p.add_argument("--equivalence", default=None, metavar="N:K",
+                         help="--stream: also feed the first N articles in K arrivals and in one "
+                              "run, and compare the stores (ids aside)")
     bench_p.set_defaults(func=_cmd_bench)
     return parser
 

@@ -290,6 +290,17 @@ def export_file(store: Store, fmt: str, path: Path, filt: query.EventFilter | No
     return write_xlsx(path, key, records())
 
 
+def write_changes(store: Store, path: Path) -> int:
+    """DIR/changes.jsonl: the store's change log, one JSON object a line, oldest first (events
+    added, changed, merged, retired by each update, and why). Returns the line count."""
+    n = 0
+    with atomic_file(path) as fh:
+        for change in store.changes():
+            fh.write(json.dumps(change, ensure_ascii=False, sort_keys=True) + "\n")
+            n += 1
+    return n
+
+
 def export_all(store: Store, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_clean_texts(store, out / "clean")
@@ -302,6 +313,7 @@ def export_all(store: Store, out: Path) -> None:
     write_csv(out / "quotes.csv", QUOTE_COLUMNS, query.quotes(store))
     write_csv(out / "contradictions.csv", CONTRADICTION_COLUMNS, query.contradictions(store))
     write_csv(out / "control.csv", CONTROL_COLUMNS, query.control(store))
+    write_changes(store, out / "changes.jsonl")
     from sitroom.report import render_report
 
     write_atomic(out / "report.html", render_report(store))

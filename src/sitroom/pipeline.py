@@ -9,7 +9,6 @@ running it again, and a run over an existing DIR only analyses what is new or ch
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import hashlib
 import json
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sitroom import events as events_stage
-from sitroom import embed, fuse, geo, quotes, stories
+from sitroom import embed, geo, quotes
 from sitroom import time as time_stage
 from sitroom.clean import clean_article
 from sitroom.engines import Engine, LocalEngine, make_engine
@@ -39,12 +38,12 @@ from sitroom.records import (
 )
 from sitroom.store import EmbeddingCache, Store, open_store
 from sitroom.store.lock import writer_lock
+from sitroom.incremental.stories import group_stories
+from sitroom.versions import MENTIONS_VERSION, cache_versions  # the caches' keys: versions.py
 
 log = logging.getLogger(__name__)
 
 BATCH = 64  # articles per store transaction and per spaCy batch
-# Bump when mention extraction changes meaningfully: stored mentions are then recomputed.
-MENTIONS_VERSION = "33"
 
 
 @dataclass
@@ -74,6 +73,9 @@ class RunResult:
     problems: list[InputProblem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per step (bench, -v)
     touched: bool = True  # False: no input path exists, so out_dir was neither made nor opened
+    # True: only the new articles' candidate stories were regrouped (sitroom.incremental)
+    incremental: bool = False
+    fusion: Any = None  # what the fuse step did (incremental.fusion.FuseSummary)
 
     def summary(self) -> str:
         if not self.touched:
@@ -406,15 +408,19 @@ def read_as_now(stored: str | None, wanted: str) -> bool:
 
 
 def update_story_mentions(store: Store, stories_: list[Story], dates: dict[str, PublicationDate],
-                          engine: Engine, quiet: bool) -> None:
+                          engine: Engine, quiet: bool, complete: bool = True) -> None:
     """Redo the mentions of articles whose story's places or whose date changed what they mean.
 
     Texts, parses (~50 KB each) and stored mentions are read per story as the engine takes the
     work, so memory does not grow with the number of stale articles; deciding which are stale
-    needs only each article's content hash (articles read without their texts)."""
-    by_id = {a.article_id: a for a in store.iter_articles(texts=False)}
+    needs only each article's content hash (articles read without their texts). stories_:
+    every story (complete) or those an update regrouped (only their members are read)."""
+    members = None if complete else [aid for s in stories_ for aid in s.article_ids]
+    by_id = {a.article_id: a for a in store.iter_articles(members, texts=False)}
     stored = store.mention_contexts()
-    own_theatre = {m.article_id: geo.theatre_of(m.toponyms) for m in store.iter_mentions()}
+    own_theatre = {m.article_id: geo.theatre_of(m.toponyms) for m in
+                   (store.iter_mentions() if members is None
+                    else store.mentions_for(members).values())}
     todo: list[tuple[Story, list[str], dict[str, float]]] = []
     for story in stories_:
         # an article alone is read with its own places as its theatre, as analyse_batch does
@@ -457,33 +463,14 @@ def update_story_mentions(store: Store, stories_: list[Story], dates: dict[str, 
             next(bar, None)
 
 
-def fuse_and_store(store: Store, stories_: list[Story]) -> int:
-    """Fuse every article's mentions into events, quotes, contradictions and control.
+def fuse_and_store(store: Store, stories_: list[Story], fresh: set[str] | frozenset[str] = frozenset(),
+                   run_id: int | None = None, complete: bool = True) -> Any:
+    """Fuse the mentions of new or changed articles, and what they touch, into events, quotes,
+    contradictions, control and the change log (sitroom.incremental.fusion); returns what it
+    did (FuseSummary)."""
+    from sitroom.incremental.fusion import fuse_update
 
-    Fusion needs all event mentions and quotes at once (reports in different stories may be
-    one event), but not the place names and times the mentions also hold, nor the texts: those
-    (most of the size) are read again article by article for the contradictions, so the driver
-    does not hold them all."""
-    mentions = [dataclasses.replace(m, toponyms=[], timexes=[]) for m in store.iter_mentions()]
-    # Canonical speakers are filled in place, so the fusion below sees them too.
-    all_quotes = quotes.canonicalise_speakers([q for m in mentions for q in m.quotes])
-    # build_event reads only an article's sources (wire, outlet)
-    sources = {a.article_id: a for a in store.iter_articles(texts=False)}
-    fused = fuse.fuse_events(mentions, stories_, store.events(), sources)
-    quotes_of = {m.article_id: m.quotes for m in mentions}
-    del mentions, sources
-
-    def reports() -> Iterator[tuple[CleanArticle, ArticleMentions]]:
-        # in the order of store.iter_mentions (by article id), as find_contradictions reads them
-        for m in store.iter_mentions():
-            article = next(store.iter_articles([m.article_id]), None)
-            if article is not None:
-                yield article, dataclasses.replace(m, quotes=quotes_of[m.article_id])
-
-    contradictions = fuse.contradictions_of(reports(), stories_, fused)
-    control = fuse.control_timeline(fused)
-    store.save_results(fused, all_quotes, contradictions, control)
-    return len(fused)
+    return fuse_update(store, stories_, fresh, run_id, complete)
 
 
 def _return_free_memory() -> None:
@@ -517,6 +504,11 @@ def run(paths: list[Path], options: RunOptions) -> RunResult:
         return _run(paths, options)
 
 
+def run_unlocked(paths: list[Path], options: RunOptions) -> RunResult:
+    """run() for a caller that holds the store's writer lock itself (`sitroom watch`)."""
+    return _run(paths, options)
+
+
 def _run(paths: list[Path], options: RunOptions) -> RunResult:
     out = options.out_dir
     store = open_store(out)
@@ -535,42 +527,27 @@ def _run(paths: list[Path], options: RunOptions) -> RunResult:
         if not result.n_articles:
             status = "empty"
             return result
-        # articles new or edited since the last run (their parse is gone or never was)
-        fresh = set(store.article_ids()) - store.parsed_ids()
+        # articles new or edited since the last run (their parse is gone or never was), and
+        # those an interrupted run analysed but did not put in a story
+        fresh = (set(store.article_ids()) - store.parsed_ids()) | store.ids_without_story()
         with _step(result, "analyse"):
             n_analysed = analyse_new(store, engine, options.quiet, options.batch)
         if n_analysed >= RELEASE_AFTER:
             engine.release()  # the workers' memory goes back before the driver clusters
         step("grouping stories", options.quiet)
         with _step(result, "stories"):
-            # every text, for grouping and lineage; read only now, the workers being gone
-            articles = store.articles()
-            own = store.own_dates()
-            dates = {a.article_id: own.get(a.article_id) or time_stage.publication_date(a)
-                     for a in articles}
-            cache = EmbeddingCache(store)
-            embed.use_cache(cache)
-            try:
-                previous = store.stories()
-                stories_ = stories.build_stories(
-                    articles, dates,
-                    previous_lineage={s.lineage_key: s.lineage for s in previous if s.lineage_key},
-                    previous_stories=[] if options.recluster else [s.article_ids for s in previous],
-                    fresh=fresh,
-                    # lineage on the workers while they are up (they hold the embedding model)
-                    map_lineage=engine.map if engine.warm else None)
-            finally:
-                embed.use_cache(None)
-                cache.flush()
-            dates = time_stage.fill_story_dates(dates, stories_)
-            store.save_stories(stories_, dates)
-        result.n_stories = len(stories_)
+            # lineage on the workers while they are up (they hold the embedding model)
+            grouped = group_stories(store, fresh, options.recluster,
+                                    engine.map if engine.warm else None)
+        stories_, dates, complete = grouped.stories, grouped.dates, grouped.complete
+        result.incremental = not complete
+        result.n_stories = store.count_stories()
         # The later steps read texts from the store a story or an article at a time: every
         # text held from here on would only add to the driver's peak.
-        del articles
+        del grouped
         _return_free_memory()
         with _step(result, "story_mentions"):
-            update_story_mentions(store, stories_, dates, engine, options.quiet)
+            update_story_mentions(store, stories_, dates, engine, options.quiet, complete)
         if options.engine_obj is None:
             # fusion and export need no workers nor their fork server: that memory (~1.3 GB on
             # two cores) goes back now rather than when the run ends (an engine the caller made
@@ -578,13 +555,15 @@ def _run(paths: list[Path], options: RunOptions) -> RunResult:
             engine.close()
         step("fusing events", options.quiet)
         with _step(result, "fuse"):
-            result.n_events = fuse_and_store(store, stories_)
+            result.fusion = fuse_and_store(store, stories_, fresh, run_id, complete)
+            result.n_events = result.fusion.n_events
         if options.export:
             from sitroom.export import export_all
 
             step("writing outputs", options.quiet)
             with _step(result, "export"):
                 export_all(store, out)
+        store.set_meta(cache_versions())
         status = "done"
         return result
     finally:

@@ -146,6 +146,31 @@ class EventMention:
 
 
 @dataclass
+class FusedMention:
+    """An incident mention as fusion reads it: its place possibly lent by its story, and who
+    denied it (a deny-stance quote of its article). `seq`: its position in its article's
+    mentions, which with the article id orders mentions as a full run reads them."""
+
+    article_id: str
+    seq: int
+    mention: EventMention
+    denied_by: str = ""
+    inherited: bool = False  # its place was lent by its story (it named none)
+
+
+@dataclass
+class IndexEntry:
+    """What the store's story index keeps for one article (sitroom.stories.index)."""
+
+    article_id: str
+    content_hash: str
+    day: int | None  # date.toordinal() of its publication day
+    lead: bytes  # float16 L2-normalised lead embedding
+    signature: bytes  # uint64 x NUM_PERM MinHash signature
+    bands: list[tuple[int, int]]  # (band, key as signed 64-bit)
+
+
+@dataclass
 class Quote:
     quote_id: str
     article_id: str

@@ -20,7 +20,15 @@ from functools import lru_cache
 
 from sitroom.events.fatalities import event_count
 from sitroom.fuse.rules import fuse_rules
-from sitroom.records import ArticleMentions, CleanArticle, Event, EventMention, Place, Story
+from sitroom.records import (
+    ArticleMentions,
+    CleanArticle,
+    Event,
+    EventMention,
+    FusedMention,
+    Place,
+    Story,
+)
 from sitroom.unionfind import UnionFind
 
 log = logging.getLogger(__name__)
@@ -214,12 +222,16 @@ def _copies(a: EventMention, b: EventMention, story_of: dict[str, str]) -> bool:
         story_of.get(a.article_id) is not None and story_of.get(a.article_id) == story_of.get(b.article_id))
 
 
-def inherit_places(mentions: list[EventMention], story_of: dict[str, str], max_gap: int
-                   ) -> list[EventMention]:
+compatible = _compatible  # what the store's fusion index is searched with (sitroom.incremental.fusion)
+
+
+def inherit_places(mentions: list[EventMention], story_of: dict[str, str], max_gap: int,
+                   donors: Iterable[EventMention] = ()) -> list[EventMention]:
     """A mention without a place ("seized a key border crossing") takes the place its story gives
-    the same event, when the story's reports of that event point to one province only."""
+    the same event, when the story's reports of that event point to one province only.
+    donors: more of the stories' mentions, read for the places they give (not returned)."""
     placed: dict[tuple[str, str], list[EventMention]] = {}
-    for m in mentions:
+    for m in [*mentions, *donors]:
         if place_key(m) != "none:" and m.article_id in story_of:
             placed.setdefault((story_of[m.article_id], m.sub_event_type), []).append(m)
     out = []
@@ -498,14 +510,16 @@ def _acled_order(event_type: str, group: list[EventMention], actor1: str, actor2
     return crowd, actor1 if actor1 else actor2
 
 
-def assign_ids(events: list[Event], previous: list[Event]) -> list[Event]:
+def assign_ids(events: list[Event], previous: list[Event],
+               taken: Iterable[str] = ()) -> list[Event]:
     """Keep the id of the stored event that shares the most mentions; new events get an id from
-    their first mention, which later copies joining the event cannot change."""
+    their first mention, which later copies joining the event cannot change. `taken`: ids that
+    stay with events not fused again (an incremental update), which no event here may take."""
     owner: dict[str, str] = {}
     for old in previous:
         for key in old.mention_keys:
             owner[key] = old.event_id
-    taken: set[str] = set()
+    taken = set(taken)
     ranked = sorted(events, key=lambda e: -len(e.mention_keys))
     for event in ranked:
         votes = Counter(owner[k] for k in event.mention_keys if k in owner)
@@ -522,26 +536,63 @@ def assign_ids(events: list[Event], previous: list[Event]) -> list[Event]:
     return events
 
 
+def story_roots(stories: Iterable[Story]) -> tuple[dict[str, str], dict[str, str]]:
+    """(roots, story_of): each article's origin (origin_of), and the key fusion reads as its
+    story. The rules that let one story's reports place an event at two grains, or lend a place
+    to a report that names none, hold for copies of one origin (duplicates, rewrites, spun
+    copies): a story's independent reports are other reporters' accounts, often of other
+    incidents of the same crisis (a 265-article "story" of a riot season), and must meet the
+    place rules alone."""
+    stories = list(stories)
+    roots = origin_of(stories)
+    return roots, {aid: roots.get(aid, aid) for s in stories for aid in s.article_ids}
+
+
+def incidents(mentions: Iterable[ArticleMentions]) -> list[tuple[str, int, EventMention]]:
+    """(article id, position, mention) of the incident mentions: only incidents become rows;
+    aggregate, background and reference mentions stay the article's."""
+    return [(am.article_id, seq, m) for am in mentions for seq, m in enumerate(am.events)
+            if getattr(m, "scope", "event") == "event"]
+
+
+def fusion_inputs(mentions: list[ArticleMentions], story_of: dict[str, str],
+                  donors: Iterable[ArticleMentions] = ()) -> list[FusedMention]:
+    """The incident mentions of these articles as fusion groups them: with the place their
+    story lends (inherit_places), without those that still name no place (rule require_place),
+    and with who denied each. A mention may take its place from another copy of its story
+    (story_of: the origin of each): those copies are in `mentions` or in `donors`."""
+    max_gap = int(fuse_rules()["fusion"]["max_day_gap"])
+    numbered = incidents(mentions)
+    inherited = inherit_places([m for _, _, m in numbered], story_of, max_gap,
+                               [m for _, _, m in incidents(donors)])
+    denied = denied_mentions(mentions)
+    out = [FusedMention(aid, seq, m, denied.get(mention_key(m), ""),
+                        inherited=place_key(own) == "none:" and m.place is not None)
+           for (aid, seq, own), m in zip(numbered, inherited)]
+    if fuse_rules()["fusion"].get("require_place", False):
+        placed = [f for f in out if f.mention.place is not None]
+        if len(placed) < len(out):
+            log.info("fusion: %d incident mention(s) name no place, nor does their story: no rows",
+                     len(out) - len(placed))
+        out = placed
+    return out
+
+
+def fuse_prepared(prepared: list[FusedMention], roots: dict[str, str], story_of: dict[str, str],
+                  previous: list[Event], articles: dict[str, CleanArticle] | None = None,
+                  taken: Iterable[str] = ()) -> list[Event]:
+    """Events of prepared mentions (fusion_inputs), in the order a full run reads them (by
+    article, then as the article tells them), ids kept against `previous`."""
+    max_gap = int(fuse_rules()["fusion"]["max_day_gap"])
+    ordered = sorted(prepared, key=lambda f: (f.article_id, f.seq))
+    denied = {mention_key(f.mention): f.denied_by for f in ordered if f.denied_by}
+    events = [build_event(g, roots, articles or {}, denied)
+              for g in _group([f.mention for f in ordered], max_gap, story_of)]
+    events = assign_ids(events, previous, taken)
+    return sorted(events, key=lambda e: (e.event_date or "9999", e.event_id))
+
+
 def fuse_events(mentions: list[ArticleMentions], stories: list[Story], previous: list[Event],
                 articles: dict[str, CleanArticle] | None = None) -> list[Event]:
-    max_gap = int(fuse_rules()["fusion"]["max_day_gap"])
-    roots = origin_of(stories)
-    # The rules that let one story's reports place an event at two grains, or lend a place to a
-    # report that names none, hold for copies of one origin (duplicates, rewrites, spun copies):
-    # a story's independent reports are other reporters' accounts, often of other incidents of the
-    # same crisis (a 265-article "story" of a riot season), and must meet the place rules alone.
-    story_of = {aid: roots.get(aid, aid) for s in stories for aid in s.article_ids}
-    # only incidents become rows; aggregate, background and reference mentions stay the article's
-    incidents = [m for am in mentions for m in am.events if getattr(m, "scope", "event") == "event"]
-    all_mentions = inherit_places(incidents, story_of, max_gap)
-    if fuse_rules()["fusion"].get("require_place", False):
-        placed = [m for m in all_mentions if m.place is not None]
-        if len(placed) < len(all_mentions):
-            log.info("fusion: %d incident mention(s) name no place, nor does their story: no rows",
-                     len(all_mentions) - len(placed))
-        all_mentions = placed
-    denied = denied_mentions(mentions)
-    events = [build_event(g, roots, articles or {}, denied)
-              for g in _group(all_mentions, max_gap, story_of)]
-    events = assign_ids(events, previous)
-    return sorted(events, key=lambda e: (e.event_date or "9999", e.event_id))
+    roots, story_of = story_roots(stories)
+    return fuse_prepared(fusion_inputs(mentions, story_of), roots, story_of, previous, articles)

@@ -29,7 +29,9 @@ from sitroom.records import (
     Quote,
     Story,
 )
+from sitroom.store.fusion import FusionIndex, FusionUpdate, IndexedMention
 from sitroom.store.schema import MIGRATIONS, SCHEMA_VERSION
+from sitroom.store.story_index import StoryIndex
 
 STORE_NAME = "sitroom.sqlite"
 
@@ -42,7 +44,7 @@ class StoreError(RuntimeError):
     pass
 
 
-class Store:
+class Store(FusionIndex, StoryIndex):
     def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
         if readonly:
@@ -278,7 +280,8 @@ class Store:
                 f"VALUES ({', '.join('?' * len(EVENT_FIELDS))})",
                 [event_values(e, stamps) for e in events])
             self.db.executemany(
-                "INSERT OR REPLACE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO quotes (quote_id, article_id, speaker, speaker_canonical,"
+                " speaker_role, kind, stance, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(q.quote_id, q.article_id, q.speaker, q.speaker_canonical, q.speaker_role, q.kind,
                   q.stance, q.text) for q in quotes])
             c_ids = content_ids([(c.kind, c.subject, c.field, c.value_a, c.value_b)
@@ -301,8 +304,8 @@ class Store:
         field, else now (ACLED's timestamp says when an event last changed, so a reader can
         fetch only what changed since a time)."""
         now = int(datetime.now(timezone.utc).timestamp())
-        stored = {r["event_id"]: r for r in
-                  (dict(row) for row in self.db.execute("SELECT * FROM events"))}
+        stored = {e: dict(r) for e in {ev.event_id for ev in events} for r in
+                  self.db.execute("SELECT * FROM events WHERE event_id=?", (e,))}
         stamps = {}
         for e in events:
             old = stored.get(e.event_id)
@@ -376,12 +379,13 @@ def event_from_row(row: dict[str, Any]) -> Event:
                     else row[name] for name in EVENT_FIELDS})
 
 
-def content_ids(keys: list[tuple[Any, ...]]) -> list[int]:
+def content_ids(keys: list[tuple[Any, ...]], taken: Iterable[int] = ()) -> list[int]:
     """Ids of contradictions and control records from what they are about (as event ids are),
     so that a re-run, or one that adds articles, gives a record the id it had: a 52-bit hash
-    (exact in JavaScript), the next free number where two keys meet."""
+    (exact in JavaScript), the next free number where two keys meet (or meet an id in `taken`:
+    rows an update keeps)."""
     ids: list[int] = []
-    taken: set[int] = set()
+    taken = set(taken)
     for key in keys:
         digest = hashlib.sha1(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()
         number = int(digest[:13], 16) or 1

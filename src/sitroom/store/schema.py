@@ -128,6 +128,94 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events ADD COLUMN assoc_actor_1 TEXT;
     ALTER TABLE events ADD COLUMN assoc_actor_2 TEXT;
     """,
+    # 7: what an update needs to touch only what is new (issue 22). fusion_articles: per article
+    # the state its mentions were fused in (pipeline's fusion key); fusion_mentions: each incident
+    # mention as fusion read it, with its event; fusion_blocks: the blocks and date windows fusion
+    # compares mentions in, so a new mention finds its candidates without reading the store;
+    # fact_claims: the figures and border statements each article gives, for contradictions;
+    # contradictions.scope: what a contradiction is about (an event, a story, a place), so an
+    # update replaces only the touched ones; changes: the change log of every update;
+    # quotes.read_canonical/read_role: a quote's speaker as its article gives it, before the
+    # store-wide canonicalisation (which an update runs again over every quote);
+    # story_index / story_bands: per article its lead embedding (float16), day and MinHash
+    # signature, and the signature's LSH band keys, so new articles find candidate stories
+    # (copies, near neighbours within the days a story spans) without reading stored texts;
+    # meta: what the stored caches were computed with (stories.index.INDEX_VERSION ...)
+    """
+    CREATE TABLE fusion_articles (
+        article_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        placeless INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE fusion_mentions (
+        article_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        mention_key TEXT NOT NULL,
+        event_id TEXT,
+        denied_by TEXT NOT NULL DEFAULT '',
+        root TEXT NOT NULL DEFAULT '',
+        inherited INTEGER NOT NULL DEFAULT 0,
+        data TEXT NOT NULL,
+        PRIMARY KEY (article_id, seq)
+    );
+    CREATE INDEX fusion_mentions_event ON fusion_mentions(event_id);
+    CREATE TABLE fusion_blocks (
+        block TEXT NOT NULL,
+        lo TEXT,
+        hi TEXT,
+        article_id TEXT NOT NULL,
+        seq INTEGER NOT NULL
+    );
+    CREATE INDEX fusion_blocks_block ON fusion_blocks(block, lo);
+    CREATE INDEX fusion_blocks_mention ON fusion_blocks(article_id, seq);
+    CREATE TABLE fact_claims (
+        article_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        story_id TEXT,
+        key TEXT NOT NULL,
+        country_wide INTEGER NOT NULL DEFAULT 0,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX fact_claims_article ON fact_claims(article_id);
+    CREATE INDEX fact_claims_key ON fact_claims(kind, key);
+    CREATE INDEX fact_claims_story ON fact_claims(story_id);
+    ALTER TABLE contradictions ADD COLUMN scope TEXT;
+    CREATE INDEX contradictions_scope ON contradictions(scope);
+    CREATE INDEX control_place ON control(place);
+    CREATE INDEX events_place ON events(location, admin1);
+    CREATE TABLE changes (
+        change_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER REFERENCES runs(run_id),
+        at TEXT NOT NULL,
+        change TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX changes_run ON changes(run_id);
+    ALTER TABLE quotes ADD COLUMN read_canonical TEXT;
+    ALTER TABLE quotes ADD COLUMN read_role TEXT;
+    CREATE TABLE story_index (
+        article_id TEXT PRIMARY KEY,
+        content_hash TEXT NOT NULL,
+        story_id TEXT,
+        day INTEGER,
+        lead BLOB NOT NULL,
+        signature BLOB NOT NULL
+    );
+    CREATE INDEX story_index_day ON story_index(day);
+    CREATE INDEX story_index_story ON story_index(story_id);
+    CREATE TABLE story_bands (
+        band INTEGER NOT NULL,
+        key INTEGER NOT NULL,
+        article_id TEXT NOT NULL
+    );
+    CREATE INDEX story_bands_key ON story_bands(band, key);
+    CREATE INDEX story_bands_article ON story_bands(article_id);
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
