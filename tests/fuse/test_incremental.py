@@ -205,3 +205,20 @@ def test_a_copy_that_names_no_place_is_fused_again_when_its_story_changes(tmp_pa
     whole = fuse_events(first + [am("a3", [other])], stories, [])
     assert fields(store.events()) == fields(whole)
     store.close()
+
+
+def test_a_toll_told_again_later_joins_its_event_in_an_update(tmp_path: Path) -> None:
+    first = am("a1", [dataclasses.replace(capture("a1", date="2021-06-02", killed=58), date_basis="own")])
+    retold = am("a2", [dataclasses.replace(capture("a2", date="2021-06-23", killed=58), date_basis="report")])
+    out = tmp_path / "out"
+    put(out, [first])
+    store = open_store(out)
+    fuse_update(store, [alone("a1")], {"a1"}, None)
+    store.close()
+    put(out, [retold])
+    store = open_store(out)
+    fuse_update(store, [alone("a1"), alone("a2")], {"a2"}, 2)
+    whole = fuse_events([first, retold], [alone("a1"), alone("a2")], [], {a: article(a) for a in ("a1", "a2")})
+    assert fields(store.events()) == fields(whole)
+    assert [e.article_ids for e in store.events()] == [["a1", "a2"]]
+    store.close()
