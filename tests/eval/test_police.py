@@ -146,7 +146,10 @@ def test_evaluate_runs_the_pipeline_and_keeps_its_store(tmp_path, monkeypatch):
     assert evaluate(GOLD, docs=DOCS, out=out, quiet=True) == result
     assert calls == []  # nothing changed: mentions reused
     # a new mentions version: every article's mentions are read again
+    from sitroom import versions
+
     monkeypatch.setattr(pipeline, "MENTIONS_VERSION", "test-bump")
+    monkeypatch.setattr(versions, "MENTIONS_VERSION", "test-bump")  # the store's cache versions
     monkeypatch.setattr(pipeline, "STORY_CONTEXT_PREFIX", "storytest-bump:")
     assert evaluate(GOLD, docs=DOCS, out=out, quiet=True) == result
     assert sorted(calls) == ["1", "3"]
