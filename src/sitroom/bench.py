@@ -196,6 +196,20 @@ def run_end_to_end(corpus: Path, out: Path, engine: str, workers: int | None = N
             "peak_rss_sum_mb": peak_rss / 2**20}
 
 
+def corpus_records(args: argparse.Namespace, command: str) -> tuple[Path, list[dict]] | None:
+    """The corpus a bench reads (PATH, else the bench file in ../shared) and its first --limit
+    records; None, with a message, when there is none."""
+    corpus = Path(args.path) if args.path else default_corpus()
+    if corpus is not None and not corpus.exists() and args.path:
+        print(f"{command}: {corpus}: no such file or folder", file=sys.stderr)
+        return None
+    if corpus is None or not corpus.exists():
+        print(f"{command}: no corpus given and ../shared/eval/bench/"
+              "india_police_events_docs.jsonl not found", file=sys.stderr)
+        return None
+    return corpus, load_records(corpus, args.limit)
+
+
 def write_feed(path: Path, records: list[dict]) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for r in records:
@@ -211,12 +225,10 @@ def bench(args: argparse.Namespace) -> int:
     from sitroom.nlp import load_nlp, parse_many
     from sitroom.records import RawArticle
 
-    corpus = Path(args.path) if args.path else default_corpus()
-    if corpus is None or not corpus.exists():
-        print("sitroom bench: no corpus given and ../shared/eval/bench/"
-              "india_police_events_docs.jsonl not found", file=sys.stderr)
+    found = corpus_records(args, "sitroom bench")
+    if found is None:
         return 2
-    records = load_records(corpus, args.limit)
+    corpus, records = found
     if args.grow and args.grow > len(records):
         records = perturbed_copies(records, args.grow)
     n = len(records)

@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.bench import (
-    default_corpus,
-    load_records,
+    corpus_records,
     perturbed_copies,
     run_end_to_end,
     write_feed,
@@ -69,12 +68,10 @@ def _changes_of_last_run(out: Path) -> dict[str, int]:
 
 
 def bench_stream(args: argparse.Namespace) -> int:
-    corpus = Path(args.path) if args.path else default_corpus()
-    if corpus is None or not corpus.exists():
-        print("sitroom bench --stream: no corpus given and ../shared/eval/bench/"
-              "india_police_events_docs.jsonl not found", file=sys.stderr)
+    found = corpus_records(args, "sitroom bench --stream")
+    if found is None:
         return 2
-    records = load_records(corpus, args.limit)
+    corpus, records = found
     sizes = _ints(args.sizes)
     ks = _ints(args.arrivals)
     report: dict[str, Any] = {"corpus": str(corpus), "cores": os.cpu_count(), "sizes": sizes,
