@@ -729,7 +729,8 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
         victims = [_as_victims(v, ctx) for v in victims]
     victim_side = victims[0][1] if victims else ("" if frame.object_is_place else _thing_side(patients + targets))
     # "clashes in Kalat left two dead": a toll in the clause says people were harmed
-    harmed = any(role in ("killed", "wounded") for role in numbers_in(clause))
+    clause_numbers = numbers_in(clause)
+    harmed = any(role in ("killed", "wounded") for role in clause_numbers)
     parts = Participants(side1, victim_side, {side1, victim_side} | {a[1] for a in agent_actors + opponents}
                          - {""}, _has_people(agents + patients + targets) or bool(agent_actors or victims) or harmed)
     if not meets_requirement(frame, parts):
@@ -785,7 +786,7 @@ def _candidate(trig: Trigger, sent: Any, doc: Any, article_id: str, published: P
     found = time_stage.sentence_date(doc_text(doc), start, end, usable, published)
     date, precision, basis = found.date, found.precision, found.source
     if scope == EVENT and tok.pos_ in ("NOUN", "PROPN") and _presupposed(tok) and basis in ("report", "none") \
-            and not frame.object_is_place and not numbers_in(clause) and not own:
+            and not frame.object_is_place and not clause_numbers and not own:
         # "why the riots took place", "the Gujarat riots were a reaction to ...": a known event
         # named again, with no date or toll of its own
         scope, reason = "reference", "a known event named again (definite, no date or toll of its own)"
