@@ -222,3 +222,18 @@ def test_a_toll_told_again_later_joins_its_event_in_an_update(tmp_path: Path) ->
     assert fields(store.events()) == fields(whole)
     assert [e.article_ids for e in store.events()] == [["a1", "a2"]]
     store.close()
+
+
+def test_a_store_fused_before_the_index_existed_is_fused_afresh_without_doubling(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    put(out, reports())
+    store = open_store(out)
+    stories = [alone(a) for a in ("a1", "a2", "a3", "a4")]
+    fuse_update(store, stories, {"a1", "a2", "a3", "a4"}, None)
+    n = len(store.events())
+    with store.transaction():  # what a store of an older sitroom holds: events, no index
+        for table in ("fusion_blocks", "fusion_mentions", "fusion_articles"):
+            store.db.execute(f"DELETE FROM {table}")  # noqa: S608
+    fuse_update(store, stories, set(), 2)
+    assert len(store.events()) == n
+    store.close()

@@ -137,6 +137,10 @@ def fuse_update(store: Store, stories_: list[Story], fresh: set[str] | frozenset
                     if row.event_id:
                         take_events({row.event_id})
     previous_ids = touched | {r.event_id for r in chosen.values() if r.event_id}
+    if everything:
+        # every mention is fused again: every stored event is replaced (a store fused before
+        # the index existed has events no indexed mention points to), keeping ids that still fit
+        previous_ids |= store.event_ids()
     previous = store.events_by_ids(sorted(previous_ids))
     kept = store.event_ids() - previous_ids
     members = sorted({k[0] for k in chosen})
